@@ -1,0 +1,381 @@
+"""What hidden graders are written with.
+
+A grader is an ordinary pytest test that takes the `student` fixture, a `Submission`:
+
+    @grader("dense_forward", points=2)
+    def test_dense_forward_lecture_example(student):
+        '''lecture example (3 samples, 3 neurons)'''
+        call = student.call("dense_forward", X, W, b)
+        check_close(call, expected, mistakes=[Mistake(NO_TRANSPOSE, X @ W + b)])
+
+`student.call` runs the function on the student's side (in a sandboxed process when grading, or
+in-process against `reference/` when the graders are tested) and returns a `Call` holding plain
+data: the value returned, and the arguments as they were after the call. Every comparison runs
+here, in the grader's process. A failed check raises `GraderFailure`, whose message is written for
+the student: what was called, what came back, what was expected, and the known mistake that
+explains the answer when there is one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pytest
+
+from autograder.sandbox import codec
+from autograder.sandbox.codec import Remote
+
+__all__ = [
+    "Call", "GraderFailure", "Mistake", "Remote", "ReferenceSubmission", "StudentError",
+    "Submission", "check", "check_close", "check_unchanged", "describe", "fail", "grader",
+    "rel_error",
+]
+
+
+def grader(function: str, points: float):
+    """Mark a test as a hidden grader of student function `function`, worth `points`."""
+    return pytest.mark.grader(function=function, points=points)
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A known mistake: a short title, and what the student should understand.
+
+    `value` is what a student who makes the mistake gets back, or a predicate on the returned
+    value. `lecture` points to the lecture (course_config.LECTURES key) that covers the topic.
+    """
+
+    title: str
+    explanation: str
+    lecture: str | None = None
+
+    def with_value(self, value: Any) -> MistakeCandidate:
+        return MistakeCandidate(self, value)
+
+    def describe(self) -> str:
+        from autograder.config import lecture_name
+
+        where = f" (see {lecture_name(self.lecture)})" if self.lecture else ""
+        return f"Known mistake: {self.title}. {self.explanation}{where}"
+
+
+@dataclass(frozen=True)
+class MistakeCandidate:
+    mistake: Mistake
+    value: Any  # the answer the mistake produces, or a callable(value) -> bool
+
+    def matches(self, value: Any, rtol: float, atol: float) -> bool:
+        if callable(self.value):
+            try:
+                return bool(self.value(value))
+            except Exception:
+                return False
+        return _close(value, self.value, rtol, atol)
+
+
+class GraderFailure(AssertionError):
+    """A grader's check failed; the message is for the student."""
+
+    def __init__(self, message: str, mistake: Mistake | None = None):
+        super().__init__(message)
+        self.mistake = mistake
+
+
+class StudentError(Exception):
+    """The student's function did not return: it raised, timed out, crashed or is missing.
+
+    `kind` is one of "exception", "timeout", "crash", "memory", "missing", "budget",
+    "bad-output".
+    """
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+
+@dataclass
+class Call:
+    """One call of a student function, all in plain data."""
+
+    function: str
+    args: tuple
+    kwargs: dict
+    value: Any
+    args_after: tuple
+    kwargs_after: dict
+    seconds: float = 0.0
+    output: str = ""
+
+    def describe(self) -> str:
+        return describe_call(self.function, self.args, self.kwargs)
+
+
+class Submission:
+    """The student fixture's interface; a backend implements `_invoke`, `_define` and `has`."""
+
+    assignment: str = ""
+
+    def call(self, function: str, *args, **kwargs) -> Call:
+        """Call `function` on the student's side. Raises GraderFailure when it does not return."""
+        try:
+            return self._invoke(function, args, kwargs)
+        except StudentError as error:
+            raise GraderFailure(_did_not_return(function, args, kwargs, error)) from None
+
+    def __getattr__(self, function: str) -> Callable[..., Any]:
+        if function.startswith("_"):
+            raise AttributeError(function)
+        return lambda *args, **kwargs: self.call(function, *args, **kwargs).value
+
+    def define(self, name: str, source: str) -> Remote:
+        """Define the function `name` from grader-written `source` on the student's side.
+
+        Returns a handle that can be passed as an argument (for functions that take a callable,
+        such as `numerical_gradient`). The code runs only on the student's side.
+        """
+        self._define(name, source)
+        return Remote(name)
+
+    def has(self, function: str) -> bool:
+        raise NotImplementedError
+
+    def _invoke(self, function: str, args: tuple, kwargs: dict) -> Call:
+        raise NotImplementedError
+
+    def _define(self, name: str, source: str) -> None:
+        raise NotImplementedError
+
+
+class ReferenceSubmission(Submission):
+    """The reference implementations, called in-process through the same plain-data codec.
+
+    `overrides` replaces named functions (a mutant, in `nnfs-course validate`).
+    """
+
+    def __init__(self, assignment: str, overrides: dict[str, Callable] | None = None):
+        from autograder.config import get_assignment
+
+        self.assignment = assignment
+        module = get_assignment(assignment).reference_module()
+        self._namespace = dict(vars(module))
+        self._namespace.update(overrides or {})
+
+    def has(self, function: str) -> bool:
+        return callable(self._namespace.get(function))
+
+    def _define(self, name: str, source: str) -> None:
+        exec(compile(source, f"<grader helper {name}>", "exec"), self._namespace)
+
+    def _invoke(self, function: str, args: tuple, kwargs: dict) -> Call:
+        if not self.has(function):
+            raise StudentError("missing", f"`{function}` is not defined")
+        sent_args, sent_kwargs = _roundtrip(args), _roundtrip(kwargs)
+        live_args = [self._resolve(a) for a in sent_args]
+        live_kwargs = {k: self._resolve(v) for k, v in sent_kwargs.items()}
+        start = time.perf_counter()
+        try:
+            value = self._namespace[function](*live_args, **live_kwargs)
+        except Exception as error:  # the student's exception, reported as the student sees it
+            raise StudentError("exception", f"{type(error).__name__}: {error}") from None
+        seconds = time.perf_counter() - start
+        try:
+            value = _roundtrip(value)
+        except codec.CodecError as error:
+            raise StudentError("bad-output", str(error)) from None
+        args_after = tuple(a if isinstance(a, Remote) else _roundtrip(b)
+                           for a, b in zip(sent_args, live_args))
+        kwargs_after = {k: v if isinstance(v, Remote) else _roundtrip(live_kwargs[k])
+                        for k, v in sent_kwargs.items()}
+        return Call(function, args, kwargs, value, args_after, kwargs_after, seconds)
+
+    def _resolve(self, value):
+        return self._namespace[value.name] if isinstance(value, Remote) else value
+
+
+def _roundtrip(value):
+    return codec.from_plain(codec.to_plain(value))
+
+
+# ----------------------------------------------------------------------------------------------
+# Checks. Each raises GraderFailure with a message a student can act on.
+
+def rel_error(a, b) -> float:
+    """cs231n's relative error: max |a - b| / max(1e-8, |a| + |b|)."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
+
+
+def fail(message: str, mistake: Mistake | None = None):
+    raise GraderFailure(message, mistake)
+
+
+def check(condition: bool, call: Call | None, message: str, mistake: Mistake | None = None):
+    """Fail with `message` (after a description of `call`) unless `condition` holds."""
+    if not condition:
+        head = f"Called {call.describe()}\nIt returned {describe(call.value)}.\n" if call else ""
+        text = head + message
+        if mistake is not None:
+            text += "\n" + mistake.describe()
+        fail(text, mistake)
+
+
+def check_close(
+    call: Call,
+    expected: Any,
+    *,
+    rtol: float = 1e-6,
+    atol: float = 1e-8,
+    mistakes: Sequence[MistakeCandidate] = (),
+    hint: str = "",
+) -> None:
+    """The call returned `expected` (same structure, shapes and values within tolerance)."""
+    actual = call.value
+    problem = _difference(actual, expected, rtol, atol)
+    if problem is None:
+        return
+    lines = [
+        f"Called {call.describe()}",
+        f"It returned {describe(actual)}",
+        f"Expected    {describe(expected)}",
+        problem,
+    ]
+    found = next((m.mistake for m in mistakes if m.matches(actual, rtol, atol)), None)
+    if found is not None:
+        lines.append(found.describe())
+    elif hint:
+        lines.append(hint)
+    fail("\n".join(lines), found)
+
+
+def check_unchanged(call: Call, mistake: Mistake | None = None) -> None:
+    """The call left every array argument as it was."""
+    for i, (before, after) in enumerate(zip(call.args, call.args_after)):
+        _check_one_unchanged(call, f"argument {i + 1}", before, after, mistake)
+    for key, before in call.kwargs.items():
+        _check_one_unchanged(call, f"argument {key}", before, call.kwargs_after.get(key), mistake)
+
+
+def _check_one_unchanged(call, label, before, after, mistake):
+    if _difference(after, before, 0.0, 0.0) is not None:
+        text = (
+            f"Called {call.describe()}\n"
+            f"It changed its {label}: it was {describe(before)} and is now {describe(after)}.\n"
+            "A function must return a new array and leave its inputs as they were."
+        )
+        if mistake is not None:
+            text += "\n" + mistake.describe()
+        fail(text, mistake)
+
+
+def _close(actual, expected, rtol, atol) -> bool:
+    return _difference(actual, expected, rtol, atol) is None
+
+
+def _difference(actual, expected, rtol, atol) -> str | None:
+    """None when `actual` matches `expected`, else one sentence saying how it differs."""
+    if isinstance(expected, dict):
+        if not isinstance(actual, dict):
+            return f"Expected a dict, got {_kind(actual)}."
+        missing = [k for k in expected if k not in actual]
+        if missing:
+            return f"The returned dict has no key {missing[0]!r}."
+        for key in expected:
+            problem = _difference(actual[key], expected[key], rtol, atol)
+            if problem:
+                return f"[{key!r}] {problem}"
+        return None
+    if isinstance(expected, tuple):
+        if not isinstance(actual, (tuple, list)):
+            return f"Expected a tuple of {len(expected)} values, got {_kind(actual)}."
+        if len(actual) != len(expected):
+            return f"Expected {len(expected)} values, got {len(actual)}."
+        for i, (a, e) in enumerate(zip(actual, expected)):
+            problem = _difference(a, e, rtol, atol)
+            if problem:
+                return f"Value {i + 1} of the tuple: {problem}"
+        return None
+    if isinstance(expected, list) and expected and isinstance(expected[0], np.ndarray):
+        if not isinstance(actual, (list, tuple)) or len(actual) != len(expected):
+            return f"Expected a list of {len(expected)} arrays, got {_kind(actual)}."
+        for i, (a, e) in enumerate(zip(actual, expected)):
+            problem = _difference(a, e, rtol, atol)
+            if problem:
+                return f"Item {i + 1} of the list: {problem}"
+        return None
+    try:
+        a = np.asarray(actual, dtype=float)
+    except (TypeError, ValueError):
+        return f"Expected a number or an array, got {_kind(actual)}."
+    e = np.asarray(expected, dtype=float)
+    if a.shape != e.shape:
+        return f"The shape is {a.shape}; it should be {e.shape}."
+    if np.isnan(a).any() and not np.isnan(e).any():
+        return "The answer contains nan."
+    if np.isinf(a).any() and not np.isinf(e).any():
+        return "The answer contains inf."
+    try:
+        np.testing.assert_allclose(a, e, rtol=rtol, atol=atol)
+    except AssertionError:
+        worst = np.unravel_index(np.nanargmax(np.abs(a - e)), a.shape) if a.size else ()
+        where = f" at index {tuple(int(i) for i in worst)}" if a.ndim else ""
+        return (f"The values differ{where}: {_num(a[worst])} instead of {_num(e[worst])} "
+                f"(tolerance rtol={rtol:g}, atol={atol:g}).")
+    return None
+
+
+def _kind(value) -> str:
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    return "None" if value is None else f"a {type(value).__name__}"
+
+
+def _num(x) -> str:
+    return f"{float(x):.6g}"
+
+
+def describe(value: Any, limit: int = 300) -> str:
+    """A short, readable rendering of plain data for feedback."""
+    if isinstance(value, np.ndarray):
+        with np.printoptions(precision=6, suppress=True, threshold=24, edgeitems=3,
+                             linewidth=limit):
+            body = np.array2string(value, separator=", ")
+        body = " ".join(body.split())
+        if len(body) > limit:
+            body = body[: limit - 3] + "..."
+        return body if value.ndim == 0 else f"{body} (shape {value.shape})"
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, tuple):
+        return "(" + ", ".join(describe(v, limit // 2) for v in value) + ("," if len(value) == 1 else "") + ")"
+    if isinstance(value, list) and value and isinstance(value[0], np.ndarray):
+        return "[" + ", ".join(describe(v, limit // 2) for v in value[:4]) + (", ..." if len(value) > 4 else "") + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k!r}: {describe(v, limit // 2)}" for k, v in value.items()) + "}"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def describe_call(function: str, args: tuple, kwargs: dict) -> str:
+    parts = [describe(a, 160) for a in args]
+    parts += [f"{k}={describe(v, 160)}" for k, v in kwargs.items()]
+    return f"{function}({', '.join(parts)})"
+
+
+def _did_not_return(function: str, args: tuple, kwargs: dict, error: StudentError) -> str:
+    call = describe_call(function, args, kwargs)
+    if error.kind == "missing":
+        return (f"`{function}` is not defined in your notebook. Keep the function's name and "
+                "signature as given, and run its cell.\n" + error.message)
+    if error.kind == "exception":
+        extra = ""
+        if error.message.startswith("NotImplementedError"):
+            extra = "\nYou have not written this function yet: replace `raise NotImplementedError()`."
+        return f"Called {call}\nIt raised {error.message}{extra}"
+    if error.kind == "timeout":
+        return f"Called {call}\nIt did not return in time: {error.message}"
+    return f"Called {call}\nIt did not return: {error.message}"

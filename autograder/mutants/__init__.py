@@ -1,0 +1,62 @@
+"""Known-wrong implementations ("mutants") that every grader must be able to catch.
+
+Each assignment has a module here named like its reference module (`mutants/forward_pass.py` for
+`reference/forward_pass.py`). A mutant is a complete function carrying the graded function's own
+name, registered with `@mutant`:
+
+    @mutant("dense_forward", names="W where W.T belongs")
+    def dense_forward(X, W, b):
+        return X @ W + b
+
+`names` is the title of the known mistake the graders must name in their output when they catch
+this mutant (a `Mistake.title` in the grader module), or None for a plain wrong answer. Several
+mutants of one function may share the function's name: the registry keeps each of them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Mutant:
+    function: str  # the graded function it replaces
+    names: str | None  # the Mistake.title the graders must report, if any
+    implementation: Callable
+    index: int  # position in its module, to tell same-named mutants apart
+
+    @property
+    def id(self) -> str:
+        slug = (self.names or "wrong answer").lower()
+        slug = "".join(ch if ch.isalnum() else "-" for ch in slug).strip("-")
+        return f"{self.function}:{slug}"
+
+    def source(self) -> str:
+        """The mutant's source as a notebook cell would hold it: no decorator, its own name."""
+        lines = textwrap.dedent(inspect.getsource(self.implementation)).splitlines()
+        start = next(i for i, line in enumerate(lines) if line.startswith("def "))
+        return "\n".join(lines[start:]) + "\n"
+
+
+_REGISTRY: dict[str, list[Mutant]] = {}
+
+
+def mutant(function: str, names: str | None = None):
+    def register(implementation: Callable) -> Callable:
+        module = implementation.__module__
+        found = _REGISTRY.setdefault(module, [])
+        found.append(Mutant(function, names, implementation, len(found)))
+        return implementation
+
+    return register
+
+
+def mutants_for(reference_module: str) -> list[Mutant]:
+    """Every mutant of the assignment whose reference module is `reference_module`."""
+    name = "autograder.mutants." + reference_module.rsplit(".", 1)[-1]
+    module = importlib.import_module(name)
+    return list(_REGISTRY.get(module.__name__, []))

@@ -1,0 +1,1 @@
+"""Running untrusted student code: a sandboxed worker process and the plain-data wire format."""

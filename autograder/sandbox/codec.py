@@ -1,0 +1,153 @@
+"""The plain-data wire format between the grader and a student process.
+
+Only data crosses: None, bools, ints, floats (nan and inf too), strings, lists, tuples, dicts with
+string keys, NumPy arrays of numeric or bool dtype, and handles to functions that live on the
+student's side. Nothing is pickled, so a decoded value can never run code in the grader.
+
+This module must import nothing but the standard library and NumPy: the sandbox loads it too.
+"""
+
+import base64
+import json
+import math
+
+import numpy as np
+
+ALLOWED_DTYPES = {"bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
+                  "uint64", "float16", "float32", "float64", "complex64", "complex128"}
+MAX_DEPTH = 32
+MAX_ARRAY_BYTES = 256 * 1024 * 1024
+
+
+class CodecError(ValueError):
+    """A value cannot cross the boundary as plain data."""
+
+
+class Remote:
+    """A handle to a function defined on the student's side of the boundary."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name):
+        self.name = str(name)
+
+    def __repr__(self):
+        return f"<function {self.name} (student side)>"
+
+    def __eq__(self, other):
+        return isinstance(other, Remote) and other.name == self.name
+
+    def __hash__(self):
+        return hash(("Remote", self.name))
+
+
+def to_plain(value, depth=0):
+    """Turn `value` into JSON-able plain data, or raise CodecError."""
+    if depth > MAX_DEPTH:
+        raise CodecError("value is nested too deeply")
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, (np.bool_,)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return {"$int": str(int(value))}
+    if isinstance(value, (float, np.floating)):
+        return _float(float(value))
+    if isinstance(value, (complex, np.complexfloating)):
+        return {"$complex": [_float(value.real), _float(value.imag)]}
+    if isinstance(value, np.ndarray):
+        return _array(value)
+    if isinstance(value, Remote):
+        return {"$remote": value.name}
+    if isinstance(value, tuple):
+        return {"$tuple": [to_plain(v, depth + 1) for v in value]}
+    if isinstance(value, list):
+        return [to_plain(v, depth + 1) for v in value]
+    if isinstance(value, dict):
+        out = {}
+        for key, v in value.items():
+            if not isinstance(key, str):
+                raise CodecError(f"dict keys must be strings, not {type(key).__name__}")
+            out[key] = to_plain(v, depth + 1)
+        return {"$dict": out}
+    raise CodecError(f"a {type(value).__name__} cannot be sent as plain data")
+
+
+def from_plain(data, depth=0):
+    """Rebuild a value from plain data, accepting nothing but the forms `to_plain` writes."""
+    if depth > MAX_DEPTH:
+        raise CodecError("value is nested too deeply")
+    if data is None or isinstance(data, (bool, str)):
+        return data
+    if isinstance(data, (int, float)) and not isinstance(data, bool):
+        return data
+    if isinstance(data, list):
+        return [from_plain(v, depth + 1) for v in data]
+    if not isinstance(data, dict) or len(data) != 1:
+        raise CodecError("malformed plain data")
+    (tag, body), = data.items()
+    if tag == "$int":
+        if not isinstance(body, str) or len(body) > 400:
+            raise CodecError("malformed integer")
+        return int(body)
+    if tag == "$float":
+        if body not in ("nan", "inf", "-inf"):
+            raise CodecError("malformed float")
+        return float(body)
+    if tag == "$complex":
+        re, im = (from_plain(v, depth + 1) for v in body)
+        return complex(re, im)
+    if tag == "$array":
+        return _unarray(body)
+    if tag == "$remote":
+        return Remote(body)
+    if tag == "$tuple":
+        if not isinstance(body, list):
+            raise CodecError("malformed tuple")
+        return tuple(from_plain(v, depth + 1) for v in body)
+    if tag == "$dict":
+        if not isinstance(body, dict):
+            raise CodecError("malformed dict")
+        return {str(k): from_plain(v, depth + 1) for k, v in body.items()}
+    raise CodecError(f"unknown tag {tag!r}")
+
+
+def dumps(value):
+    return json.dumps(to_plain(value), allow_nan=False, separators=(",", ":"))
+
+
+def loads(text):
+    return from_plain(json.loads(text))
+
+
+def _float(x):
+    if math.isnan(x):
+        return {"$float": "nan"}
+    if math.isinf(x):
+        return {"$float": "inf" if x > 0 else "-inf"}
+    return x
+
+
+def _array(a):
+    if a.dtype.name not in ALLOWED_DTYPES:
+        raise CodecError(f"arrays of dtype {a.dtype} cannot be sent as plain data")
+    if a.nbytes > MAX_ARRAY_BYTES:
+        raise CodecError("array is too large")
+    a = np.ascontiguousarray(a)
+    return {"$array": {"dtype": a.dtype.name, "shape": list(a.shape),
+                       "data": base64.b64encode(a.astype(a.dtype.newbyteorder("<")).tobytes()).decode()}}
+
+
+def _unarray(body):
+    if not isinstance(body, dict) or set(body) != {"dtype", "shape", "data"}:
+        raise CodecError("malformed array")
+    dtype, shape, data = body["dtype"], body["shape"], body["data"]
+    if dtype not in ALLOWED_DTYPES:
+        raise CodecError(f"arrays of dtype {dtype!r} are not accepted")
+    if not isinstance(shape, list) or not all(isinstance(n, int) and n >= 0 for n in shape):
+        raise CodecError("malformed array shape")
+    raw = base64.b64decode(data.encode(), validate=True)
+    dt = np.dtype(dtype).newbyteorder("<")
+    if len(raw) != math.prod(shape) * dt.itemsize:
+        raise CodecError("array data does not match its shape")
+    return np.frombuffer(raw, dtype=dt).astype(np.dtype(dtype)).reshape(shape).copy()

@@ -1,0 +1,130 @@
+"""The one configuration file of the course.
+
+Everything the tools need lives here: the course id, the assignments (with the lectures they draw
+on and the points of every graded function), the limits student code runs under, and nbgrader's
+settings. nbgrader reads it through the two-line `nbgrader_config.py` beside it, so `nbgrader ...`
+commands run in this folder and `nnfs-course ...` commands see the same settings.
+"""
+
+COURSE_ID = "nnfs"
+
+# The lecture transcripts the course is built from (shared/seeds), as feedback and notebooks name them.
+LECTURES = {
+    "004": "01/05 Overview of Deep Learning",
+    "001": "01/06 Neural Networks from Scratch Pt 1",
+    "002": "Workshop: 2 Neurons",
+    "000": "01/08 Neural Networks from Scratch Pt 3",
+    "003": "Notes: the training loop",
+}
+
+# Each assignment: its id (also the notebook's name), a title, the lectures it draws on, the module
+# of `reference/` holding its solutions, and the points of every graded function. The points are
+# the sum of the hidden graders' points for that function; a test keeps the two in step.
+ASSIGNMENTS = [
+    {
+        "id": "01_forward_pass",
+        "title": "The forward pass",
+        "lectures": ["004", "001", "003"],
+        "module": "reference.forward_pass",
+        "points": {
+            "dot_product": 3,
+            "vector_matrix_product": 3,
+            "matrix_vector_product": 3,
+            "matrix_product": 3,
+            "neuron_forward": 3,
+            "dense_forward": 5,
+            "relu": 3,
+            "sigmoid": 3,
+            "tanh": 3,
+            "softmax": 5,
+            "one_hot": 3,
+            "categorical_cross_entropy": 5,
+            "binary_cross_entropy": 4,
+            "mse": 3,
+            "collapse_linear_layers": 4,
+            "accuracy": 4,
+        },
+    },
+    {
+        "id": "02_backpropagation",
+        "title": "Backpropagation",
+        "lectures": ["002", "000"],
+        "module": "reference.backpropagation",
+        "points": {
+            "relu_backward": 4,
+            "sigmoid_backward": 4,
+            "tanh_backward": 4,
+            "dense_backward": 6,
+            "mse_backward": 4,
+            "categorical_cross_entropy_backward": 4,
+            "softmax_cross_entropy_backward": 4,
+            "single_neuron_gradients": 4,
+            "lecture_layer_gradients": 4,
+            "numerical_gradient": 4,
+            "two_hidden_layer_gradients": 6,
+        },
+    },
+    {
+        "id": "03_optimizers",
+        "title": "Optimizers",
+        "lectures": ["000", "004"],
+        "module": "reference.optimizers",
+        "points": {
+            "sgd_update": 3,
+            "decayed_learning_rate": 3,
+            "momentum_update": 5,
+            "adagrad_update": 4,
+            "rmsprop_update": 4,
+            "adam_update": 6,
+            "minibatch_indices": 5,
+        },
+    },
+    {
+        "id": "04_training",
+        "title": "Training a network from scratch",
+        "lectures": ["003", "002"],
+        "module": "reference.training",
+        "points": {
+            "init_params": 3,
+            "forward": 4,
+            "train_classifier": 10,
+            "predict": 3,
+        },
+    },
+]
+
+# Limits for student code. Times are wall-clock seconds.
+LIMITS = {
+    "call_seconds": 10,  # one call of a student function
+    "cell_seconds": 30,  # one notebook cell while the submission loads
+    "submission_seconds": 300,  # everything one submission may use
+    "memory_mb": 1024,  # address space a student process may add
+    "processes": 16,  # processes a submission may run at once
+    "output_bytes": 1_000_000,  # what a submission may print
+    # Training gets its own limit: a plain vectorised NumPy loop of 10001 epochs on the 300-point
+    # spiral takes a few seconds; ten times the slowest machine the course expects still fits.
+    "call_seconds_by_function": {"train_classifier": 120},
+}
+
+# nbgrader's settings, applied when nbgrader loads this file (see nbgrader_config.py).
+NBGRADER = {
+    "CourseDirectory": {
+        "course_id": COURSE_ID,
+        # Only notebooks go to students: nothing else in source/<id>/ is released.
+        "include": ["*.ipynb"],
+        "ignore": [".ipynb_checkpoints", "*.pyc", "__pycache__", "*.md", "*.py"],
+    },
+    "ClearSolutions": {
+        "code_stub": {"python": "# YOUR CODE HERE\nraise NotImplementedError()"},
+    },
+    "ExecutePreprocessor": {"timeout": 300},
+    "Exchange": {"root": "/tmp/exchange"},
+}
+
+
+def apply_nbgrader_config(c):
+    """Copy NBGRADER into a traitlets config object `c` (nbgrader's `get_config()`)."""
+    for section, values in NBGRADER.items():
+        for key, value in values.items():
+            setattr(getattr(c, section), key, value)
+    return c

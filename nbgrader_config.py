@@ -1,0 +1,6 @@
+# nbgrader only looks for a file of this name; every setting lives in course_config.py beside it.
+import os
+import runpy
+
+_course = runpy.run_path(os.path.join(os.path.dirname(os.path.abspath(__file__)), "course_config.py"))
+_course["apply_nbgrader_config"](get_config())  # noqa: F821 (provided by nbgrader's config loader)

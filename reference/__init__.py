@@ -1,0 +1,1 @@
+"""The instructor's reference implementations, one module per assignment."""
