@@ -89,7 +89,7 @@ class StudentError(Exception):
     """The student's function did not return: it raised, timed out, crashed or is missing.
 
     `kind` is one of "exception", "timeout", "crash", "memory", "missing", "budget",
-    "bad-output".
+    "bad-output", "not-run" (the notebook itself could not be read or run).
     """
 
     def __init__(self, kind: str, message: str):
@@ -143,6 +143,9 @@ class Submission:
 
     def has(self, function: str) -> bool:
         raise NotImplementedError
+
+    def close(self) -> None:
+        """Release whatever runs the submission (a sandboxed process); idempotent."""
 
     def _invoke(self, function: str, args: tuple, kwargs: dict) -> Call:
         raise NotImplementedError
@@ -368,6 +371,8 @@ def describe_call(function: str, args: tuple, kwargs: dict) -> str:
 
 def _did_not_return(function: str, args: tuple, kwargs: dict, error: StudentError) -> str:
     call = describe_call(function, args, kwargs)
+    if error.kind == "not-run":
+        return f"Your notebook could not be run, so `{function}` was not graded: {error.message}"
     if error.kind == "missing":
         return (f"`{function}` is not defined in your notebook. Keep the function's name and "
                 "signature as given, and run its cell.\n" + error.message)

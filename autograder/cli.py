@@ -1,0 +1,198 @@
+"""The `nnfs-course` command line: each command parses its options, calls the library, reports."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from autograder.config import ConfigError, assignments, select
+
+ASSIGNMENT_HELP = "An assignment id from course_config.py (e.g. 01_forward_pass); default: all."
+
+
+def default_workers() -> int:
+    return max(1, min(8, os.cpu_count() or 1))
+
+
+def friendly_errors(command):
+    """Turn the library's known errors into one-line messages instead of tracebacks."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        from autograder.pipeline import PipelineError
+
+        try:
+            return command(*args, **kwargs)
+        except (ConfigError, PipelineError) as error:
+            raise click.ClickException(str(error)) from None
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli():
+    """Build, release, grade and validate the Neural Networks from Scratch exercises.
+
+    \b
+    The instructor's workflow, run in the course folder:
+      nnfs-course build              reference/ -> source/<id>/<id>.ipynb
+      nnfs-course release            source/ -> release/<id>/<id>.ipynb (nbgrader), leak-checked
+      nnfs-course grade ID [PATH..]  grade submissions in isolation -> results, CSV, gradebook
+      nnfs-course feedback ID        one HTML page per student
+      nnfs-course report ID          the class report
+      nnfs-course validate           prove every grader passes the reference and catches mutants
+
+    Assignments and limits live in course_config.py.
+    """
+
+
+@cli.command()
+@click.argument("assignment", required=False)
+@click.option("--check", is_flag=True,
+              help="Write nothing; fail if a committed notebook differs from what build writes.")
+@friendly_errors
+def build(assignment, check):
+    """Build the nbgrader source notebook(s) from reference/ and reference/lessons/.
+
+    Each graded function gets an answer cell whose code comes from its reference implementation
+    and an autograded cell of public checks worth its points in course_config.py.
+    """
+    from autograder.pipeline.build import build as build_one
+
+    stale = []
+    for item in select(assignment):
+        result = build_one(item, check=check)
+        if check and result.changed:
+            stale.append(result.path)
+        elif not check:
+            click.echo(f"{'wrote' if result.changed else 'unchanged'} {result.path}")
+    if stale:
+        raise click.ClickException(
+            "out of date with reference/: " + ", ".join(str(p) for p in stale)
+            + " (run `nnfs-course build`)")
+    if check:
+        click.echo("source notebooks match reference/")
+
+
+@cli.command()
+@click.argument("assignment", required=False)
+@click.option("--check", is_flag=True,
+              help="Write nothing; fail if the committed release differs or leaks.")
+@friendly_errors
+def release(assignment, check):
+    """Generate the student release with nbgrader's generate_assignment and check it for leaks.
+
+    The release is verified before it replaces release/<id>/: every exercise cell must only
+    raise NotImplementedError, and no line of a reference solution or a hidden grader may remain.
+    """
+    from autograder.pipeline.release import release as release_one
+
+    failed = []
+    for item in select(assignment):
+        result = release_one(item, check=check)
+        if result.leaks:
+            failed.append(item.id)
+            click.echo(f"LEAK in {item.id}; release/ left unchanged:", err=True)
+            for leak in result.leaks:
+                click.echo(f"  {leak}", err=True)
+        elif check and result.changed:
+            failed.append(item.id)
+            click.echo(f"{result.path} differs from a fresh release "
+                       f"(run `nnfs-course release {item.id}`)", err=True)
+        else:
+            state = "up to date" if not result.changed else ("ok" if check else "wrote")
+            click.echo(f"{state} {result.path} (no leaks)")
+    if failed:
+        raise click.ClickException(f"release failed for {', '.join(failed)}")
+
+
+@cli.command()
+@click.argument("assignment")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where results go (default: grades/<ASSIGNMENT>/ in the course folder).")
+@click.option("--workers", type=click.IntRange(1, 64), default=default_workers(),
+              show_default=True, help="Submissions graded in parallel.")
+@click.option("--no-gradebook", is_flag=True, help="Do not record scores in gradebook.db.")
+@friendly_errors
+def grade(assignment, paths, out_dir, workers, no_gradebook):
+    """Grade submissions with the hidden graders, each in its own sandbox.
+
+    \b
+    PATHS are notebooks, folders of notebooks, or an nbgrader submitted/ tree
+    (default: the course's submitted/ folder). The student id is the folder
+    name in submitted/<student>/<ASSIGNMENT>/, or else the notebook's file stem.
+
+    \b
+    Writes, for every student, OUT/<student>/results.json (Gradescope format),
+    then OUT/grades.csv, and records the scores in nbgrader's gradebook.
+    Exits 0 when every submission got a result, a broken notebook included.
+    """
+    from autograder.engine.grade import grade as grade_class
+    from autograder.engine.submissions import SubmissionPathError
+
+    bar = None
+
+    def started(total, isolation, warning):
+        nonlocal bar
+        click.echo(f"Grading {total} submission(s) of {assignment} with {workers} worker(s); "
+                   f"isolation: {isolation}")
+        if warning:
+            click.secho(f"WARNING: {warning}", fg="yellow", err=True)
+        bar = click.progressbar(length=total, label="grading", show_pos=True,
+                                file=sys.stderr).__enter__()
+
+    def one(summary):
+        if bar is not None:
+            bar.update(1)
+
+    try:
+        run = grade_class(assignment, list(paths), out_dir, workers, on_start=started,
+                          on_student=one, record_gradebook=not no_gradebook)
+    except SubmissionPathError as error:
+        raise click.BadParameter(str(error), param_hint="PATHS") from None
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    click.echo(summary_text(run))
+    if run.interrupted:
+        raise click.ClickException("interrupted: the results above are kept; run again to finish")
+    if run.errors:
+        raise click.ClickException(f"{len(run.errors)} submission(s) could not be graded "
+                                   "because of a grader fault (listed above)")
+
+
+def summary_text(run) -> str:
+    students = sorted(run.students, key=lambda s: s.student)
+    lines = []
+    if students:
+        scores = [s.score for s in students if s.status != "error"]
+        best = max((s.max_score for s in students), default=0)
+        mean = sum(scores) / len(scores) if scores else 0.0
+        full = sum(1 for s in students if s.max_score and s.score == s.max_score)
+        lines.append(f"Graded {len(students)} submission(s) in {run.seconds:.1f} s: "
+                     f"mean {mean:.1f} / {best:g}, {full} with full marks.")
+    for s in students:
+        if s.status != "graded":
+            lines.append(f"  {s.student}: {s.status}: {s.problem}")
+    lines.append(f"Results: {run.out_dir}/<student>/results.json")
+    if run.csv_path:
+        lines.append(f"CSV:     {run.csv_path}")
+    if run.gradebook_recorded:
+        lines.append(f"Gradebook: {run.gradebook_recorded} submission(s) recorded in gradebook.db")
+    return "\n".join(lines)
+
+
+def main():
+    try:
+        cli(prog_name="nnfs-course")
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+
+
+__all__ = ["cli", "main", "assignments"]

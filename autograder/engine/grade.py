@@ -1,0 +1,238 @@
+"""`nnfs-course grade`: grade a class in parallel, each submission isolated, nothing lost.
+
+The parent process finds the submissions and hands them, a few at a time, to warm worker
+processes. Each worker owns one sandbox (a started, pre-imported template process) and runs the
+hidden graders with pytest against each submission it is given, writing that student's
+results.json the moment the student is done. The parent then writes grades.csv and the gradebook.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from autograder.config import COURSE_ROOT, Assignment, Limits, get_assignment, limits
+from autograder.engine import gradebook
+from autograder.engine.graders import GraderRun, run_graders_batch
+from autograder.engine.results import (
+    read_results,
+    remove_stale_temporaries,
+    results_document,
+    write_grades_csv,
+    write_results,
+)
+from autograder.engine.submissions import Found, Loaded, discover, load, release_skippable
+from autograder.harness import StudentError, Submission
+
+
+@dataclass
+class StudentSummary:
+    student: str
+    score: float
+    max_score: float
+    status: str  # "graded" | "failed-to-run" | "error"
+    seconds: float
+    problem: str = ""
+
+
+@dataclass
+class GradeRun:
+    assignment: str
+    out_dir: Path
+    students: list[StudentSummary] = field(default_factory=list)
+    isolation: str = ""
+    warning: str = ""
+    csv_path: Path | None = None
+    gradebook_recorded: int = 0
+    seconds: float = 0.0
+    interrupted: bool = False
+
+    @property
+    def errors(self) -> list[StudentSummary]:
+        return [s for s in self.students if s.status == "error"]
+
+
+class UnrunnableSubmission(Submission):
+    """A submission that cannot run at all: every grader fails, saying why, and nothing runs."""
+
+    def __init__(self, assignment: str, problem: str):
+        self.assignment = assignment
+        self.problem = problem
+
+    def has(self, function: str) -> bool:
+        return False
+
+    def _invoke(self, function, args, kwargs):
+        raise StudentError("not-run", self.problem)
+
+    def _define(self, name, source):
+        raise StudentError("not-run", self.problem)
+
+
+# ---------------------------------------------------------------------------------------------
+# Worker side: one per process, warm across batches.
+
+_WORKER: dict = {}
+
+
+def _init_worker(assignment_id: str, worker_limits: Limits, isolation: str | None,
+                 out_dir: str, skippable: dict[str, str]) -> None:
+    from autograder.sandbox.process import Sandbox
+
+    _WORKER.update(
+        assignment=get_assignment(assignment_id),
+        sandbox=Sandbox(worker_limits, isolation=isolation),
+        out_dir=Path(out_dir),
+        skippable=skippable,
+    )
+
+
+def _grade_batch(found: list[Found]) -> list[StudentSummary]:
+    assignment: Assignment = _WORKER["assignment"]
+    sandbox = _WORKER["sandbox"]
+    out_dir: Path = _WORKER["out_dir"]
+    loaded = {f.student: load(f, _WORKER["skippable"]) for f in found}
+    started: dict[str, float] = {}
+    opened: dict[str, Submission] = {}
+    summaries: list[StudentSummary] = []
+
+    def opener(item: Loaded) -> Callable[[], Submission]:
+        def open_submission() -> Submission:
+            from autograder.sandbox.submission import SandboxSubmission
+
+            started[item.student] = time.perf_counter()
+            if item.problem:
+                submission: Submission = UnrunnableSubmission(assignment.id, item.problem)
+            else:
+                submission = SandboxSubmission(sandbox.load(item.cells, item.skip), assignment.id)
+            opened[item.student] = submission
+            return submission
+
+        return open_submission
+
+    def finished(student: str, run: GraderRun) -> None:
+        item = loaded[student]
+        seconds = time.perf_counter() - started.get(student, time.perf_counter())
+        submission = opened.get(student)
+        cells = _cell_reports(submission)
+        status = "failed-to-run" if item.problem else "graded"
+        document = results_document(
+            assignment, student, str(item.path), run, seconds=seconds, status=status,
+            problem=item.problem, isolation=sandbox.isolation, cells=cells)
+        write_results(out_dir, student, document)
+        summaries.append(StudentSummary(student, run.score, run.max_score, status, seconds,
+                                        item.problem))
+
+    run_graders_batch(assignment.id, {s: opener(item) for s, item in loaded.items()}, finished)
+    return summaries
+
+
+def _cell_reports(submission: Submission | None) -> list[dict]:
+    process = getattr(submission, "process", None)
+    if process is None:
+        return []
+    return [{"index": c.index, "status": c.status, "error": c.error} for c in process.cells]
+
+
+# ---------------------------------------------------------------------------------------------
+# Parent side.
+
+def grade(
+    assignment_id: str,
+    paths: list[Path],
+    out_dir: Path | None = None,
+    workers: int = 2,
+    *,
+    root: Path = COURSE_ROOT,
+    isolation: str | None = None,
+    on_start: Callable[[int, str, str], None] | None = None,
+    on_student: Callable[[StudentSummary], None] | None = None,
+    record_gradebook: bool = True,
+    worker_limits: Limits | None = None,
+) -> GradeRun:
+    """Grade every submission found under `paths`; see the module docstring."""
+    from autograder.sandbox.process import Sandbox
+
+    started = time.perf_counter()
+    assignment = get_assignment(assignment_id)
+    out_dir = Path(out_dir) if out_dir else root / "grades" / assignment.id
+    found = discover(assignment, [Path(p) for p in paths], root)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(out_dir)
+    worker_limits = worker_limits or limits()
+    probe = Sandbox.describe_isolation(isolation)
+    run = GradeRun(assignment.id, out_dir, isolation=probe[0], warning=probe[1])
+    if on_start:
+        on_start(len(found), run.isolation, run.warning)
+    skippable = release_skippable(assignment.release_notebook(root))
+    batches = _batches(found, workers)
+    initargs = (assignment.id, worker_limits, isolation, str(out_dir), skippable)
+    try:
+        _run_pool(batches, workers, initargs, run, on_student)
+    except KeyboardInterrupt:
+        run.interrupted = True
+    documents = {s: d for s, d in read_results(out_dir).items()
+                 if d.get("extra_data", {}).get("assignment") == assignment.id}
+    if documents:
+        run.csv_path = write_grades_csv(assignment, out_dir, documents)
+        if record_gradebook and not run.interrupted:
+            run.gradebook_recorded = gradebook.record(assignment, documents, root)
+    run.seconds = time.perf_counter() - started
+    return run
+
+
+def _batches(found: list[Found], workers: int) -> list[list[Found]]:
+    # Small batches keep both the load balanced and the progress bar moving; larger ones save
+    # pytest's per-session start-up. Four batches per worker is a fair middle.
+    size = max(1, min(8, len(found) // max(1, workers * 4)))
+    return [found[i:i + size] for i in range(0, len(found), size)]
+
+
+def _run_pool(batches, workers, initargs, run: GradeRun, on_student) -> None:
+    pending = list(batches)
+    attempts: dict[int, int] = {}
+    while pending:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=context,
+                                 initializer=_init_worker, initargs=initargs) as pool:
+            futures = {pool.submit(_grade_batch, batch): batch for batch in pending}
+            pending = []
+            not_done = set(futures)
+            while not_done:
+                done, not_done = wait(not_done, return_when=FIRST_COMPLETED)
+                for future in done:
+                    batch = futures[future]
+                    try:
+                        summaries = future.result()
+                    except BrokenProcessPool:
+                        pending.append(batch)
+                        continue
+                    except Exception as error:  # a fault of ours: report it per student
+                        summaries = [_failed(f, error) for f in batch]
+                    for summary in summaries:
+                        run.students.append(summary)
+                        if on_student:
+                            on_student(summary)
+        retry = []
+        for batch in pending:
+            key = id(batch[0])
+            attempts[key] = attempts.get(key, 0) + 1
+            if attempts[key] > 1:
+                for f in batch:
+                    summary = _failed(f, RuntimeError("the grading worker died twice"))
+                    run.students.append(summary)
+                    if on_student:
+                        on_student(summary)
+            else:
+                retry.append(batch)
+        pending = retry
+
+
+def _failed(found: Found, error: Exception) -> StudentSummary:
+    return StudentSummary(found.student, 0.0, 0.0, "error", 0.0,
+                          f"grading failed: {type(error).__name__}: {error}")

@@ -1,0 +1,45 @@
+"""Record scores in nbgrader's gradebook, so `nbgrader export` and formgrader show them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from autograder.config import COURSE_ID, COURSE_ROOT, Assignment
+from autograder.pipeline.release import ensure_tools_on_path
+
+
+def gradebook_url(root: Path = COURSE_ROOT) -> str:
+    return f"sqlite:///{root / 'gradebook.db'}"
+
+
+def grade_cell(function: str) -> str:
+    """The grade_id of a function's autograded cell in the notebooks (see pipeline/build.py)."""
+    return f"test_{function}"
+
+
+def record(assignment: Assignment, documents: dict[str, dict], root: Path = COURSE_ROOT) -> int:
+    """Store each student's per-function scores as auto scores of the matching grade cells.
+
+    Manual scores are never touched: an instructor's manual score wins in nbgrader.
+    Returns the number of submissions recorded.
+    """
+    from nbgrader.api import Gradebook
+
+    ensure_tools_on_path()
+    notebook = assignment.id
+    with Gradebook(gradebook_url(root), course_id=COURSE_ID) as gb:
+        gb.update_or_create_assignment(assignment.id)
+        gb.update_or_create_notebook(notebook, assignment.id)
+        for function, points in assignment.points.items():
+            gb.update_or_create_grade_cell(grade_cell(function), notebook, assignment.id,
+                                           max_score=points, cell_type="code")
+        for student, doc in documents.items():
+            gb.update_or_create_student(student)
+            gb.update_or_create_submission(assignment.id, student)
+            per = doc["extra_data"]["functions"]
+            for function in assignment.points:
+                grade = gb.find_grade(grade_cell(function), notebook, assignment.id, student)
+                grade.auto_score = float(per.get(function, {}).get("score", 0.0))
+                grade.needs_manual_grade = False
+        gb.db.commit()
+    return len(documents)

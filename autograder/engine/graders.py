@@ -1,0 +1,178 @@
+"""Run one assignment's hidden graders against one submission and collect every test's result."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+import pytest
+
+from autograder.config import COURSE_ROOT, get_assignment
+from autograder.harness import GraderFailure, Submission
+
+ENGINE_PLUGIN = "nnfs-engine"
+
+
+@dataclass
+class TestResult:
+    function: str
+    description: str
+    nodeid: str
+    score: float
+    max_score: float
+    outcome: str  # "passed" | "failed" | "error"
+    output: str = ""
+    mistake: str | None = None
+    lecture: str | None = None
+
+    @property
+    def name(self) -> str:
+        return f"{self.function}: {self.description}"
+
+    def to_dict(self) -> dict:
+        return asdict(self) | {"name": self.name}
+
+
+@dataclass
+class GraderRun:
+    assignment: str
+    tests: list[TestResult] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        return sum(t.score for t in self.tests)
+
+    @property
+    def max_score(self) -> float:
+        return sum(t.max_score for t in self.tests)
+
+    def by_function(self) -> dict[str, tuple[float, float]]:
+        totals: dict[str, tuple[float, float]] = {}
+        for t in self.tests:
+            score, best = totals.get(t.function, (0.0, 0.0))
+            totals[t.function] = (score + t.score, best + t.max_score)
+        return totals
+
+
+class EnginePlugin:
+    """Hands the graders their submissions and records what each grader concluded.
+
+    `submissions` maps a key (the student) to a function that opens that student's submission.
+    The graders are parametrized over the keys with a module-scoped `student` fixture, so pytest
+    runs every grader for one student, closes that submission, then moves to the next student.
+    """
+
+    def __init__(self, submissions: dict[str, Callable[[], Submission]],
+                 on_done: Callable[[str, GraderRun], None] | None = None):
+        self._factories = submissions
+        self._on_done = on_done
+        self.runs: dict[str, GraderRun] = {}
+        self._pending: dict[str, TestResult] = {}
+        self.collection_errors: list[str] = []
+
+    def pytest_generate_tests(self, metafunc):
+        if "student" in metafunc.fixturenames:
+            keys = list(self._factories)
+            metafunc.parametrize("student", keys, indirect=True, scope="module", ids=keys)
+
+    def open(self, assignment: str, key: str) -> Submission:
+        self.runs[key] = GraderRun(assignment)
+        return self._factories[key]()
+
+    def close(self, key: str, submission: Submission) -> None:
+        submission.close()
+        if self._on_done is not None:
+            self._on_done(key, self.runs[key])
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        outcome = yield
+        report = outcome.get_result()
+        marker = item.get_closest_marker("grader")
+        if marker is None:
+            return
+        result = self._pending.get(item.nodeid)
+        if result is None:
+            doc = (item.function.__doc__ or item.name).strip().splitlines()[0].strip()
+            result = TestResult(
+                function=marker.kwargs["function"],
+                description=doc.rstrip("."),
+                nodeid=item.nodeid,
+                score=0.0,
+                max_score=float(marker.kwargs["points"]),
+                outcome="passed",
+            )
+            self._pending[item.nodeid] = result
+            self.runs[item.callspec.params["student"]].tests.append(result)
+        if report.passed and report.when == "call":
+            result.score = result.max_score
+        elif report.failed:
+            result.score = 0.0
+            error = call.excinfo.value if call.excinfo else None
+            if isinstance(error, GraderFailure):
+                result.outcome = "failed"
+                result.output = str(error)
+                result.mistake = error.mistake.title if error.mistake else None
+                result.lecture = error.mistake.lecture if error.mistake else None
+            else:
+                # A grader that breaks is our bug, not the student's: say so plainly.
+                result.outcome = "error"
+                result.output = (
+                    "The grader could not finish this check "
+                    f"({type(error).__name__ if error else 'error'} in {report.when}). "
+                    "Your instructor has been told.\n" + _short(report.longreprtext)
+                )
+
+    def pytest_collectreport(self, report):
+        if report.failed:
+            self.collection_errors.append(report.longreprtext)
+
+
+# pytest's own plugins that grading does not need; leaving them out saves start-up time.
+_UNUSED_PLUGINS = ["cacheprovider", "doctest", "junitxml", "pastebin", "nose", "legacypath",
+                   "stepwise", "terminal", "logging", "tmpdir", "monkeypatch", "recwarn",
+                   "faulthandler", "setuponly", "setupplan", "randomly", "unraisableexception",
+                   "threadexception", "debugging"]
+
+
+def run_graders_batch(assignment_id: str, submissions: dict[str, Callable[[], Submission]],
+                      on_done: Callable[[str, GraderRun], None] | None = None
+                      ) -> dict[str, GraderRun]:
+    """Run every hidden grader of `assignment_id` against each submission, in one pytest run."""
+    assignment = get_assignment(assignment_id)
+    plugin = EnginePlugin(submissions, on_done)
+    args = [str(assignment.grader_file()), "-W", "ignore",
+            "-o", "addopts=", "-o", "filterwarnings=", "-o", "testpaths=",
+            "--rootdir", str(COURSE_ROOT)]
+    for name in _UNUSED_PLUGINS:
+        args += ["-p", f"no:{name}"]
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        code = pytest.main(args, plugins=[_Registered(plugin)])
+    if plugin.collection_errors or code in (pytest.ExitCode.USAGE_ERROR,
+                                            pytest.ExitCode.INTERNAL_ERROR):
+        raise RuntimeError(
+            f"the graders of {assignment_id} could not run (pytest exit {int(code)}):\n"
+            + "\n".join(plugin.collection_errors)
+        )
+    return plugin.runs
+
+
+def run_graders(assignment_id: str, submission: Submission) -> GraderRun:
+    """Run every hidden grader of `assignment_id` against one submission."""
+    return run_graders_batch(assignment_id, {"submission": lambda: submission})["submission"]
+
+
+class _Registered:
+    """Registers the engine plugin under the name the `student` fixture looks for."""
+
+    def __init__(self, plugin: EnginePlugin):
+        self.plugin = plugin
+
+    def pytest_configure(self, config):
+        config.pluginmanager.register(self.plugin, ENGINE_PLUGIN)
+
+
+def _short(text: str, limit: int = 1500) -> str:
+    return text if len(text) <= limit else text[-limit:]

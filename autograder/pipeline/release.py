@@ -1,0 +1,91 @@
+"""Release an assignment with nbgrader's own generate_assignment, then prove it leaks nothing."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from traitlets.config import Config
+
+import course_config
+from autograder.config import COURSE_ROOT, Assignment
+from autograder.pipeline import PipelineError
+from autograder.pipeline.leaks import Leak, find_leaks
+
+
+@dataclass
+class ReleaseResult:
+    assignment: str
+    path: Path
+    changed: bool
+    leaks: list[Leak]
+
+
+def nbgrader_config(root: Path) -> Config:
+    config = Config()
+    course_config.apply_nbgrader_config(config)
+    config.CourseDirectory.root = str(root)
+    return config
+
+
+def ensure_tools_on_path() -> None:
+    """nbgrader runs `alembic` to create a gradebook: it must be on PATH beside this Python."""
+    bindir = str(Path(sys.executable).parent)
+    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+
+
+def generate(assignment: Assignment, root: Path, into: Path) -> Path:
+    """Run nbgrader's generate_assignment for `assignment`, writing the release under `into`."""
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    source = assignment.source_notebook(root)
+    if not source.exists():
+        raise PipelineError(f"{source}: no source notebook; run `nnfs-course build {assignment.id}`")
+    try:
+        nbformat.validate(nbformat.read(source, as_version=4))
+    except Exception as error:  # nbformat raises several kinds for a broken file
+        raise PipelineError(f"{source}: not a valid notebook ({_first_line(error)})") from None
+    ensure_tools_on_path()
+    config = nbgrader_config(root)
+    config.CourseDirectory.release_directory = str(into)
+    coursedir = CourseDirectory(config=config)
+    api = NbGraderAPI(coursedir=coursedir, config=config)
+    result = api.generate_assignment(assignment.id, force=True, create=True)
+    out = into / assignment.id / f"{assignment.id}.ipynb"
+    if not result.get("success") or not out.exists():
+        detail = (result.get("error") or result.get("log") or "no output").strip().splitlines()
+        raise PipelineError(f"{source}: nbgrader generate_assignment failed: "
+                            f"{detail[-1] if detail else 'unknown error'}")
+    return out
+
+
+def release(assignment: Assignment, root: Path = COURSE_ROOT, check: bool = False) -> ReleaseResult:
+    """Generate the student release into a staging folder, verify it, then move it into place.
+
+    A release with any leak is never written to release/. With `check`, nothing is written: the
+    result says whether the committed release differs from a fresh one.
+    """
+    target = assignment.release_notebook(root)
+    with tempfile.TemporaryDirectory(prefix="nnfs-release-") as staging:
+        staged = generate(assignment, root, Path(staging))
+        leaks = find_leaks(assignment, staged, root)
+        text = staged.read_text(encoding="utf-8")
+        current = target.read_text(encoding="utf-8") if target.exists() else None
+        changed = current != text
+        if not leaks and changed and not check:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(staged, target.with_suffix(".ipynb.tmp"))
+            target.with_suffix(".ipynb.tmp").replace(target)
+    return ReleaseResult(assignment.id, target, changed, leaks)
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__
