@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from autograder.config import ConfigError, assignments, select
+from autograder.config import COURSE_ROOT, ConfigError, assignments, select
 
 ASSIGNMENT_HELP = "An assignment id from course_config.py (e.g. 01_forward_pass); default: all."
 
@@ -34,7 +34,11 @@ def friendly_errors(command):
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-def cli():
+@click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=COURSE_ROOT, show_default=True,
+              help="The course folder (holding source/, release/, autograder/).")
+@click.pass_context
+def cli(ctx, root):
     """Build, release, grade and validate the Neural Networks from Scratch exercises.
 
     \b
@@ -48,14 +52,16 @@ def cli():
 
     Assignments and limits live in course_config.py.
     """
+    ctx.obj = root.resolve()
 
 
 @cli.command()
 @click.argument("assignment", required=False)
 @click.option("--check", is_flag=True,
               help="Write nothing; fail if a committed notebook differs from what build writes.")
+@click.pass_obj
 @friendly_errors
-def build(assignment, check):
+def build(root, assignment, check):
     """Build the nbgrader source notebook(s) from reference/ and reference/lessons/.
 
     Each graded function gets an answer cell whose code comes from its reference implementation
@@ -65,7 +71,7 @@ def build(assignment, check):
 
     stale = []
     for item in select(assignment):
-        result = build_one(item, check=check)
+        result = build_one(item, root, check=check)
         if check and result.changed:
             stale.append(result.path)
         elif not check:
@@ -82,8 +88,9 @@ def build(assignment, check):
 @click.argument("assignment", required=False)
 @click.option("--check", is_flag=True,
               help="Write nothing; fail if the committed release differs or leaks.")
+@click.pass_obj
 @friendly_errors
-def release(assignment, check):
+def release(root, assignment, check):
     """Generate the student release with nbgrader's generate_assignment and check it for leaks.
 
     The release is verified before it replaces release/<id>/: every exercise cell must only
@@ -93,7 +100,7 @@ def release(assignment, check):
 
     failed = []
     for item in select(assignment):
-        result = release_one(item, check=check)
+        result = release_one(item, root, check=check)
         if result.leaks:
             failed.append(item.id)
             click.echo(f"LEAK in {item.id}; release/ left unchanged:", err=True)
@@ -118,8 +125,9 @@ def release(assignment, check):
 @click.option("--workers", type=click.IntRange(1, 64), default=default_workers(),
               show_default=True, help="Submissions graded in parallel.")
 @click.option("--no-gradebook", is_flag=True, help="Do not record scores in gradebook.db.")
+@click.pass_obj
 @friendly_errors
-def grade(assignment, paths, out_dir, workers, no_gradebook):
+def grade(root, assignment, paths, out_dir, workers, no_gradebook):
     """Grade submissions with the hidden graders, each in its own sandbox.
 
     \b
@@ -151,8 +159,9 @@ def grade(assignment, paths, out_dir, workers, no_gradebook):
             bar.update(1)
 
     try:
-        run = grade_class(assignment, list(paths), out_dir, workers, on_start=started,
-                          on_student=one, record_gradebook=not no_gradebook)
+        run = grade_class(assignment, list(paths), out_dir, workers, root=root,
+                          on_start=started, on_student=one,
+                          record_gradebook=not no_gradebook)
     except SubmissionPathError as error:
         raise click.BadParameter(str(error), param_hint="PATHS") from None
     finally:
@@ -185,6 +194,57 @@ def summary_text(run) -> str:
     if run.gradebook_recorded:
         lines.append(f"Gradebook: {run.gradebook_recorded} submission(s) recorded in gradebook.db")
     return "\n".join(lines)
+
+
+@cli.command()
+@click.argument("assignment", required=False)
+@click.option("--workers", type=click.IntRange(1, 64), default=default_workers(),
+              show_default=True, help="Notebooks graded in parallel.")
+@click.option("--errata", is_flag=True,
+              help="Also print the lecture examples whose transcript differs from the truth.")
+@click.option("--no-oracle", is_flag=True, help="Skip the PyTorch autograd comparison.")
+@click.pass_obj
+@friendly_errors
+def validate(root, assignment, workers, errata, no_oracle):
+    """Prove every grader is right both ways, and the course material is consistent.
+
+    \b
+    For each assignment (default: all):
+      - source notebooks match reference/ and the release leaks nothing;
+      - the reference earns full marks and the release stubs earn zero,
+        graded by the same isolated engine that grades students;
+      - every mutant in autograder/mutants/ loses points on its own function,
+        keeps full marks elsewhere and, where it makes a known mistake, is
+        told that mistake's name;
+      - every worked example of the lectures holds for the reference;
+      - the reference backward passes agree with PyTorch autograd (if installed).
+    Exits non-zero on any failure.
+    """
+    from autograder.validate.run import examples_table, table
+    from autograder.validate.run import validate as run_validation
+
+    result = run_validation(assignment, root=root, workers=workers, with_oracle=not no_oracle,
+                            on_step=lambda text: click.echo(f"... {text}", err=True))
+    click.echo(table(result))
+    click.echo("")
+    click.echo(examples_table(result, errata_only=errata))
+    if result.oracle_skipped:
+        click.echo(f"\nautograd oracle skipped: {result.oracle_skipped}")
+    elif result.oracle:
+        passed = sum(ok for _, ok, _ in result.oracle)
+        click.echo(f"\nautograd oracle: {passed}/{len(result.oracle)} backward passes agree "
+                   "with PyTorch")
+    notes = [n for report in result.mutation for n in report.notes]
+    if notes:
+        click.echo(f"\n{len(notes)} grader(s) that no mutant makes fail (add a mutant):")
+        for note in notes:
+            click.echo(f"  {note}")
+    if result.problems:
+        click.echo(f"\n{len(result.problems)} problem(s):", err=True)
+        for problem in result.problems:
+            click.echo(f"  FAIL {problem}", err=True)
+        raise click.ClickException("validation failed")
+    click.echo("\nvalidation passed")
 
 
 def main():

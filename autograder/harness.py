@@ -74,7 +74,10 @@ class MistakeCandidate:
                 return bool(self.value(value))
             except Exception:
                 return False
-        return _close(value, self.value, rtol, atol)
+        try:
+            return _close(value, self.value, rtol, atol)
+        except Exception:  # a mistake that cannot even be compared does not explain the answer
+            return False
 
 
 class GraderFailure(AssertionError):
@@ -310,6 +313,8 @@ def _difference(actual, expected, rtol, atol) -> str | None:
             if problem:
                 return f"Item {i + 1} of the list: {problem}"
         return None
+    if actual is None and expected is not None:
+        return "Your function returned None: is its `return` statement missing?"
     try:
         a = np.asarray(actual, dtype=float)
     except (TypeError, ValueError):
@@ -324,7 +329,8 @@ def _difference(actual, expected, rtol, atol) -> str | None:
     try:
         np.testing.assert_allclose(a, e, rtol=rtol, atol=atol)
     except AssertionError:
-        worst = np.unravel_index(np.nanargmax(np.abs(a - e)), a.shape) if a.size else ()
+        gap = np.nan_to_num(np.abs(a - e), nan=np.inf)
+        worst = np.unravel_index(int(np.argmax(gap)), a.shape) if a.size else ()
         where = f" at index {tuple(int(i) for i in worst)}" if a.ndim else ""
         return (f"The values differ{where}: {_num(a[worst])} instead of {_num(e[worst])} "
                 f"(tolerance rtol={rtol:g}, atol={atol:g}).")

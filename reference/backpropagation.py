@@ -83,7 +83,7 @@ def categorical_cross_entropy_backward(y_pred, y_true):
 
 
 def softmax_cross_entropy_backward(probs, y_true):
-    """Gradient of the mean cross-entropy of softmax(z) w.r.t. the logits: dz = (probs - onehot) / n.
+    """Gradient of the mean cross-entropy of softmax(z) w.r.t. the logits z: (probs - onehot) / n.
 
     probs: (n, k) softmax outputs; y_true: (n,) class indices or (n, k) one-hot.
     Returns dz (n, k).

@@ -138,7 +138,8 @@ def binary_cross_entropy(y_pred, y_true):
     """Mean binary cross-entropy: L = -mean(y_true * ln(y_pred) + (1 - y_true) * ln(1 - y_pred)).
 
     y_pred: predicted probabilities, any shape; y_true: 0/1 targets, same shape.
-    Predictions are clipped to [1e-7, 1 - 1e-7] first; the mean is over all elements. Returns a float.
+    Predictions are clipped to [1e-7, 1 - 1e-7] first; the mean is over all elements.
+    Returns a float.
     """
     y_pred = np.clip(np.asarray(y_pred, dtype=float), 1e-7, 1 - 1e-7)
     y_true = np.asarray(y_true, dtype=float)

@@ -15,30 +15,32 @@ def spiral_data(samples_per_class, classes, seed=0):
     point = (r sin(2.5 t), r cos(2.5 t)). Noise comes from numpy.random.default_rng(seed).
     Returns X (classes * samples_per_class, 2) float64 and y (classes * samples_per_class,) int.
     """
-    rng = np.random.default_rng(seed)
     n = samples_per_class
+    noise = np.random.default_rng(seed).standard_normal((classes, n))
     X = np.zeros((n * classes, 2))
     y = np.zeros(n * classes, dtype=np.int64)
     for k in range(classes):
         rows = slice(n * k, n * (k + 1))
         r = np.linspace(0.0, 1.0, n)
-        t = np.linspace(k * 4.0, (k + 1) * 4.0, n) + rng.standard_normal(n) * 0.2
+        t = np.linspace(k * 4.0, (k + 1) * 4.0, n) + 0.2 * noise[k]
         X[rows] = np.column_stack([r * np.sin(t * 2.5), r * np.cos(t * 2.5)])
         y[rows] = k
     return X, y
 
 
 def init_params(n_inputs, n_hidden, n_outputs, seed):
-    """The first guess: W = 0.01 * standard normal, b = 0, drawn from default_rng(seed).
+    """The first guess: He initialisation, W = sqrt(2 / fan_in) * standard normal, b = 0.
 
-    Returns a dict: W1 (n_hidden, n_inputs), b1 (n_hidden,), W2 (n_outputs, n_hidden),
-    b2 (n_outputs,), all float64.
+    Draws W1 then W2 from numpy.random.default_rng(seed). Returns a dict: W1 (n_hidden, n_inputs),
+    b1 (n_hidden,), W2 (n_outputs, n_hidden), b2 (n_outputs,), all float64.
     """
     rng = np.random.default_rng(seed)
+    # He scaling keeps the ReLU layer's output variance near its input's, so the first steps
+    # neither vanish (the book's 0.01 stalls on some seeds) nor explode
     return {
-        "W1": 0.01 * rng.standard_normal((n_hidden, n_inputs)),
+        "W1": np.sqrt(2.0 / n_inputs) * rng.standard_normal((n_hidden, n_inputs)),
         "b1": np.zeros(n_hidden),
-        "W2": 0.01 * rng.standard_normal((n_outputs, n_hidden)),
+        "W2": np.sqrt(2.0 / n_hidden) * rng.standard_normal((n_outputs, n_hidden)),
         "b2": np.zeros(n_outputs),
     }
 

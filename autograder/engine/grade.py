@@ -81,7 +81,7 @@ _WORKER: dict = {}
 
 
 def _init_worker(assignment_id: str, worker_limits: Limits, isolation: str | None,
-                 out_dir: str, skippable: dict[str, str]) -> None:
+                 out_dir: str, skippable: dict[str, str], root: str) -> None:
     from autograder.sandbox.process import Sandbox
 
     _WORKER.update(
@@ -89,6 +89,7 @@ def _init_worker(assignment_id: str, worker_limits: Limits, isolation: str | Non
         sandbox=Sandbox(worker_limits, isolation=isolation),
         out_dir=Path(out_dir),
         skippable=skippable,
+        root=Path(root),
     )
 
 
@@ -128,7 +129,8 @@ def _grade_batch(found: list[Found]) -> list[StudentSummary]:
         summaries.append(StudentSummary(student, run.score, run.max_score, status, seconds,
                                         item.problem))
 
-    run_graders_batch(assignment.id, {s: opener(item) for s, item in loaded.items()}, finished)
+    run_graders_batch(assignment.id, {s: opener(item) for s, item in loaded.items()}, finished,
+                      root=_WORKER["root"])
     return summaries
 
 
@@ -171,7 +173,7 @@ def grade(
         on_start(len(found), run.isolation, run.warning)
     skippable = release_skippable(assignment.release_notebook(root))
     batches = _batches(found, workers)
-    initargs = (assignment.id, worker_limits, isolation, str(out_dir), skippable)
+    initargs = (assignment.id, worker_limits, isolation, str(out_dir), skippable, str(root))
     try:
         _run_pool(batches, workers, initargs, run, on_student)
     except KeyboardInterrupt:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 from collections.abc import Callable
+from pathlib import Path
 from dataclasses import asdict, dataclass, field
 
 import pytest
@@ -77,6 +78,12 @@ class EnginePlugin:
             keys = list(self._factories)
             metafunc.parametrize("student", keys, indirect=True, scope="module", ids=keys)
 
+    def pytest_collection_modifyitems(self, items):
+        # The message of a GraderFailure is the whole report; formatting its traceback would
+        # cost tens of milliseconds per failed grader and say nothing more.
+        for item in items:
+            item.repr_failure = _quick_repr(item.repr_failure)
+
     def open(self, assignment: str, key: str) -> Submission:
         self.runs[key] = GraderRun(assignment)
         return self._factories[key]()
@@ -138,14 +145,17 @@ _UNUSED_PLUGINS = ["cacheprovider", "doctest", "junitxml", "pastebin", "nose", "
 
 
 def run_graders_batch(assignment_id: str, submissions: dict[str, Callable[[], Submission]],
-                      on_done: Callable[[str, GraderRun], None] | None = None
-                      ) -> dict[str, GraderRun]:
-    """Run every hidden grader of `assignment_id` against each submission, in one pytest run."""
+                      on_done: Callable[[str, GraderRun], None] | None = None,
+                      root: Path = COURSE_ROOT) -> dict[str, GraderRun]:
+    """Run every hidden grader of `assignment_id` against each submission, in one pytest run.
+
+    The graders are those of the course at `root` (a copy of the course, in validate's tests).
+    """
     assignment = get_assignment(assignment_id)
     plugin = EnginePlugin(submissions, on_done)
-    args = [str(assignment.grader_file()), "-W", "ignore",
+    args = [str(assignment.grader_file(root)), "-W", "ignore",
             "-o", "addopts=", "-o", "filterwarnings=", "-o", "testpaths=",
-            "--rootdir", str(COURSE_ROOT)]
+            "--rootdir", str(root)]
     for name in _UNUSED_PLUGINS:
         args += ["-p", f"no:{name}"]
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
@@ -172,6 +182,15 @@ class _Registered:
 
     def pytest_configure(self, config):
         config.pluginmanager.register(self.plugin, ENGINE_PLUGIN)
+
+
+def _quick_repr(original):
+    def repr_failure(excinfo, *args, **kwargs):
+        if isinstance(excinfo.value, GraderFailure):
+            return str(excinfo.value)
+        return original(excinfo, *args, **kwargs)
+
+    return repr_failure
 
 
 def _short(text: str, limit: int = 1500) -> str:

@@ -34,15 +34,17 @@ def rate_colour(rate: float) -> str:
 def score_histogram(scores: list[float], max_score: float) -> str:
     """Histogram of the students' scores on 0..max_score, with the mean and median marked."""
     with matplotlib.rc_context(_STYLE):
-        fig = Figure(figsize=(9.6, 3.2))
+        fig = Figure(figsize=(9.6, 3.0))
         ax = fig.add_subplot()
         top = max_score or max(scores, default=1.0) or 1.0
         bins = min(20, max(5, int(round(top)))) if top >= 5 else 5
         ax.hist(scores, bins=bins, range=(0, top), color=ACCENT, edgecolor="white", linewidth=1)
         if scores:
             mean, median = statistics.fmean(scores), statistics.median(scores)
-            ax.axvline(mean, color=INK, linestyle="--", linewidth=1.2, label=f"mean {mean:.1f}")
-            ax.axvline(median, color=POOR, linestyle=":", linewidth=1.5, label=f"median {median:.1f}")
+            ax.axvline(mean, color=INK, linestyle="--", linewidth=1.2,
+                       label=f"mean {mean:.1f}")
+            ax.axvline(median, color=POOR, linestyle=":", linewidth=1.5,
+                       label=f"median {median:.1f}")
             ax.legend(frameon=False, loc="upper left")
         ax.set_xlim(0, top)
         ax.set_xlabel(f"score (out of {top:g})")

@@ -138,7 +138,7 @@ def _groups(tests: list[TestResult], functions: list[FunctionRow], scrub):
 
 
 def _check(test: TestResult, scrub) -> Check:
-    name = scrub(test.name)
+    name = scrub(test.name.removeprefix(f"{test.function}: "))
     if test.passed:
         return Check(test, name, [], None)
     output = scrub(test.output)

@@ -84,7 +84,8 @@ def load_results(assignment_id: str, results_dir: Path) -> list[StudentResult]:
     results_dir = Path(results_dir)
     if not results_dir.is_dir():
         raise FeedbackError(f"no grading results in {results_dir}: run `nnfs-course grade` first")
-    results = [_load_one(path, assignment_id) for path in sorted(results_dir.glob("*/results.json"))]
+    paths = sorted(results_dir.glob("*/results.json"))
+    results = [_load_one(path, assignment_id) for path in paths]
     if not results:
         raise FeedbackError(f"no <student>/results.json files in {results_dir}")
     return results

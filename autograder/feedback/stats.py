@@ -116,7 +116,8 @@ def class_stats(results: list[StudentResult], configured: list[str] = ()) -> Cla
             stat.total += score
             stat.full += bool(best) and score >= best
         for t in r.tests:
-            stat = tests.setdefault((t.function, t.name), TestStat(t.name, t.function, t.max_score, n))
+            key = (t.function, t.name)
+            stat = tests.setdefault(key, TestStat(t.name, t.function, t.max_score, n))
             stat.passed += t.passed
             if t.outcome == "error":
                 stat.errors += 1
@@ -134,7 +135,8 @@ def class_stats(results: list[StudentResult], configured: list[str] = ()) -> Cla
         tests=sorted(tests.values(), key=lambda t: order.get(t.function, len(order))),
         mistakes=sorted(mistakes.values(), key=lambda m: (-m.count, -m.occurrences, m.title)),
         broken=[
-            Broken(r.student, r.status, r.problem, [(c.index, c.error or c.status) for c in r.cell_errors])
+            Broken(r.student, r.status, r.problem,
+                   [(c.index, c.error or c.status) for c in r.cell_errors])
             for r in results if not r.ran_cleanly
         ],
     )

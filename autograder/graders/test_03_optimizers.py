@@ -152,13 +152,15 @@ def _momentum_candidates():
     ]
 
 
-def _cache_wrong(kind, rmsprop):
+def _cache_wrong(kind, averaged):
+    """A wrong Adagrad (averaged=False) or RMSProp (averaged=True) update."""
+
     def new_cache(cache, dw, rho):
         if kind == "overwritten":
             return dw**2
         if kind == "rho-swapped":
             return (1 - rho) * cache + rho * dw**2
-        return rho * cache + (1 - rho) * dw**2 if rmsprop else cache + dw**2
+        return rho * cache + (1 - rho) * dw**2 if averaged else cache + dw**2
 
     def step(w, dw, cache, learning_rate, rho, epsilon):
         w, dw, cache = (np.asarray(a, dtype=float) for a in (w, dw, cache))
@@ -166,26 +168,26 @@ def _cache_wrong(kind, rmsprop):
         w_new = w - learning_rate * dw / (np.sqrt(new) + epsilon)
         return (w_new, cache) if kind == "old-cache" else (w_new, new)
 
-    def adagrad(w, dw, cache, learning_rate, epsilon=1e-7):
+    def wrong_adagrad(w, dw, cache, learning_rate, epsilon=1e-7):
         return step(w, dw, cache, learning_rate, None, epsilon)
 
-    def rmsprop(w, dw, cache, learning_rate, rho=0.9, epsilon=1e-7):
+    def wrong_rmsprop(w, dw, cache, learning_rate, rho=0.9, epsilon=1e-7):
         return step(w, dw, cache, learning_rate, rho, epsilon)
 
-    return rmsprop if rmsprop else adagrad
+    return wrong_rmsprop if averaged else wrong_adagrad
 
 
 def _adagrad_candidates():
     return [
-        (CACHE_OVERWRITTEN, _cache_wrong("overwritten", rmsprop=False)),
-        (CACHE_NOT_RETURNED, _cache_wrong("old-cache", rmsprop=False)),
+        (CACHE_OVERWRITTEN, _cache_wrong("overwritten", averaged=False)),
+        (CACHE_NOT_RETURNED, _cache_wrong("old-cache", averaged=False)),
     ]
 
 
 def _rmsprop_candidates():
     return [
-        (RHO_SWAPPED, _cache_wrong("rho-swapped", rmsprop=True)),
-        (CACHE_NOT_RETURNED, _cache_wrong("old-cache", rmsprop=True)),
+        (RHO_SWAPPED, _cache_wrong("rho-swapped", averaged=True)),
+        (CACHE_NOT_RETURNED, _cache_wrong("old-cache", averaged=True)),
     ]
 
 
@@ -194,13 +196,12 @@ def _adam_wrong(kind):
         w, dw, m, v = (np.asarray(a, dtype=float) for a in (w, dw, m, v))
         m_new = beta1 * m + (1 - beta1) * dw
         v_new = beta2 * v + (1 - beta2) * dw**2
-        step = {"from-zero": t + 1, "minus-one": t - 1}.get(kind, t)
-        with np.errstate(all="ignore"):
-            if kind == "uncorrected":
-                m_hat, v_hat = m_new, v_new
-            else:
-                m_hat, v_hat = m_new / (1 - beta1**step), v_new / (1 - beta2**step)
-            w_new = w - learning_rate * m_hat / (np.sqrt(v_hat) + epsilon)
+        step = t + 1 if kind == "from-zero" else t
+        if kind == "uncorrected":
+            m_hat, v_hat = m_new, v_new
+        else:
+            m_hat, v_hat = m_new / (1 - beta1**step), v_new / (1 - beta2**step)
+        w_new = w - learning_rate * m_hat / (np.sqrt(v_hat) + epsilon)
         if kind == "corrected-returned":
             return w_new, m_hat, v_hat
         if kind == "old-moments":
@@ -214,7 +215,6 @@ def _adam_candidates():
     return [
         (NO_BIAS_CORRECTION, _adam_wrong("uncorrected")),
         (T_FROM_ZERO, _adam_wrong("from-zero")),
-        (T_FROM_ZERO, _adam_wrong("minus-one")),
         (CORRECTED_MOMENTS_RETURNED, _adam_wrong("corrected-returned")),
         (MOMENTS_NOT_RETURNED, _adam_wrong("old-moments")),
     ]
@@ -238,6 +238,13 @@ def _one_step(student, function, args, candidates, extra=()):
     mistakes = [mistake.with_value(update(*args)) for mistake, update in candidates]
     check_close(call, expected, mistakes=[*mistakes, *extra])
     return call
+
+
+def _check_pure(student, function, *args):
+    """The call leaves its arguments unchanged, and returns what the reference returns."""
+    call = student.call(function, *args)
+    check_unchanged(call, mistake=IN_PLACE)
+    check_close(call, getattr(ref, function)(*args))
 
 
 def _run(update, w0, state0, args_of, steps, grad):
@@ -308,9 +315,9 @@ def test_sgd_update_matches_reference_on_arrays(student):
 
 @grader("sgd_update", points=1)
 def test_sgd_update_leaves_inputs_unchanged(student):
-    """returns a new array and leaves w and dw unchanged"""
+    """returns the new weights as a new array and leaves w and dw unchanged"""
     w, dw = _arrays(10, (3, 4), 2)
-    check_unchanged(student.call("sgd_update", w, dw, 0.1), mistake=IN_PLACE)
+    _check_pure(student, "sgd_update", w, dw, 0.1)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -388,9 +395,9 @@ def test_momentum_update_carries_velocity_over_many_steps(student):
 
 @grader("momentum_update", points=1)
 def test_momentum_update_leaves_inputs_unchanged(student):
-    """returns new arrays and leaves w, dw and velocity unchanged"""
+    """returns the right new arrays and leaves w, dw and velocity unchanged"""
     w, dw, v = _arrays(31, (3, 4), 3)
-    check_unchanged(student.call("momentum_update", w, dw, v, 0.1, 0.9), mistake=IN_PLACE)
+    _check_pure(student, "momentum_update", w, dw, v, 0.1, 0.9)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -427,9 +434,9 @@ def test_adagrad_update_accumulates_cache_over_many_steps(student):
 
 @grader("adagrad_update", points=1)
 def test_adagrad_update_leaves_inputs_unchanged(student):
-    """returns new arrays and leaves w, dw and cache unchanged"""
+    """returns the right new arrays and leaves w, dw and cache unchanged"""
     w, dw, cache = _arrays(51, (3, 4), 3, positive={2})
-    check_unchanged(student.call("adagrad_update", w, dw, cache, 0.1), mistake=IN_PLACE)
+    _check_pure(student, "adagrad_update", w, dw, cache, 0.1)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -462,15 +469,17 @@ def test_rmsprop_update_carries_cache_over_many_steps(student):
 
 @grader("rmsprop_update", points=1)
 def test_rmsprop_update_leaves_inputs_unchanged(student):
-    """returns new arrays and leaves w, dw and cache unchanged"""
+    """returns the right new arrays and leaves w, dw and cache unchanged"""
     w, dw, cache = _arrays(71, (3, 4), 3, positive={2})
-    check_unchanged(student.call("rmsprop_update", w, dw, cache, 0.1), mistake=IN_PLACE)
+    _check_pure(student, "rmsprop_update", w, dw, cache, 0.1)
 
 
 # ----------------------------------------------------------------------------------------------
 # adam_update (6 points)
 
 def _adam_extra():
+    # t - 1 in the bias correction divides 0 by 0 at t = 1. (A candidate value holding nan would
+    # trip the harness's comparison, so that variant is recognised by its nan.)
     return [MOMENTS_NOT_RETURNED.with_value(_not_a_tuple), T_FROM_ZERO.with_value(_has_nan)]
 
 
@@ -511,9 +520,9 @@ def test_adam_update_carries_moments_over_many_steps(student):
 
 @grader("adam_update", points=1)
 def test_adam_update_leaves_inputs_unchanged(student):
-    """returns new arrays and leaves w, dw, m and v unchanged"""
+    """returns the right new arrays and leaves w, dw, m and v unchanged"""
     w, dw, m, v = _arrays(91, (3, 4), 4, positive={3})
-    check_unchanged(student.call("adam_update", w, dw, m, v, 3, 0.01), mistake=IN_PLACE)
+    _check_pure(student, "adam_update", w, dw, m, v, 3, 0.01)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -591,8 +600,11 @@ def test_minibatch_indices_match_seeded_permutation(student):
         call = student.call("minibatch_indices", n_samples, batch_size, seed)
         in_order = _slices(np.arange(n_samples), batch_size)
         legacy = _slices(np.random.RandomState(seed).permutation(n_samples), batch_size)
-        check_close(call, ref.minibatch_indices(n_samples, batch_size, seed), rtol=0, atol=0,
-                    mistakes=[NOT_SHUFFLED.with_value(in_order), LEGACY_RNG.with_value(legacy)])
+        expected = ref.minibatch_indices(n_samples, batch_size, seed)
+        check_close(call, expected, rtol=0, atol=0,
+                    mistakes=[NOT_SHUFFLED.with_value(in_order), LEGACY_RNG.with_value(legacy),
+                              *([LAST_BATCH_DROPPED.with_value(expected[:-1])]
+                                if n_samples % batch_size else [])])
 
 
 @grader("minibatch_indices", points=1)
@@ -601,9 +613,11 @@ def test_minibatch_indices_depend_on_seed_only(student):
     first = student.call("minibatch_indices", 20, 6, 5)
     again = student.call("minibatch_indices", 20, 6, 5)
     a, b = _batches(first), _batches(again)
-    check(_same_batches(a, b), again, "Called twice with seed 5, it returned different batches: the same seed "
-          "must give the same batches.", SEED_IGNORED)
+    check(_same_batches(a, b), again,
+          "Called twice with seed 5, it returned different batches: the same seed must give "
+          "the same batches.", SEED_IGNORED)
     other = student.call("minibatch_indices", 20, 6, 6)
     c = _batches(other)
-    check(not _same_batches(a, c), other, "Seeds 5 and 6 gave the same batches: the order should come from "
+    check(not _same_batches(a, c), other,
+          "Seeds 5 and 6 gave the same batches: the order should come from "
           "np.random.default_rng(seed).", SEED_IGNORED)

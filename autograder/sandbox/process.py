@@ -1,0 +1,250 @@
+"""The grader's side of the sandbox: a long-lived template, and one forked process per submission.
+
+    with Sandbox(limits) as sandbox:              # starts the template (once per grading worker)
+        proc = sandbox.load(cells, skip={3})       # forks a child and runs the notebook's cells
+        call = proc.call("dense_forward", (X, W, b), {})    # -> harness.Call, plain data only
+
+A Sandbox holds at most one live student process: loading the next submission ends the previous
+one's process, and an older StudentProcess that is used again reloads itself. A Sandbox is not
+thread-safe; run one per grading worker.
+
+Whatever the student's code does, it costs at most the request that was running: a hang, a crash,
+running out of memory, or writing garbage where the answer should be all raise StudentError, and
+the next request runs in a fresh child (the notebook's cells are run again, skipping any cell that
+killed its process). If the template itself dies, the whole sandbox is restarted.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+
+from autograder.config import Limits
+from autograder.config import limits as course_limits
+from autograder.harness import Call, StudentError
+from autograder.sandbox import channel, launch
+from autograder.sandbox.launch import isolation_level
+from autograder.sandbox.student import CellResult, StudentProcess
+
+__all__ = ["CellResult", "Sandbox", "StudentProcess", "TemplateError", "isolation_level", "Call",
+           "StudentError"]
+
+START_SECONDS = 60.0  # the template's first start (imports NumPy, IPython, matplotlib)
+CONTROL_SECONDS = 10.0  # one request to the template (fork, kill)
+
+
+class TemplateError(RuntimeError):
+    """The sandbox template could not be started or stopped answering."""
+
+
+class _Broken(Exception):
+    """The template did not answer as it should."""
+
+
+class _Child:
+    """One forked student process, as the grader sees it: a pipe each way."""
+
+    def __init__(self, pid: int, request_fd: int, response_fd: int):
+        self.pid = pid
+        self.request_fd = request_fd
+        self.reader = channel.Reader(response_fd)
+        os.set_blocking(request_fd, False)
+
+    def close(self) -> None:
+        channel.close(self.request_fd, self.reader.fd)
+
+
+class Sandbox:
+    """Runs student notebooks in isolated processes forked from one pre-warmed template."""
+
+    def __init__(self, limits: Limits | None = None, isolation: str | None = None, *,
+                 start: bool = True):
+        self.limits = limits or course_limits()
+        self.isolation = isolation_level(isolation)
+        self.warning = launch.WARNINGS[self.isolation]
+        self.marker = f"nnfs-sandbox-{secrets.token_hex(8)}"
+        self.timings: dict[str, float] = {}
+        self._popen: subprocess.Popen | None = None
+        self._control: socket.socket | None = None
+        self._reader: channel.Reader | None = None
+        self._private_dir: str | None = None
+        self._log = None
+        self._owner: StudentProcess | None = None
+        self._closed = False
+        if start:
+            self._start()
+
+    # -- public ---------------------------------------------------------------------------
+
+    def load(self, cells: list[str], skip=frozenset()) -> StudentProcess:
+        """Fork a fresh process and run the notebook's code cells in it (except `skip`)."""
+        if self._closed:
+            raise RuntimeError("the sandbox is closed")
+        return StudentProcess(self, [str(c) for c in cells], {int(i) for i in skip})
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._stop(graceful=True)
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- the template ---------------------------------------------------------------------
+
+    def _start(self) -> None:
+        started = time.perf_counter()
+        ours, theirs = socket.socketpair()
+        fd = theirs.detach()
+        config = {"control_fd": fd, "marker": self.marker}
+        plan = launch.build(self.isolation, config, (fd,))
+        self._log = tempfile.TemporaryFile()
+        try:
+            self._popen = subprocess.Popen(
+                plan.argv, env=plan.env, pass_fds=plan.pass_fds, stdin=subprocess.DEVNULL,
+                stdout=self._log, stderr=self._log, start_new_session=True)
+        except OSError as error:
+            ours.close()
+            raise TemplateError(f"could not start the sandbox: {error}") from None
+        finally:
+            plan.close_fds()
+        self._private_dir = plan.private_dir
+        ours.setblocking(False)
+        self._control = ours
+        self._reader = channel.Reader(ours.fileno(), limit=1 << 20, sock=ours)
+        try:
+            hello = self._reader.read(time.monotonic() + START_SECONDS)
+            if hello.get("op") != "ready":
+                raise channel.ProtocolError("unexpected greeting")
+        except (channel.ChannelClosed, channel.ChannelTimeout, channel.ProtocolError) as error:
+            log = self._read_log()
+            self._stop(graceful=False)
+            raise TemplateError(
+                f"the sandbox ({self.isolation}) did not start: {type(error).__name__}\n{log}"
+            ) from None
+        self.timings.setdefault("template_start", time.perf_counter() - started)
+        self.timings["template_starts"] = self.timings.get("template_starts", 0) + 1
+
+    def _read_log(self) -> str:
+        if self._log is None:
+            return ""
+        self._log.seek(0)
+        return self._log.read(20_000).decode("utf-8", "replace")
+
+    def _ask(self, message: dict, seconds: float = CONTROL_SECONDS) -> tuple[dict, list[int]]:
+        if self._popen is None:
+            raise _Broken("not running")
+        deadline = time.monotonic() + seconds
+        try:
+            channel.write(self._control.fileno(), message, deadline)
+            reply = self._reader.read(deadline)
+        except (channel.ChannelClosed, channel.ChannelTimeout, channel.ProtocolError) as error:
+            raise _Broken(type(error).__name__) from None
+        fds, self._reader.fds = self._reader.fds, []
+        return reply, fds
+
+    def _stop(self, graceful: bool) -> None:
+        """Stop the template and everything under it, and wait until it is all gone."""
+        if self._owner is not None:
+            self._owner._lose_child()
+            self._owner = None
+        popen, self._popen = self._popen, None
+        if popen is not None:
+            if graceful:
+                try:
+                    channel.write(self._control.fileno(), {"op": "exit"}, time.monotonic() + 2)
+                except (channel.ChannelClosed, channel.ChannelTimeout):
+                    pass
+            try:
+                popen.wait(timeout=5 if graceful else 0.01)
+            except subprocess.TimeoutExpired:
+                # Kill the template first: its PID namespace (and everything in it) goes with it.
+                for pid in (*_children_of(popen.pid), popen.pid):
+                    _kill(pid)
+                try:
+                    popen.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    popen.kill()
+                    popen.wait()
+        if self._control is not None:
+            self._control.close()
+            self._control = None
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+        if self._private_dir:
+            shutil.rmtree(self._private_dir, ignore_errors=True)
+            self._private_dir = None
+
+    # -- used by StudentProcess -----------------------------------------------------------
+
+    def _fork(self, owner: StudentProcess, cells: list[str], skip: set[int], nonce: str) -> _Child:
+        """A fresh child running `cells`; ends whatever child was live before."""
+        if self._closed:
+            raise RuntimeError("the sandbox is closed")
+        if self._owner is not None and self._owner is not owner:
+            self._owner._lose_child()
+        self._owner = None
+        limits = self.limits
+        message = {"op": "fork", "cells": cells, "skip": sorted(skip), "nonce": nonce,
+                   "limits": {"memory_mb": limits.memory_mb, "processes": limits.processes,
+                              "output_bytes": limits.output_bytes,
+                              "cell_seconds": limits.cell_seconds}}
+        for attempt in range(2):
+            if self._popen is None:
+                self._start()
+            try:
+                reply, fds = self._ask(message)
+                if reply.get("op") != "forked" or len(fds) != 2:
+                    channel.close(*fds)
+                    raise _Broken("bad fork reply")
+                break
+            except _Broken:
+                self._stop(graceful=False)
+                if attempt:
+                    raise TemplateError("the sandbox template stopped answering") from None
+        self._owner = owner
+        return _Child(reply["pid"], fds[0], fds[1])
+
+    def _end_child(self, owner: StudentProcess) -> str | None:
+        """Kill `owner`'s child and everything it started; say how the child ended."""
+        if self._owner is not owner:
+            return None
+        self._owner = None
+        try:
+            reply, _ = self._ask({"op": "kill"})
+        except _Broken:
+            self._stop(graceful=False)
+            return None
+        status = reply.get("status")
+        return status if isinstance(status, str) else None
+
+
+def _children_of(parent: int) -> list[int]:
+    found = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as f:
+                if int(f.read().rsplit(b")", 1)[1].split()[1]) == parent:
+                    found.append(int(name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, 9)
+    except OSError:
+        pass

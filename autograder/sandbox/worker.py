@@ -1,0 +1,600 @@
+"""The program that runs inside the sandbox: a template process that forks one child per submission.
+
+Started once per grading worker as `python -S -I -B worker.py CONFIG_JSON`. It imports only the
+standard library, NumPy, IPython, matplotlib and `codec.py` (which sits next to it): the course
+checkout is not visible in here.
+
+The template pre-imports everything, makes itself non-dumpable (no ptrace, no /proc/<pid>/mem) and
+waits for requests on a private control socket. For each submission it forks a child, which
+applies resource limits, points fds 1 and 2 at a bounded capture, runs the notebook cells with
+IPython and then answers call/define/has/list requests on its own pair of pipes, one JSON object a
+line. Every message the child sends carries the nonce of the request it answers.
+"""
+
+import ctypes
+import io
+import json
+import os
+import resource
+import shutil
+import signal
+import socket
+import sys
+import time
+import traceback
+
+PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER = 1, 4, 36
+MAX_REQUEST = 1 << 30
+MAX_TEXT = 100_000
+FRAMES = 3  # lines of the student's own traceback sent with an exception
+
+CONFIG = json.loads(sys.argv[1]) if __name__ == "__main__" else {}
+sys.path[:0] = [os.path.dirname(os.path.abspath(__file__)), *CONFIG.get("path", [])]
+
+import codec  # noqa: E402  (after sys.path is set)
+
+_libc = ctypes.CDLL(None, use_errno=True)
+_perf_counter = time.perf_counter
+
+
+class _TimeLimit(BaseException):
+    """Raised by SIGALRM when a cell or call runs past its limit."""
+
+
+def _on_alarm(signum, frame):
+    raise _TimeLimit()
+
+
+def _arm(seconds):
+    signal.setitimer(signal.ITIMER_REAL, max(float(seconds), 0.001))
+
+
+def _disarm():
+    signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+# ---------------------------------------------------------------------------------------------
+# The template
+
+
+def template_main():
+    if CONFIG.get("pdeathsig"):
+        _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != CONFIG["parent"]:
+            os._exit(1)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    import warnings
+
+    import matplotlib
+    import numpy  # noqa: F401  (pre-imported so that every fork has it for free)
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot  # noqa: F401
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    warnings.filterwarnings("ignore", message=".*non-interactive.*cannot be shown")
+    config = Config()
+    config.HistoryManager.enabled = False
+    config.InteractiveShell.colors = "nocolor"
+    shell = InteractiveShell.instance(config=config)
+    shell.register_magic_function(_matplotlib_magic, "line", "matplotlib")
+    baseline = set(shell.user_ns)
+    _libc.prctl(PR_SET_DUMPABLE, 0)
+    _libc.prctl(PR_SET_CHILD_SUBREAPER, 1)
+    control = socket.socket(fileno=CONFIG["control_fd"])
+    template = Template(control, shell, baseline)
+    signal.signal(signal.SIGCHLD, lambda signum, frame: template.reap())
+    threads = len(os.listdir("/proc/self/task"))
+    template.send({"op": "ready", "pid": os.getpid(), "threads": threads})
+    template.serve()
+
+
+def _matplotlib_magic(line):
+    """`%matplotlib inline` and friends: figures are drawn with Agg and never shown."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+
+
+class Template:
+    def __init__(self, control, shell, baseline):
+        self.control = control
+        self.shell = shell
+        self.baseline = baseline
+        self.child = None  # pid of the live child
+        self.status = None  # how the last child ended
+        self.workdir = None
+        self.buffer = b""
+
+    def send(self, message, fds=()):
+        data = json.dumps(message).encode() + b"\n"
+        if fds:
+            socket.send_fds(self.control, [data], list(fds))
+        else:
+            self.control.sendall(data)
+
+    def receive(self):
+        while b"\n" not in self.buffer:
+            chunk = self.control.recv(1 << 20)
+            if not chunk:
+                return None
+            self.buffer += chunk
+        line, _, self.buffer = self.buffer.partition(b"\n")
+        return json.loads(line)
+
+    def serve(self):
+        while True:
+            message = self.receive()
+            if message is None or message["op"] == "exit":
+                self.cleanup()
+                os._exit(0)
+            if message["op"] == "fork":
+                self.cleanup()
+                pid, fds = self.fork(message)
+                self.send({"op": "forked", "pid": pid}, fds)
+                for fd in fds:
+                    os.close(fd)
+            elif message["op"] == "kill":
+                self.send({"op": "killed", "status": self.cleanup()})
+            else:
+                self.send({"op": "pong"})
+
+    def fork(self, message):
+        if CONFIG.get("private_tmp"):
+            self.workdir = f"/tmp/work-{message['nonce'][:8]}"
+            os.mkdir(self.workdir, 0o700)
+        else:
+            import tempfile
+
+            self.workdir = tempfile.mkdtemp(prefix="nnfs-student-")
+        req_r, req_w = os.pipe()
+        resp_r, resp_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.close(req_w)
+                os.close(resp_r)
+                os.close(self.control.detach())
+                child = Child(self.shell, self.baseline, req_r, resp_w, message, self.workdir)
+                child.main()
+            finally:
+                os._exit(70)
+        os.close(req_r)
+        os.close(resp_w)
+        self.child, self.status = pid, None
+        return pid, (req_w, resp_r)
+
+    def cleanup(self):
+        """Kill every process below the template, reap them, and wipe the child's files."""
+        if self.child is not None:
+            self.reap()
+            for _ in range(1000):
+                if CONFIG.get("pidns") and os.getpid() == 1:
+                    try:
+                        os.kill(-1, signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
+                    others = [p for p in _pids() if p != 1]
+                else:
+                    others = _descendants(os.getpid())
+                    for pid in others:
+                        _signal(pid, signal.SIGKILL)
+                self.reap()
+                if not others:
+                    break
+                time.sleep(0.001)
+            self.child = None
+        self.reap()
+        if CONFIG.get("private_tmp"):
+            for folder in ("/tmp", "/dev/shm"):
+                _empty(folder)
+        elif self.workdir:
+            _remove(self.workdir)
+        self.workdir = None
+        return self.status
+
+    def reap(self):
+        """Collect every child that has ended (orphans of the student's processes end up here)."""
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            if pid == self.child and self.status is None:
+                self.status = _describe_status(status)
+
+
+def _pids():
+    me = os.getpid()
+    return [int(name) for name in os.listdir("/proc") if name.isdigit() and int(name) != me]
+
+
+def _descendants(root):
+    parents = {}
+    for pid in _pids():
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as f:
+                parents[pid] = int(f.read().rsplit(b")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    found, frontier = [], [root]
+    while frontier:
+        below = [pid for pid, parent in parents.items() if parent in frontier]
+        found += below
+        frontier = below
+    return found
+
+
+def _signal(pid, sig):
+    try:
+        os.kill(pid, sig)
+    except OSError:
+        pass
+
+
+def _describe_status(status):
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        try:
+            return f"it was killed by signal {signal.Signals(number).name}"
+        except ValueError:
+            return f"it was killed by signal {number}"
+    return f"it exited with code {os.WEXITSTATUS(status)}"
+
+
+def _empty(folder):
+    try:
+        entries = os.listdir(folder)
+    except OSError:
+        return
+    for name in entries:
+        _remove(os.path.join(folder, name))
+
+
+def _remove(path):
+    def unlock(function, target, error):
+        try:
+            os.chmod(os.path.dirname(target) or ".", 0o700)
+            os.chmod(target, 0o700)
+            function(target)
+        except OSError:
+            pass
+
+    if os.path.isdir(path) and not os.path.islink(path):
+        shutil.rmtree(path, onerror=unlock)
+    else:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+
+
+# ---------------------------------------------------------------------------------------------
+# One submission's process
+
+
+class Child:
+    def __init__(self, shell, baseline, req_r, resp_w, message, workdir):
+        self.shell = shell
+        self.baseline = baseline
+        self.req_r, self.resp_w = req_r, resp_w
+        self.message = message
+        self.workdir = workdir
+        self.pid = os.getpid()
+        self.cell_of_count = {}
+        self.buffer = b""
+
+    def main(self):
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        keep = sorted({0, 1, 2, self.req_r, self.resp_w})
+        top = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+        for low, high in zip(keep, [*keep[1:], top], strict=True):
+            os.closerange(low + 1, high)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        signal.signal(signal.SIGALRM, _on_alarm)
+        os.chdir(self.workdir)
+        os.environ["PWD"] = self.workdir
+        limits = self.message["limits"]
+        self.output = Capture(limits["output_bytes"])
+        self._limit(limits)
+        self.run_cells(self.message["cells"], set(self.message["skip"]), limits["cell_seconds"])
+        self.serve()
+        os._exit(0)
+
+    def _limit(self, limits):
+        with open("/proc/self/status") as f:
+            status = dict(line.split(":", 1) for line in f if ":" in line)
+        used = int(status["VmSize"].split()[0]) * 1024
+        memory = used + limits["memory_mb"] * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        size = limits["output_bytes"] + 16 * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+        processes = _tasks_of(os.getuid()) + limits["processes"]
+        try:
+            resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
+        except (ValueError, OSError):
+            pass
+
+    # -- protocol ---------------------------------------------------------------------------
+
+    def send(self, message):
+        if os.getpid() != self.pid:  # a copy made by the student's os.fork() never answers
+            os._exit(0)
+        data = json.dumps(message, allow_nan=False).encode() + b"\n"
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self.resp_w, view):]
+
+    def receive(self):
+        while True:
+            end = self.buffer.find(b"\n")
+            if end >= 0:
+                line, self.buffer = self.buffer[:end], self.buffer[end + 1:]
+                return json.loads(line)
+            chunk = os.read(self.req_r, 1 << 20)
+            if not chunk or len(self.buffer) > MAX_REQUEST:
+                return None
+            self.buffer += chunk
+
+    # -- loading ----------------------------------------------------------------------------
+
+    def run_cells(self, cells, skip, seconds):
+        nonce = self.message["nonce"]
+        for index, source in enumerate(cells):
+            if index in skip:
+                self.send({"nonce": nonce, "cell": index, "status": "skipped", "error": "",
+                           "output": ""})
+                continue
+            self.output.mark()
+            self.cell_of_count[self.shell.execution_count] = index
+            error = None
+            try:
+                _arm(seconds)
+                try:
+                    result = self.shell.run_cell(source, store_history=True)
+                finally:
+                    _disarm()
+                error = result.error_before_exec or result.error_in_exec
+            except BaseException as caught:  # a time limit, or IPython itself failing
+                error = caught
+            if os.getpid() != self.pid:
+                os._exit(0)
+            if error is None:
+                status, text = "ok", ""
+            elif isinstance(error, _TimeLimit):
+                status, text = "timeout", f"the cell ran longer than the {seconds:g} s limit"
+            else:
+                status, text = "error", self.describe(error)
+            self.send({"nonce": nonce, "cell": index, "status": status, "error": text,
+                       "output": self.output.take()})
+        self.send({"nonce": nonce, "loaded": True})
+
+    # -- requests ---------------------------------------------------------------------------
+
+    def serve(self):
+        handlers = {"call": self.call, "define": self.define, "has": self.has, "list": self.list}
+        while True:
+            request = self.receive()
+            if request is None:
+                return
+            self.output.mark()
+            try:
+                answer = handlers[request["op"]](request)
+            except _TimeLimit:
+                answer = {"ok": False, "kind": "timeout", "message": "time limit"}
+            except BaseException as error:  # a malformed request: the grader's fault
+                answer = {"ok": False, "kind": "crash",
+                          "message": f"the sandbox could not serve the request ({error!r})"}
+            answer.setdefault("output", self.output.take())
+            self.send({"id": request["id"], "nonce": request["nonce"], **answer})
+
+    def namespace(self):
+        return self.shell.user_ns
+
+    def _resolve(self, value):
+        if isinstance(value, codec.Remote):
+            found = self.namespace().get(value.name)
+            if not callable(found):
+                raise LookupError(value.name)
+            return found
+        return value
+
+    def call(self, request):
+        name = request["function"]
+        function = self.namespace().get(name)
+        if not callable(function):
+            return _missing(name)
+        args = codec.from_plain(request["args"])
+        kwargs = codec.from_plain(request["kwargs"])
+        try:
+            live_args = [self._resolve(a) for a in args]
+            live_kwargs = {k: self._resolve(v) for k, v in kwargs.items()}
+        except LookupError as error:
+            return _missing(str(error))
+        try:
+            _arm(request["timeout"])
+            try:
+                return self._run(function, args, kwargs, live_args, live_kwargs)
+            finally:
+                _disarm()
+        except MemoryError:
+            return {"ok": False, "kind": "memory", "message": "MemoryError"}
+
+    def _run(self, function, args, kwargs, live_args, live_kwargs):
+        try:
+            start = _perf_counter()
+            value = function(*live_args, **live_kwargs)
+            seconds = _perf_counter() - start
+        except (_TimeLimit, MemoryError):
+            raise
+        except BaseException as error:  # the student's exception, SystemExit included
+            return {"ok": False, "kind": "exception", "message": self.describe(error)}
+        try:
+            plain = codec.to_plain(value)
+            after = codec.to_plain([sent if isinstance(sent, codec.Remote) else live
+                                    for sent, live in zip(args, live_args, strict=True)])
+            after_kw = codec.to_plain({k: v if isinstance(v, codec.Remote) else live_kwargs[k]
+                                       for k, v in kwargs.items()})
+        except (_TimeLimit, MemoryError):
+            raise
+        except BaseException as error:
+            text = str(error) if isinstance(error, codec.CodecError) else \
+                f"the value could not be read ({type(error).__name__})"
+            return {"ok": False, "kind": "bad-output", "message": _cut(text, 500)}
+        return {"ok": True, "value": plain, "args_after": after, "kwargs_after": after_kw,
+                "seconds": seconds}
+
+    def define(self, request):
+        name, source = request["name"], request["source"]
+        try:
+            _arm(request["timeout"])
+            try:
+                exec(compile(source, f"<grader helper {name}>", "exec"), self.namespace())
+            finally:
+                _disarm()
+        except _TimeLimit:
+            raise
+        except BaseException as error:
+            return {"ok": False, "kind": "exception", "message": self.describe(error)}
+        return {"ok": True}
+
+    def has(self, request):
+        return {"ok": True, "value": callable(self.namespace().get(request["name"]))}
+
+    def list(self, request):
+        names = sorted(
+            name for name, value in list(self.namespace().items())
+            if isinstance(name, str) and not name.startswith("_") and name not in self.baseline
+            and callable(value) and not isinstance(value, type(os))
+        )
+        return {"ok": True, "value": names}
+
+    def describe(self, error):
+        """`Type: message` and the last few lines of the student's own traceback."""
+        try:
+            text = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        except BaseException:
+            text = type(error).__name__
+        text = _cut(text, 1000)
+        lines = []
+        try:
+            for frame in traceback.extract_tb(error.__traceback__):
+                cell = self._cell(frame.filename)
+                if cell is None:
+                    continue
+                where = f"  cell {cell + 1}, line {frame.lineno}, in {frame.name}"
+                lines.append(where + (f": {frame.line.strip()}" if frame.line else ""))
+        except BaseException:
+            lines = []
+        return "\n".join([text, *[_cut(line, 200) for line in lines[-FRAMES:]]])
+
+    def _cell(self, filename):
+        if not filename.startswith("<ipython-input-"):
+            return None
+        try:
+            return self.cell_of_count.get(int(filename.split("-")[2]))
+        except (IndexError, ValueError):
+            return None
+
+
+def _missing(name):
+    return {"ok": False, "kind": "missing", "message": f"`{name}` is not defined"}
+
+
+def _cut(text, limit):
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _tasks_of(uid):
+    count = 0
+    for pid in [*_pids(), os.getpid()]:
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                fields = dict(line.split(":", 1) for line in f if ":" in line)
+            if int(fields["Uid"].split()[0]) == uid:
+                count += int(fields["Threads"])
+        except (OSError, KeyError, ValueError):
+            continue
+    return count
+
+
+class Capture:
+    """Fds 1 and 2 write to one memory file; what the process prints is read back from it."""
+
+    def __init__(self, limit):
+        self.limit = limit
+        self.fd = os.memfd_create("output")
+        null = os.open("/dev/null", os.O_RDONLY)
+        os.dup2(null, 0)
+        os.close(null)
+        os.dup2(self.fd, 1)
+        os.dup2(self.fd, 2)
+        self.start = 0
+        self.cut_noted = False
+        stream = CappedStream(self)
+        sys.stdout = sys.stderr = sys.__stdout__ = sys.__stderr__ = stream
+        sys.stdin = sys.__stdin__ = io.StringIO()
+
+    def size(self):
+        try:
+            return os.fstat(self.fd).st_size
+        except OSError:
+            return 0
+
+    def mark(self):
+        self.start = min(self.size(), self.limit)
+
+    def take(self):
+        end = min(self.size(), self.limit)
+        data = os.pread(self.fd, max(end - self.start, 0), self.start) if end > self.start else b""
+        self.start = end
+        text = data.decode("utf-8", "replace")
+        if self.size() > self.limit and not self.cut_noted:
+            self.cut_noted = True
+            text += f"\n[output cut: the notebook printed more than {self.limit} bytes]\n"
+        return _cut(text, MAX_TEXT)
+
+
+class CappedStream(io.TextIOBase):
+    """sys.stdout and sys.stderr: printing never fails, and stops being kept past the limit."""
+
+    encoding = "utf-8"
+    errors = "replace"
+
+    def __init__(self, capture):
+        self.capture = capture
+
+    def write(self, text):
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        room = self.capture.limit - self.capture.size()
+        if room > 0:
+            data = text.encode("utf-8", "replace")[:room]
+            try:
+                while data:
+                    data = data[os.write(1, data):]
+            except OSError:
+                pass
+        return len(text)
+
+    def writable(self):
+        return True
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+    def fileno(self):
+        return 1
+
+
+if __name__ == "__main__":
+    template_main()
