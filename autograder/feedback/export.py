@@ -29,15 +29,16 @@ def export_gradebook(
     *,
     db_url: str | None = None,
     course_id: str = COURSE_ID,
+    root: Path = COURSE_ROOT,
 ) -> Path:
     """Write the gradebook's grades (of one assignment, or all) to `out_csv`; return its path.
 
-    db_url defaults to `sqlite:///<course root>/gradebook.db`. Raises FeedbackError when the
+    db_url defaults to `sqlite:///<root>/gradebook.db`. Raises FeedbackError when the
     gradebook does not exist or does not know `assignment_id`.
     """
     from nbgrader.api import Gradebook, MissingEntry  # slow to import; only the export needs it
 
-    db_url = db_url or default_db_url()
+    db_url = db_url or default_db_url(root)
     if db_url.startswith("sqlite:///") and not Path(db_url.removeprefix("sqlite:///")).is_file():
         raise FeedbackError(f"no gradebook at {db_url}: grade the submissions first")
     out_csv = Path(out_csv)

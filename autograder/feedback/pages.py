@@ -49,17 +49,18 @@ def write_feedback(
     results_dir: Path | None = None,
     out_dir: Path | None = None,
     *,
+    root: Path = COURSE_ROOT,
     scrubber: Scrubber | None = None,
 ) -> list[Path]:
     """Write every student's feedback page for `assignment_id`; return the pages' paths.
 
-    results_dir defaults to `grades/<assignment>/`, out_dir to `feedback/` (course root).
+    results_dir defaults to `<root>/grades/<assignment>/`, out_dir to `<root>/feedback/`.
     Raises FeedbackError when there are no results, ConfigError for an unknown assignment.
     """
     assignment = get_assignment(assignment_id)
-    results_dir = Path(results_dir) if results_dir else default_results_dir(assignment_id)
-    out_dir = Path(out_dir) if out_dir else default_feedback_dir()
-    scrub = scrubber if scrubber is not None else Scrubber.for_course()
+    results_dir = Path(results_dir) if results_dir else default_results_dir(assignment_id, root)
+    out_dir = Path(out_dir) if out_dir else default_feedback_dir(root)
+    scrub = scrubber if scrubber is not None else Scrubber.for_course(root)
     paths = []
     for result in load_results(assignment_id, results_dir):
         html = render_page(result, assignment, scrub)

@@ -25,16 +25,18 @@ def write_report(
     assignment_id: str,
     results_dir: Path | None = None,
     out_path: Path | None = None,
+    *,
+    root: Path = COURSE_ROOT,
 ) -> Path:
     """Write the class report of `assignment_id` and return its path.
 
-    results_dir defaults to `grades/<assignment>/`, out_path to `reports/<assignment>.html`
-    (course root). Raises FeedbackError when there are no results, ConfigError for an unknown
-    assignment.
+    results_dir defaults to `<root>/grades/<assignment>/`, out_path to
+    `<root>/reports/<assignment>.html`. Raises FeedbackError when there are no results,
+    ConfigError for an unknown assignment.
     """
     assignment = get_assignment(assignment_id)
-    results_dir = Path(results_dir) if results_dir else default_results_dir(assignment_id)
-    out_path = Path(out_path) if out_path else default_report_path(assignment_id)
+    results_dir = Path(results_dir) if results_dir else default_results_dir(assignment_id, root)
+    out_path = Path(out_path) if out_path else default_report_path(assignment_id, root)
     stats = class_stats(load_results(assignment_id, results_dir), assignment.functions)
     html = render(
         "report.html.j2",

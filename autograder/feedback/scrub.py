@@ -40,8 +40,10 @@ class Scrubber:
 
     @classmethod
     def for_course(cls, root: Path = COURSE_ROOT) -> Scrubber:
-        graders = sorted((root / "autograder" / "graders").glob("test_*.py"))
-        references = sorted((root / "reference").rglob("*.py"))
+        """The secrets of the course at `root`, and of the installed package's course."""
+        roots = dict.fromkeys([Path(root).resolve(), COURSE_ROOT])
+        graders = [p for r in roots for p in sorted(r.glob("autograder/graders/test_*.py"))]
+        references = [p for r in roots for p in sorted(r.glob("reference/**/*.py"))]
         secrets: list[str] = []
         for path in graders:
             secrets += source_lines(path.read_text(encoding="utf-8"))

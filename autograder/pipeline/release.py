@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -60,10 +61,20 @@ def generate(assignment: Assignment, root: Path, into: Path) -> Path:
     result = api.generate_assignment(assignment.id, force=True, create=True)
     out = into / assignment.id / f"{assignment.id}.ipynb"
     if not result.get("success") or not out.exists():
-        detail = (result.get("error") or result.get("log") or "no output").strip().splitlines()
         raise PipelineError(f"{source}: nbgrader generate_assignment failed: "
-                            f"{detail[-1] if detail else 'unknown error'}")
+                            f"{_nbgrader_reason(result)}")
     return out
+
+
+def _nbgrader_reason(result: dict) -> str:
+    """The line of nbgrader's log that says what went wrong (its last lines only say 'error')."""
+    text = "\n".join(str(result.get(key) or "") for key in ("log", "error"))
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    causes = [line for line in lines if re.match(r"^\w+(Error|Exception): ", line)
+              and "NbGraderException" not in line]
+    if causes:
+        return causes[-1]
+    return lines[-1] if lines else "unknown error"
 
 
 def release(assignment: Assignment, root: Path = COURSE_ROOT, check: bool = False) -> ReleaseResult:

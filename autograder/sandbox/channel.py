@@ -38,6 +38,13 @@ def _wait(fd: int, event: int, deadline: float) -> None:
             return
 
 
+def readable(fd: int) -> bool:
+    """Whether `fd` has data or end-of-file waiting right now."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLERR | select.POLLHUP)
+    return bool(poller.poll(0))
+
+
 class Reader:
     """Reads newline-terminated JSON objects from a pipe (or a socket, with fds attached)."""
 

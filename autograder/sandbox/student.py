@@ -187,6 +187,9 @@ class StudentProcess:
             raise RuntimeError("this student process is closed")
         if self._left() <= 0:
             raise StudentError("budget", _budget_message(self.budget))
+        if self._child is not None and channel.readable(self._child.reader.fd):
+            # It died, or wrote something, between requests: not this request's doing.
+            self._replace()
         if self._child is None:
             if self._unloadable:
                 raise StudentError("crash", self._unloadable)

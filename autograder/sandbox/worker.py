@@ -11,6 +11,7 @@ IPython and then answers call/define/has/list requests on its own pair of pipes,
 line. Every message the child sends carries the nonce of the request it answers.
 """
 
+import builtins
 import ctypes
 import io
 import json
@@ -35,6 +36,17 @@ import codec  # noqa: E402  (after sys.path is set)
 
 _libc = ctypes.CDLL(None, use_errno=True)
 _perf_counter = time.perf_counter
+
+
+_BUILTINS = {}  # Python's builtins as the template saw them
+
+
+def _restore_builtins():
+    """Undo a student's patches of builtins (`builtins.len = ...`) before the worker runs again."""
+    current = vars(builtins)
+    for name, value in _BUILTINS.items():
+        if current.get(name) is not value:
+            current[name] = value
 
 
 class _TimeLimit(BaseException):
@@ -80,6 +92,7 @@ def template_main():
     shell = InteractiveShell.instance(config=config)
     shell.register_magic_function(_matplotlib_magic, "line", "matplotlib")
     baseline = set(shell.user_ns)
+    _BUILTINS.update(vars(builtins))
     _libc.prctl(PR_SET_DUMPABLE, 0)
     _libc.prctl(PR_SET_CHILD_SUBREAPER, 1)
     control = socket.socket(fileno=CONFIG["control_fd"])
@@ -363,6 +376,7 @@ class Child:
                 error = result.error_before_exec or result.error_in_exec
             except BaseException as caught:  # a time limit, or IPython itself failing
                 error = caught
+            _restore_builtins()
             if os.getpid() != self.pid:
                 os._exit(0)
             if error is None:
@@ -386,6 +400,7 @@ class Child:
             self.output.mark()
             try:
                 answer = handlers[request["op"]](request)
+                _restore_builtins()
             except _TimeLimit:
                 answer = {"ok": False, "kind": "timeout", "message": "time limit"}
             except BaseException as error:  # a malformed request: the grader's fault
@@ -432,9 +447,12 @@ class Child:
             value = function(*live_args, **live_kwargs)
             seconds = _perf_counter() - start
         except (_TimeLimit, MemoryError):
+            _restore_builtins()
             raise
         except BaseException as error:  # the student's exception, SystemExit included
+            _restore_builtins()
             return {"ok": False, "kind": "exception", "message": self.describe(error)}
+        _restore_builtins()
         try:
             plain = codec.to_plain(value)
             after = codec.to_plain([sent if isinstance(sent, codec.Remote) else live
@@ -458,6 +476,7 @@ class Child:
                 exec(compile(source, f"<grader helper {name}>", "exec"), self.namespace())
             finally:
                 _disarm()
+                _restore_builtins()
         except _TimeLimit:
             raise
         except BaseException as error:

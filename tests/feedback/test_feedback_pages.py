@@ -31,6 +31,12 @@ def test_one_page_per_student_in_nbgraders_feedback_layout(tiny_class, tmp_path)
     assert all(p.is_file() for p in paths)
 
 
+def test_defaults_are_grades_and_feedback_under_the_course_root(tmp_path):
+    write_student(tmp_path / "grades" / ASSIGNMENT, "zoe", [check("relu", "lecture example")])
+    paths = write_feedback(ASSIGNMENT, root=tmp_path)
+    assert paths == [tmp_path / "feedback" / "zoe" / ASSIGNMENT / f"{ASSIGNMENT}.html"]
+
+
 def test_scores_per_student_function_and_check_match_results_json(tiny_class, tmp_path):
     html = pages(tiny_class, tmp_path / "out")
     for student, page in html.items():

@@ -19,8 +19,12 @@ def report(tiny_class, tmp_path) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def test_default_path_is_reports_assignment_html():
-    assert default_report_path(ASSIGNMENT).parts[-2:] == ("reports", f"{ASSIGNMENT}.html")
+def test_defaults_are_grades_and_reports_under_the_course_root(tmp_path):
+    write_student(tmp_path / "grades" / ASSIGNMENT, "zoe", [check("relu", "lecture example")])
+    path = write_report(ASSIGNMENT, root=tmp_path)
+    assert path == default_report_path(ASSIGNMENT, tmp_path) == tmp_path / "reports" / (
+        f"{ASSIGNMENT}.html")
+    assert path.is_file()
 
 
 def test_summary_counts_the_class(report):

@@ -61,7 +61,7 @@ def _grader_line():
 @pytest.mark.parametrize("where, text, found", [
     (_is("markdown"), "SOLUTION_LINE", "a line of a reference solution survives"),
     (_is("checks", "test_softmax"), "GRADER_LINE", "a line of a hidden test survives"),
-    (_is("given"), "### BEGIN HIDDEN TESTS", "BEGIN HIDDEN TESTS"),
+    (_is("markdown"), "GRADER_LINE", "a line of a hidden test survives"),
 ])
 def test_planted_leak_fails_the_release_and_keeps_the_old_one(course_copy, run_cli, where,
                                                                text, found):
@@ -75,16 +75,29 @@ def test_planted_leak_fails_the_release_and_keeps_the_old_one(course_copy, run_c
     assert target.read_text() == before
 
 
-def test_answer_cell_without_markers_is_caught(course_copy):
+@pytest.mark.parametrize("edit, problem", [
+    # code outside the solution markers survives generate_assignment
+    (lambda s: s.replace("    ### BEGIN SOLUTION", "    z = z + 0\n    ### BEGIN SOLUTION"),
+     "exercise cell `relu` does more than raise NotImplementedError in `relu`"),
+    # without markers nbgrader replaces the whole cell, losing the function students must write
+    (lambda s: s.replace("### BEGIN SOLUTION\n", "").replace("### END SOLUTION", ""),
+     "exercise cell `relu` defines no function"),
+])
+def test_answer_cell_that_is_not_a_plain_stub_is_caught(course_copy, edit, problem):
     path = course_copy / "source" / "01_forward_pass" / "01_forward_pass.ipynb"
     nb = nbformat.read(path, as_version=4)
     cell = next(c for c in nb.cells if _is("solution", "relu")(c))
-    cell.source = cell.source.replace("### BEGIN SOLUTION\n", "").replace("### END SOLUTION", "")
+    cell.source = edit(cell.source)
     nbformat.write(nb, path)
     result = release(get_assignment("01_forward_pass"), course_copy)
-    problems = [str(leak) for leak in result.leaks]
-    assert any("exercise cell `relu` does more than raise NotImplementedError" in p
-               for p in problems), problems
+    assert problem in [str(leak).split(": ", 1)[1] for leak in result.leaks]
+
+
+def test_hidden_test_region_outside_a_test_cell_is_refused(course_copy, run_cli):
+    _plant(course_copy, _is("given"), "### BEGIN HIDDEN TESTS\nx = 1\n### END HIDDEN TESTS")
+    result = run_cli("--root", course_copy, "release", "01_forward_pass")
+    assert result.exit_code == 1
+    assert "Hidden test region detected in a non-grade cell" in result.output
 
 
 def test_malformed_source_notebook_is_one_line(course_copy, run_cli):

@@ -122,7 +122,7 @@ def test_exits_in_calls_and_cells(load):
 
 
 def test_patching_numpy_or_builtins_in_the_student_process_changes_nothing_here(load):
-    before = (np.testing.assert_allclose, np.allclose, np.isclose, abs, isinstance,
+    before = (np.testing.assert_allclose, np.allclose, np.isclose, abs, isinstance, max,
               harness._difference)
     proc = load("""
         import builtins, numpy as np
@@ -130,17 +130,29 @@ def test_patching_numpy_or_builtins_in_the_student_process_changes_nothing_here(
         np.allclose = lambda *a, **k: True
         np.isclose = lambda *a, **k: True
         builtins.abs = lambda x: 0
-        builtins.isinstance = lambda *a: True
+        builtins.max = lambda *a, **k: 0
         def answer(x):
             return np.asarray(x) * 0 + 12345.0
+        def sabotage():
+            builtins.isinstance = lambda *a: True
+            builtins.len = lambda *a: 0
+            return 0
     """)
-    assert all(c.status == "ok" for c in proc.cells)
+    assert [c.status for c in proc.cells] == ["ok"]
     call = proc.call("answer", (np.arange(3.0),), {})
-    after = (np.testing.assert_allclose, np.allclose, np.isclose, abs, isinstance,
-             harness._difference)
-    assert all(a is b for a, b in zip(before, after, strict=True))
     with pytest.raises(GraderFailure, match="The values differ"):
         check_close(call, np.arange(3.0))
+    proc.call("sabotage", (), {})
+    try:
+        call = proc.call("answer", (np.arange(3.0),), {})
+    except StudentError:
+        pass
+    else:
+        with pytest.raises(GraderFailure):
+            check_close(call, np.arange(3.0))
+    after = (np.testing.assert_allclose, np.allclose, np.isclose, abs, isinstance, max,
+             harness._difference)
+    assert all(a is b for a, b in zip(before, after, strict=True))
 
 
 def test_huge_output_is_capped(load):

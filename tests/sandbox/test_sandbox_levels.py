@@ -1,0 +1,73 @@
+"""Isolation levels, the weaker fallbacks, cleanup, and how fast the sandbox is."""
+
+import time
+
+import numpy as np
+import pytest
+from sandbox_helpers import LIMITS, notebook_cells, processes_with
+
+from autograder.harness import StudentError
+from autograder.sandbox import launch
+from autograder.sandbox.process import Sandbox, isolation_level
+
+NOTEBOOK = notebook_cells(
+    "import numpy as np",
+    "def dense_forward(X, W, b):\n    return X @ W + b",
+    "def hang():\n    while True:\n        pass",
+)
+
+
+def test_the_best_available_level_is_chosen_and_can_be_forced(monkeypatch):
+    monkeypatch.delenv(launch.ISOLATION_ENV, raising=False)
+    expected = next(level for level in launch.LEVELS if launch.available(level))
+    assert isolation_level() == expected
+    monkeypatch.setenv(launch.ISOLATION_ENV, "none")
+    assert isolation_level() == "none"
+    assert isolation_level("bwrap") == "bubblewrap" or not launch.available("bubblewrap")
+    with pytest.raises(ValueError, match="unknown isolation level"):
+        isolation_level("chroot")
+
+
+@pytest.mark.parametrize("level", ["none", "unshare"])
+def test_weaker_levels_still_grade_and_say_what_is_weaker(monkeypatch, level):
+    if not launch.available(level):
+        pytest.skip(f"{level} does not work here")
+    monkeypatch.setenv(launch.ISOLATION_ENV, level)
+    with Sandbox(LIMITS) as sb:
+        assert sb.isolation == level
+        assert "bubblewrap" in sb.warning and "read" in sb.warning
+        proc = sb.load(NOTEBOOK)
+        X, W, b = np.ones((2, 3)), np.ones((3, 2)), np.zeros(2)
+        np.testing.assert_allclose(proc.call("dense_forward", (X, W, b), {}).value, X @ W + b)
+        with pytest.raises(StudentError) as info:
+            proc.call("hang", (), {})
+        assert info.value.kind == "timeout"
+        assert proc.call("dense_forward", (X, W, b), {}).value.shape == (2, 2)
+        marker = sb.marker
+        assert processes_with(marker)
+    assert not processes_with(marker)
+
+
+def test_full_isolation_has_no_warning():
+    if not launch.available("bubblewrap"):
+        pytest.skip("bubblewrap does not work here")
+    with Sandbox(LIMITS, isolation="bubblewrap") as sb:
+        assert sb.isolation == "bubblewrap" and sb.warning == ""
+
+
+def test_speed_template_once_then_cheap_forks_and_calls():
+    with Sandbox(LIMITS) as sb:
+        started = time.perf_counter()
+        loads = [sb.load(NOTEBOOK) for _ in range(10)]
+        per_load = (time.perf_counter() - started) / 10
+        proc = loads[-1]
+        X, W, b = np.ones((4, 3)), np.ones((3, 5)), np.zeros(5)
+        started = time.perf_counter()
+        for _ in range(100):
+            proc.call("dense_forward", (X, W, b), {})
+        per_call = (time.perf_counter() - started) / 100
+        print(f"\n[{sb.isolation}] template start {sb.timings['template_start']:.3f} s, "
+              f"fork+load {per_load * 1000:.1f} ms, call round trip {per_call * 1000:.2f} ms")
+        assert per_load < 0.5 and per_call < 0.02
+        for proc in loads:
+            proc.close()
