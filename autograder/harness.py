@@ -81,11 +81,16 @@ class MistakeCandidate:
 
 
 class GraderFailure(AssertionError):
-    """A grader's check failed; the message is for the student."""
+    """A grader's check failed; the message is for the student.
 
-    def __init__(self, message: str, mistake: Mistake | None = None):
+    `kind` is the StudentError kind when the student's function did not return at all
+    ("timeout", "crash", ...), and None when it returned a wrong answer.
+    """
+
+    def __init__(self, message: str, mistake: Mistake | None = None, kind: str | None = None):
         super().__init__(message)
         self.mistake = mistake
+        self.kind = kind
 
 
 class StudentError(Exception):
@@ -128,7 +133,8 @@ class Submission:
         try:
             return self._invoke(function, args, kwargs)
         except StudentError as error:
-            raise GraderFailure(_did_not_return(function, args, kwargs, error)) from None
+            raise GraderFailure(_did_not_return(function, args, kwargs, error),
+                                kind=error.kind) from None
 
     def __getattr__(self, function: str) -> Callable[..., Any]:
         if function.startswith("_"):
@@ -267,6 +273,8 @@ def check_unchanged(call: Call, mistake: Mistake | None = None) -> None:
 
 
 def _check_one_unchanged(call, label, before, after, mistake):
+    if isinstance(before, Remote):
+        return  # a function handle, not data
     if _difference(after, before, 0.0, 0.0) is not None:
         text = (
             f"Called {call.describe()}\n"

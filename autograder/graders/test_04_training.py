@@ -147,7 +147,7 @@ def trained(student):
 
 
 def _timed_out(failure: GraderFailure) -> bool:
-    return "did not return in time" in str(failure)
+    return failure.kind in ("timeout", "budget")
 
 
 def _full_run(trained) -> Call:

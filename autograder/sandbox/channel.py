@@ -27,6 +27,10 @@ class ProtocolError(Exception):
     """What arrived is not a well-formed message."""
 
 
+class TooLong(ProtocolError):
+    """The message is longer than the reader accepts."""
+
+
 def _wait(fd: int, event: int, deadline: float) -> None:
     poller = select.poll()
     poller.register(fd, event | select.POLLERR | select.POLLHUP)
@@ -63,7 +67,7 @@ class Reader:
                 del self.buffer[: end + 1]
                 return _parse(line)
             if len(self.buffer) > self.limit:
-                raise ProtocolError("message too long")
+                raise TooLong(f"a message longer than {self.limit} bytes")
             _wait(self.fd, select.POLLIN, deadline)
             try:
                 if self.sock is not None:

@@ -36,6 +36,7 @@ __all__ = ["CellResult", "Sandbox", "StudentProcess", "TemplateError", "isolatio
 
 START_SECONDS = 60.0  # the template's first start (imports NumPy, IPython, matplotlib)
 CONTROL_SECONDS = 10.0  # one request to the template (fork, kill)
+MAX_RESPONSE = 512 * 1024 * 1024  # the largest answer accepted from a student process
 
 
 class TemplateError(RuntimeError):
@@ -52,7 +53,7 @@ class _Child:
     def __init__(self, pid: int, request_fd: int, response_fd: int):
         self.pid = pid
         self.request_fd = request_fd
-        self.reader = channel.Reader(response_fd)
+        self.reader = channel.Reader(response_fd, limit=MAX_RESPONSE)
         os.set_blocking(request_fd, False)
 
     def close(self) -> None:
@@ -67,6 +68,9 @@ class Sandbox:
         self.limits = limits or course_limits()
         self.isolation = isolation_level(isolation)
         self.warning = launch.WARNINGS[self.isolation]
+        if self.warning and os.geteuid() == 0:
+            self.warning += (" As the grader runs as root, the limit on the number of processes "
+                             "is not enforced either.")
         self.marker = f"nnfs-sandbox-{secrets.token_hex(8)}"
         self.timings: dict[str, float] = {}
         self._popen: subprocess.Popen | None = None

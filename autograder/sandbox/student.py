@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from autograder.sandbox.process import Sandbox, _Child
 
 GRACE = 1.0  # seconds past a limit before the process is killed from outside
+MAX_MESSAGE = 3000  # characters of an error message kept
+MAX_OUTPUT = 100_000  # characters of a cell's output kept
 CELL_STATUSES = {"ok", "error", "timeout", "skipped"}
 FAILURE_KINDS = {"exception", "missing", "bad-output", "memory", "timeout", "crash"}
 
@@ -215,6 +217,8 @@ class StudentProcess:
             failure = "timeout"
         except channel.ChannelClosed:
             failure = "crash"
+        except channel.TooLong:
+            failure = "too-long"
         except channel.ProtocolError:
             failure = "garbage"
         seconds = time.monotonic() - started
@@ -232,13 +236,17 @@ class StudentProcess:
         if failure == "garbage":
             self._replace()
             raise StudentError("crash", _MALFORMED)
+        if failure == "too-long":
+            self._replace()
+            raise StudentError("bad-output", "what it returned is too large to send back "
+                               f"(more than {child.reader.limit // 2**20} MB)")
         if failure == "crash":
             self._lose_child()
             status = self._sandbox._end_child(self)
             raise StudentError("crash", "the process running it stopped"
                                + (f" ({status})" if status else ""))
         if not reply["ok"]:
-            kind, message = reply["kind"], reply["message"]
+            kind, message = reply["kind"], reply["message"][:MAX_MESSAGE]
             if kind == "memory":
                 self._replace()
                 message = (f"it used more than the {self._sandbox.limits.memory_mb} MB "
@@ -266,7 +274,8 @@ def _cell_result(message: Any, nonce: str, index: int) -> CellResult:
         or not isinstance(message["error"], str) or not isinstance(message["output"], str)
     ):
         raise channel.ProtocolError("not a cell result")
-    return CellResult(index, message["status"], message["error"], message["output"])
+    return CellResult(index, message["status"], message["error"][:MAX_MESSAGE],
+                      message["output"][:MAX_OUTPUT])
 
 
 _OK_FIELDS = {

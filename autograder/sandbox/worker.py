@@ -91,6 +91,7 @@ def template_main():
     config.InteractiveShell.colors = "nocolor"
     shell = InteractiveShell.instance(config=config)
     shell.register_magic_function(_matplotlib_magic, "line", "matplotlib")
+    shell.set_custom_exc((_TimeLimit,), _report_time_limit)
     baseline = set(shell.user_ns)
     _BUILTINS.update(vars(builtins))
     _libc.prctl(PR_SET_DUMPABLE, 0)
@@ -101,6 +102,11 @@ def template_main():
     threads = len(os.listdir("/proc/self/task"))
     template.send({"op": "ready", "pid": os.getpid(), "threads": threads})
     template.serve()
+
+
+def _report_time_limit(shell, etype, value, tb, tb_offset=None):
+    """What a notebook shows when a cell is stopped for running too long (no worker frames)."""
+    print("TimeoutError: this cell ran past its time limit and was stopped")
 
 
 def _matplotlib_magic(line):
@@ -180,25 +186,23 @@ class Template:
 
     def cleanup(self):
         """Kill every process below the template, reap them, and wipe the child's files."""
-        if self.child is not None:
-            self.reap()
-            for _ in range(1000):
-                if CONFIG.get("pidns") and os.getpid() == 1:
-                    try:
-                        os.kill(-1, signal.SIGKILL)
-                    except ProcessLookupError:
-                        pass
-                    others = [p for p in _pids() if p != 1]
-                else:
-                    others = _descendants(os.getpid())
-                    for pid in others:
-                        _signal(pid, signal.SIGKILL)
-                self.reap()
-                if not others:
-                    break
-                time.sleep(0.001)
-            self.child = None
         self.reap()
+        for _ in range(1000):
+            if CONFIG.get("pidns") and os.getpid() == 1:
+                try:
+                    os.kill(-1, signal.SIGKILL)  # everything in the namespace but us
+                except ProcessLookupError:
+                    pass
+                others = _pids()
+            else:
+                others = _descendants(os.getpid())
+                for pid in others:
+                    _signal(pid, signal.SIGKILL)
+            self.reap()
+            if not others:
+                break
+            time.sleep(0.001)
+        self.child = None
         if CONFIG.get("private_tmp"):
             for folder in ("/tmp", "/dev/shm"):
                 _empty(folder)
@@ -260,6 +264,7 @@ def _describe_status(status):
 
 def _empty(folder):
     try:
+        os.chmod(folder, 0o755)
         entries = os.listdir(folder)
     except OSError:
         return

@@ -146,6 +146,9 @@ def test_two_submissions_do_not_see_each_others_globals_or_files(load):
     found, has_secret, cwd, tmp = second.call("look", (), {}).value
     assert found == [] and not has_secret
     assert cwd != alice_dir and tmp == [os.path.basename(cwd)]
+    # One live process per sandbox: using the first again reloads it (and ends the second's).
+    assert first.call("where", (), {}).value != alice_dir
+    assert second.call("look", (), {}).value[0] == []
 
 
 def test_a_dead_template_is_replaced_and_nothing_is_left_behind():

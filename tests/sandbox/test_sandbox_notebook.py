@@ -104,6 +104,18 @@ def test_values_that_are_not_plain_data_are_bad_output(load):
     assert "cannot be sent as plain data" in str(info.value)
 
 
+def test_answers_too_large_to_send_back_are_bad_output(load, monkeypatch):
+    from autograder.sandbox import process
+
+    monkeypatch.setattr(process, "MAX_RESPONSE", 10_000)
+    proc = load("def big(n):\n    return 'x' * n")
+    assert proc.call("big", (100,), {}).value == "x" * 100
+    with pytest.raises(StudentError) as info:
+        proc.call("big", (100_000,), {})
+    assert info.value.kind == "bad-output" and "too large" in info.value.message
+    assert proc.call("big", (5,), {}).value == "xxxxx"
+
+
 def test_missing_functions_and_define_with_remote_callables(load):
     proc = load("""
         import numpy as np

@@ -108,7 +108,8 @@ def test_fork_bombs_are_contained_and_leave_nothing_behind(sandbox, load):
 
 def test_exits_in_calls_and_cells(load):
     proc = load(
-        "import os, sys\ndef quit_():\n    sys.exit(0)\ndef die():\n    os._exit(5)",
+        "import ctypes, os, sys\ndef quit_():\n    sys.exit(0)\ndef die():\n    os._exit(5)\n"
+        "def segfault():\n    ctypes.string_at(0)",
         "os._exit(1)",
         "def alive():\n    return 'alive'",
     )
@@ -117,7 +118,7 @@ def test_exits_in_calls_and_cells(load):
     assert fails(proc, "quit_", kind="exception").splitlines()[0] == "SystemExit: 0"
     assert "exited with code 5" in fails(proc, "die", kind="crash")
     assert proc.call("alive", (), {}).value == "alive"
-    fails(proc, "die", kind="crash")
+    assert "SIGSEGV" in fails(proc, "segfault", kind="crash")
     assert proc.call("alive", (), {}).value == "alive"
 
 
