@@ -8,7 +8,7 @@ commands run in this folder and `nnfs-course ...` commands see the same settings
 
 COURSE_ID = "nnfs"
 
-# The lecture transcripts the course is built from (shared/seeds), as feedback and notebooks name them.
+# The lecture transcripts the course is built from, as feedback and notebooks name them.
 LECTURES = {
     "004": "01/05 Overview of Deep Learning",
     "001": "01/06 Neural Networks from Scratch Pt 1",

@@ -2,5 +2,6 @@
 import os
 import runpy
 
-_course = runpy.run_path(os.path.join(os.path.dirname(os.path.abspath(__file__)), "course_config.py"))
+_here = os.path.dirname(os.path.abspath(__file__))
+_course = runpy.run_path(os.path.join(_here, "course_config.py"))
 _course["apply_nbgrader_config"](get_config())  # noqa: F821 (provided by nbgrader's config loader)

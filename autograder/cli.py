@@ -151,8 +151,9 @@ def grade(root, assignment, paths, out_dir, workers, no_gradebook):
                    f"isolation: {isolation}")
         if warning:
             click.secho(f"WARNING: {warning}", fg="yellow", err=True)
-        bar = click.progressbar(length=total, label="grading", show_pos=True,
-                                file=sys.stderr).__enter__()
+        if sys.stderr.isatty():
+            bar = click.progressbar(length=total, label="grading", show_pos=True, show_eta=True,
+                                    file=sys.stderr).__enter__()
 
     def one(summary):
         if bar is not None:

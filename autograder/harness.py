@@ -368,9 +368,11 @@ def describe(value: Any, limit: int = 300) -> str:
     if isinstance(value, float):
         return f"{value:.6g}"
     if isinstance(value, tuple):
-        return "(" + ", ".join(describe(v, limit // 2) for v in value) + ("," if len(value) == 1 else "") + ")"
+        inner = ", ".join(describe(v, limit // 2) for v in value)
+        return f"({inner}{',' if len(value) == 1 else ''})"
     if isinstance(value, list) and value and isinstance(value[0], np.ndarray):
-        return "[" + ", ".join(describe(v, limit // 2) for v in value[:4]) + (", ..." if len(value) > 4 else "") + "]"
+        inner = ", ".join(describe(v, limit // 2) for v in value[:4])
+        return f"[{inner}{', ...' if len(value) > 4 else ''}]"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k!r}: {describe(v, limit // 2)}" for k, v in value.items()) + "}"
     text = repr(value)
@@ -393,7 +395,8 @@ def _did_not_return(function: str, args: tuple, kwargs: dict, error: StudentErro
     if error.kind == "exception":
         extra = ""
         if error.message.startswith("NotImplementedError"):
-            extra = "\nYou have not written this function yet: replace `raise NotImplementedError()`."
+            extra = ("\nYou have not written this function yet: "
+                     "replace `raise NotImplementedError()`.")
         return f"Called {call}\nIt raised {error.message}{extra}"
     if error.kind == "timeout":
         return f"Called {call}\nIt did not return in time: {error.message}"

@@ -167,8 +167,8 @@ def grade(
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(out_dir)
     worker_limits = worker_limits or limits()
-    probe = Sandbox.describe_isolation(isolation)
-    run = GradeRun(assignment.id, out_dir, isolation=probe[0], warning=probe[1])
+    probe = Sandbox(worker_limits, isolation=isolation, start=False)
+    run = GradeRun(assignment.id, out_dir, isolation=probe.isolation, warning=probe.warning)
     if on_start:
         on_start(len(found), run.isolation, run.warning)
     skippable = release_skippable(assignment.release_notebook(root))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 import io
 from collections.abc import Callable
-from pathlib import Path
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import pytest
 

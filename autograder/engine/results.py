@@ -61,7 +61,8 @@ def results_document(assignment: Assignment, student: str, notebook: str, run: G
         lines.append(f"Your notebook could not be run: {problem}")
     broken = [c for c in cells if c["status"] not in ("ok", "skipped")]
     for cell in broken:
-        lines.append(f"Code cell {cell['index'] + 1}: {cell['status']}: {cell['error']}".rstrip(": "))
+        text = f"Code cell {cell['index'] + 1}: {cell['status']}: {cell['error']}"
+        lines.append(text.rstrip(": "))
     return {
         "score": run.score,
         "max_score": run.max_score,

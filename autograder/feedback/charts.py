@@ -45,7 +45,8 @@ def score_histogram(scores: list[float], max_score: float) -> str:
                        label=f"mean {mean:.1f}")
             ax.axvline(median, color=POOR, linestyle=":", linewidth=1.5,
                        label=f"median {median:.1f}")
-            ax.legend(frameon=False, loc="upper left")
+            ax.legend(frameon=False, loc="lower right", bbox_to_anchor=(1, 1), ncol=2,
+                      borderaxespad=0.2)
         ax.set_xlim(0, top)
         ax.set_xlabel(f"score (out of {top:g})")
         ax.set_ylabel("students")

@@ -43,6 +43,8 @@ class TestResult:
 
 @dataclass(frozen=True)
 class CellError:
+    """A notebook cell that failed while the submission loaded; `index` counts code cells from 0."""
+
     index: int | None
     status: str
     error: str

@@ -7,9 +7,8 @@ whose `open`/`close` hand over each student's sandboxed submission in turn.
 
 import pytest
 
-from autograder.harness import ReferenceSubmission
-
 from autograder.engine.graders import ENGINE_PLUGIN
+from autograder.harness import ReferenceSubmission
 
 
 @pytest.fixture(scope="module")

@@ -48,7 +48,8 @@ def generate(assignment: Assignment, root: Path, into: Path) -> Path:
 
     source = assignment.source_notebook(root)
     if not source.exists():
-        raise PipelineError(f"{source}: no source notebook; run `nnfs-course build {assignment.id}`")
+        raise PipelineError(
+            f"{source}: no source notebook; run `nnfs-course build {assignment.id}`")
     try:
         nbformat.validate(nbformat.read(source, as_version=4))
     except Exception as error:  # nbformat raises several kinds for a broken file

@@ -19,7 +19,8 @@ def reference_function(assignment: Assignment, name: str) -> Callable:
     function = getattr(module, name, None)
     if not inspect.isfunction(function):
         raise PipelineError(
-            f"{module.__file__}: no function `{name}` (course_config.py grades it in {assignment.id})"
+            f"{module.__file__}: no function `{name}` "
+            f"(course_config.py grades it in {assignment.id})"
         )
     return function
 

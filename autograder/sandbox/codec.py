@@ -133,9 +133,9 @@ def _array(a):
         raise CodecError(f"arrays of dtype {a.dtype} cannot be sent as plain data")
     if a.nbytes > MAX_ARRAY_BYTES:
         raise CodecError("array is too large")
-    a = np.ascontiguousarray(a)
-    return {"$array": {"dtype": a.dtype.name, "shape": list(a.shape),
-                       "data": base64.b64encode(a.astype(a.dtype.newbyteorder("<")).tobytes()).decode()}}
+    little = np.ascontiguousarray(a).astype(a.dtype.newbyteorder("<"))
+    data = base64.b64encode(little.tobytes()).decode()
+    return {"$array": {"dtype": a.dtype.name, "shape": list(a.shape), "data": data}}
 
 
 def _unarray(body):

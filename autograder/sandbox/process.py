@@ -26,13 +26,11 @@ import time
 
 from autograder.config import Limits
 from autograder.config import limits as course_limits
-from autograder.harness import Call, StudentError
 from autograder.sandbox import channel, launch
 from autograder.sandbox.launch import isolation_level
 from autograder.sandbox.student import CellResult, StudentProcess
 
-__all__ = ["CellResult", "Sandbox", "StudentProcess", "TemplateError", "isolation_level", "Call",
-           "StudentError"]
+__all__ = ["CellResult", "Sandbox", "StudentProcess", "TemplateError", "isolation_level"]
 
 START_SECONDS = 60.0  # the template's first start (imports NumPy, IPython, matplotlib)
 CONTROL_SECONDS = 10.0  # one request to the template (fork, kill)

@@ -48,7 +48,8 @@ _MODULES = {
 
 def _close(value, correct, atol) -> bool:
     if isinstance(correct, tuple):
-        return len(value) == len(correct) and all(_close(v, c, atol) for v, c in zip(value, correct))
+        return len(value) == len(correct) and all(
+            _close(v, c, atol) for v, c in zip(value, correct))
     return bool(np.allclose(np.asarray(value, dtype=float), np.asarray(correct, dtype=float),
                             rtol=0, atol=atol))
 
@@ -77,7 +78,8 @@ EXAMPLES = [
             lambda f: f("categorical_cross_entropy")([[0.2, 0.6, 0.2]], [[0, 1, 0]]), 0.5108,
             ".22 (log base 10)", atol=5e-5),
     Example("001", "01_forward_pass", "-ln(p) for p = .9, .5, .1",
-            lambda f: [f("categorical_cross_entropy")([[p, 1 - p]], [[1, 0]]) for p in (.9, .5, .1)],
+            lambda f: [f("categorical_cross_entropy")([[p, 1 - p]], [[1, 0]])
+                       for p in (.9, .5, .1)],
             [0.105, 0.693, 2.303], "2.202 for p = .1", atol=5e-4),
     Example("001", "01_forward_pass", "mse([21], [26])",
             lambda f: f("mse")([21.0], [26.0]), 25.0, "same"),

@@ -9,7 +9,7 @@ per-function totals are summed from the checks, as `nnfs-course grade` does), an
 |---------|----------------|---------------|---------------|--------------|-----------------------|
 | alice   | pass           | pass          | pass          | pass         | 8/8                   |
 | bob     | SUMMED         | pass          | pass          | NOSHIFT      | 4/8                   |
-| carol   | SUMMED         | pass          | pass          | pass         | cell 3 NameError, 7/8 |
+| carol   | SUMMED         | pass          | pass          | pass         | code cell 4 fails, 7/8 |
 | dave    | -              | -             | -             | -            | failed to run, 0/8    |
 | eve     | pass           | raised SCRIPT | pass          | pass         | 6/8                   |
 """

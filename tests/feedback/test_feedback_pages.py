@@ -99,7 +99,7 @@ def test_failed_to_run_and_cell_errors_are_explained(tiny_class, tmp_path):
     html = pages(tiny_class, tmp_path / "out")
     assert "Your notebook could not be graded" in html["dave"]
     assert "the notebook is not valid JSON (line 3)" in html["dave"]
-    assert "Cell 3:" in html["carol"] and "NameError: name" in html["carol"]
+    assert "Code cell 4:" in html["carol"] and "NameError: name" in html["carol"]
     assert "could not be graded" not in html["carol"]
     assert "Every check passed" in html["alice"]
 
