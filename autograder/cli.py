@@ -23,11 +23,12 @@ def friendly_errors(command):
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
+        from autograder.feedback import FeedbackError
         from autograder.pipeline import PipelineError
 
         try:
             return command(*args, **kwargs)
-        except (ConfigError, PipelineError) as error:
+        except (ConfigError, PipelineError, FeedbackError) as error:
             raise click.ClickException(str(error)) from None
 
     return wrapper
@@ -195,6 +196,70 @@ def summary_text(run) -> str:
     if run.gradebook_recorded:
         lines.append(f"Gradebook: {run.gradebook_recorded} submission(s) recorded in gradebook.db")
     return "\n".join(lines)
+
+
+@cli.command()
+@click.argument("assignment")
+@click.option("--results", "results_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where `grade` wrote the results (default: grades/<ASSIGNMENT>/).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where the pages go (default: feedback/, as nbgrader lays it out).")
+@click.pass_obj
+@friendly_errors
+def feedback(root, assignment, results_dir, out_dir):
+    """Write one standalone HTML feedback page per student.
+
+    Each page gives the score per function and per check and, for every failed check, what was
+    called, what came back, what was expected and the known mistake with the lecture that
+    covers it. Pages are built from results.json only: no hidden test or solution appears.
+    """
+    from autograder.config import get_assignment
+    from autograder.feedback import write_feedback
+
+    get_assignment(assignment)
+    pages = write_feedback(assignment, results_dir, out_dir, root=root)
+    click.echo(f"wrote {len(pages)} feedback page(s)"
+               + (f", e.g. {pages[0]}" if pages else ""))
+
+
+@cli.command()
+@click.argument("assignment")
+@click.option("--results", "results_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where `grade` wrote the results (default: grades/<ASSIGNMENT>/).")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="The report file (default: reports/<ASSIGNMENT>.html).")
+@click.pass_obj
+@friendly_errors
+def report(root, assignment, results_dir, out_path):
+    """Write the class report: score histogram, pass rates, common mistakes, broken notebooks.
+
+    The report is one HTML file with its plots embedded; it works offline.
+    """
+    from autograder.config import get_assignment
+    from autograder.feedback import write_report
+
+    get_assignment(assignment)
+    path = write_report(assignment, results_dir, out_path, root=root)
+    click.echo(f"wrote {path}")
+
+
+@cli.command()
+@click.argument("assignment", required=False)
+@click.option("--out", "out_csv", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("grades.csv"), show_default=True, help="The CSV file to write.")
+@click.pass_obj
+@friendly_errors
+def export(root, assignment, out_csv):
+    """Export the gradebook as CSV, in the columns of `nbgrader export`.
+
+    `nbgrader export`, run in the course folder, shows the same scores.
+    """
+    from autograder.feedback import export_gradebook
+
+    if assignment:
+        select(assignment)
+    path = export_gradebook(out_csv, assignment, root=root)
+    click.echo(f"wrote {path}")
 
 
 @cli.command()

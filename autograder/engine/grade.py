@@ -117,6 +117,12 @@ def _grade_batch(found: list[Found]) -> list[StudentSummary]:
         return open_submission
 
     def finished(student: str, run: GraderRun) -> None:
+        try:
+            record(student, run)
+        except Exception as error:  # never lose a student silently: report it as our fault
+            summaries.append(_failed(item_found[student], error))
+
+    def record(student: str, run: GraderRun) -> None:
         item = loaded[student]
         seconds = time.perf_counter() - started.get(student, time.perf_counter())
         submission = opened.get(student)
@@ -129,16 +135,22 @@ def _grade_batch(found: list[Found]) -> list[StudentSummary]:
         summaries.append(StudentSummary(student, run.score, run.max_score, status, seconds,
                                         item.problem))
 
+    item_found = {f.student: f for f in found}
     run_graders_batch(assignment.id, {s: opener(item) for s, item in loaded.items()}, finished,
                       root=_WORKER["root"])
+    graded = {s.student for s in summaries}
+    summaries += [_failed(f, RuntimeError("the graders never finished this submission"))
+                  for f in found if f.student not in graded]
     return summaries
 
 
 def _cell_reports(submission: Submission | None) -> list[dict]:
-    process = getattr(submission, "process", None)
-    if process is None:
+    from autograder.sandbox.submission import SandboxSubmission
+
+    if not isinstance(submission, SandboxSubmission):
         return []
-    return [{"index": c.index, "status": c.status, "error": c.error} for c in process.cells]
+    return [{"index": c.index, "status": c.status, "error": c.error}
+            for c in submission.process.cells]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 from autograder.config import COURSE_ID, COURSE_ROOT, Assignment
@@ -27,6 +28,14 @@ def record(assignment: Assignment, documents: dict[str, dict], root: Path = COUR
 
     ensure_tools_on_path()
     notebook = assignment.id
+    with warnings.catch_warnings():
+        # nbgrader's own queries trip a SQLAlchemy warning that says nothing about our data
+        warnings.simplefilter("ignore")
+        return _record(Gradebook, assignment, notebook, documents, root)
+
+
+def _record(Gradebook, assignment: Assignment, notebook: str, documents: dict[str, dict],
+            root: Path) -> int:
     with Gradebook(gradebook_url(root), course_id=COURSE_ID) as gb:
         gb.update_or_create_assignment(assignment.id)
         gb.update_or_create_notebook(notebook, assignment.id)
