@@ -103,7 +103,7 @@ class _TimesOut(ReferenceSubmission):
     def _invoke(self, function, args, kwargs):
         if function == "train_classifier":
             self.training_calls += 1
-            raise StudentError("timeout", "stopped after 120 s")
+            raise StudentError("timeout", "stopped after 60 s")
         return super()._invoke(function, args, kwargs)
 
 

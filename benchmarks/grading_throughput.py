@@ -1,0 +1,535 @@
+"""Grading throughput: `nnfs-course grade` against `nbgrader autograde` on one synthetic class.
+
+    python benchmarks/grading_throughput.py                      # 100 submissions of 01_forward_pass
+    python benchmarks/grading_throughput.py --n 30 --assignments 04_training
+    python benchmarks/grading_throughput.py --assignments all --n 50 --json figures.json
+
+For each assignment it builds N submissions from the release notebook (each graded function is
+answered with the reference solution, a known-wrong "mutant" from autograder/mutants/, or left as
+the release's stub, chosen by a seeded RNG from the student's index; every tenth student answers
+everything correctly), then times, each as a subprocess running the real command line:
+
+  - `nnfs-course grade ID submitted/ --workers 1` and `--workers W` (the hidden graders, every
+    student in the sandbox: bubblewrap when it works here), recording scores in a gradebook.db
+    of a scratch copy of the course (`--root`), as nbgrader records its own;
+  - `nbgrader autograde ID` in a scratch nbgrader course built from source/ID/ID.ipynb with
+    `nbgrader generate_assignment` (the notebook's public checks are nbgrader's graded cells);
+  - one submission alone with each tool, end to end (what a student waiting for feedback waits),
+    and for our engine also warm (a grading worker already started: results.json's
+    execution_time);
+  - for 04_training, the engine's overhead over the student's own training time.
+
+Peak memory is the largest sum over the command's whole process tree of each process's
+proportional set size (PSS, so pages shared by forked processes count once), polled every 0.1 s;
+"max RSS" is the largest single process (getrusage of the children, via wait4).
+
+It prints a table and makes no pass/fail judgement.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from autograder.config import COURSE_ID, COURSE_ROOT, assignments, get_assignment
+from autograder.mutants import mutants_for
+
+BIN = Path(sys.executable).parent
+NNFS = str(BIN / "nnfs-course")
+NBGRADER = str(BIN / "nbgrader")
+SOLUTION = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MULTILINE)
+STUDENTS = "s{:04d}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The synthetic class
+
+
+def answer_plan(assignment_id: str, index: int, seed: int) -> dict[str, str]:
+    """What student `index` writes for each graded function: "correct", "mutant:K" or "blank"."""
+    assignment = get_assignment(assignment_id)
+    rng = random.Random(f"{seed}:{assignment_id}:{index}")
+    by_function: dict[str, int] = {}
+    for mutant in mutants_for(assignment.module):
+        by_function[mutant.function] = by_function.get(mutant.function, 0) + 1
+    plan = {}
+    for function in assignment.functions:
+        if index % 10 == 0:
+            plan[function] = "correct"
+            continue
+        roll = rng.random()
+        if roll < 0.60 or (roll < 0.85 and not by_function.get(function)):
+            plan[function] = "correct"
+        elif roll < 0.85:
+            plan[function] = f"mutant:{rng.randrange(by_function[function])}"
+        else:
+            plan[function] = "blank"
+    return plan
+
+
+def build_class(assignment_id: str, n: int, seed: int, submitted: Path) -> dict[str, dict]:
+    """Write N submissions as submitted/<student>/<id>/<id>.ipynb; returns each one's plan."""
+    assignment = get_assignment(assignment_id)
+    release = nbformat.read(assignment.release_notebook(), as_version=4)
+    source = nbformat.read(assignment.source_notebook(), as_version=4)
+    solutions = {c.metadata.get("nbgrader", {}).get("grade_id"): SOLUTION.sub("", c.source)
+                 for c in source.cells if c.metadata.get("nbgrader", {}).get("solution")}
+    mutants: dict[str, list[str]] = {}
+    for mutant in mutants_for(assignment.module):
+        mutants.setdefault(mutant.function, []).append(mutant.source())
+    plans = {}
+    for index in range(n):
+        student = STUDENTS.format(index)
+        plan = answer_plan(assignment_id, index, seed)
+        nb = nbformat.from_dict(json.loads(json.dumps(release)))
+        for cell in nb.cells:
+            function = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if cell.cell_type != "code" or function not in plan:
+                continue
+            choice = plan[function]
+            if choice == "correct":
+                cell.source = solutions[function]
+            elif choice.startswith("mutant:"):
+                cell.source = mutants[function][int(choice.split(":")[1])]
+        path = submitted / student / assignment_id / f"{assignment_id}.ipynb"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, path)
+        plans[student] = plan
+    return plans
+
+
+# ---------------------------------------------------------------------------------------------
+# Running a command and watching its memory
+
+
+@dataclass
+class Measured:
+    argv: list[str]
+    seconds: float
+    returncode: int
+    peak_mb: float  # largest sum of PSS over the process tree
+    max_rss_mb: float  # largest single process (ru_maxrss of the waited children)
+    output: str = ""
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as f:
+            return int(f.read().split()[1]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _tree(root: int) -> list[int]:
+    try:
+        import psutil
+
+        process = psutil.Process(root)
+        return [root, *(p.pid for p in process.children(recursive=True))]
+    except Exception:  # psutil missing, or the process just ended
+        return [root]
+
+
+def run(argv: list[str], cwd: Path, env: dict[str, str] | None = None,
+        timeout: float = 3600) -> Measured:
+    """Run `argv`, timing it and polling the memory of its process tree."""
+    log = tempfile.TemporaryFile()
+    started = time.perf_counter()
+    popen = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=log,
+                             stderr=subprocess.STDOUT)
+    peak = [0]
+    done = threading.Event()
+
+    def watch():
+        while not done.wait(0.1):
+            total = sum(_pss_kb(pid) for pid in _tree(popen.pid))
+            peak[0] = max(peak[0], total)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    deadline = time.monotonic() + timeout
+    while True:
+        pid, status, usage = os.wait4(popen.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.monotonic() > deadline:
+            popen.kill()
+        time.sleep(0.01)
+    seconds = time.perf_counter() - started
+    done.set()
+    watcher.join()
+    popen.returncode = os.waitstatus_to_exitcode(status)
+    log.seek(0)
+    output = log.read().decode("utf-8", "replace")
+    log.close()
+    return Measured(argv, seconds, popen.returncode, peak[0] / 1024, usage.ru_maxrss / 1024,
+                    output)
+
+
+def tool_env() -> dict[str, str]:
+    """The environment for both tools: the venv's bin first (nbgrader runs `alembic`)."""
+    env = dict(os.environ)
+    env["PATH"] = str(BIN) + os.pathsep + env.get("PATH", "")
+    env.setdefault("PYTHONHASHSEED", "0")
+    return env
+
+
+def check(measured: Measured, what: str) -> Measured:
+    if measured.returncode != 0:
+        raise SystemExit(f"{what} failed (exit {measured.returncode}):\n"
+                         f"{' '.join(measured.argv)}\n{measured.output[-4000:]}")
+    return measured
+
+
+# ---------------------------------------------------------------------------------------------
+# Our engine
+
+
+def scratch_course(root: Path) -> Path:
+    """A copy of the course (notebooks and graders) whose gradebook.db the benchmark may write."""
+    for part in ("source", "release", "autograder/graders"):
+        shutil.copytree(COURSE_ROOT / part, root / part,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.db"), dirs_exist_ok=True)
+    return root
+
+
+def grade_ours(course: Path, assignment_id: str, paths: list[Path], out: Path, workers: int,
+               gradebook: bool) -> Measured:
+    argv = [NNFS, "--root", str(course), "grade", assignment_id, *map(str, paths),
+            "--out", str(out), "--workers", str(workers)]
+    if not gradebook:
+        argv.append("--no-gradebook")
+    if out.exists():
+        shutil.rmtree(out)
+    db = course / "gradebook.db"
+    if db.exists():
+        db.unlink()
+    return check(run(argv, COURSE_ROOT, tool_env()), "nnfs-course grade")
+
+
+def our_results(out: Path) -> dict[str, dict]:
+    found = {}
+    for path in out.glob("*/results.json"):
+        found[path.parent.name] = json.loads(path.read_text())
+    return found
+
+
+def our_isolation(out: Path) -> str:
+    levels = {d["extra_data"].get("isolation") for d in our_results(out).values()}
+    return ",".join(sorted(level for level in levels if level)) or "?"
+
+
+def our_mean_score(out: Path) -> float:
+    with open(out / "grades.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    return statistics.mean(float(r["score"]) / float(r["max_score"]) for r in rows) * 100
+
+
+# ---------------------------------------------------------------------------------------------
+# nbgrader
+
+
+def nbgrader_course(root: Path, assignment_id: str, n: int, submitted: Path,
+                    timeout: int) -> Path:
+    """A scratch nbgrader course with the source notebook, generated, and the submissions."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "nbgrader_config.py").write_text(textwrap.dedent(f"""\
+        c = get_config()
+        c.CourseDirectory.root = {str(root)!r}
+        c.CourseDirectory.course_id = {COURSE_ID!r}
+        c.ExecutePreprocessor.timeout = {timeout}
+        c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}}
+        """))
+    source = get_assignment(assignment_id).source_notebook()
+    target = root / "source" / assignment_id / source.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(source, target)
+    check(run([NBGRADER, "generate_assignment", assignment_id, "--force"], root, tool_env()),
+          "nbgrader generate_assignment")
+    for index in range(n):
+        student = STUDENTS.format(index)
+        src = submitted / student / assignment_id
+        dst = root / "submitted" / student / assignment_id
+        shutil.copytree(src, dst, dirs_exist_ok=True)
+    return root
+
+
+def autograde(root: Path, assignment_id: str, student: str | None = None) -> Measured:
+    argv = [NBGRADER, "autograde", assignment_id, "--force"]
+    if student:
+        argv += ["--student", student]
+    shutil.rmtree(root / "autograded", ignore_errors=True)
+    measured = check(run(argv, root, tool_env()), "nbgrader autograde")
+    return measured
+
+
+def nbgrader_graded(root: Path, assignment_id: str) -> tuple[int, float]:
+    """How many submissions nbgrader's gradebook holds, and their mean score in percent."""
+    import warnings
+
+    from nbgrader.api import Gradebook
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with Gradebook(f"sqlite:///{root / 'gradebook.db'}", course_id=COURSE_ID) as gb:
+            subs = gb.assignment_submissions(assignment_id)
+            scores = [s.score / s.max_score * 100 for s in subs if s.max_score]
+            return len(subs), (statistics.mean(scores) if scores else float("nan"))
+
+
+# ---------------------------------------------------------------------------------------------
+# 04_training: the student's own training time
+
+
+def reference_training_seconds(repeats: int = 3) -> float:
+    """The reference train_classifier on the graders' spiral at its defaults, in a fresh Python
+    with the sandbox's thread settings (one BLAS thread), best of `repeats`."""
+    code = textwrap.dedent(f"""
+        import importlib.util, time
+        from autograder.config import get_assignment
+        from reference.training import train_classifier
+        path = get_assignment("04_training").grader_file()
+        spec = importlib.util.spec_from_file_location("graders_04", path)
+        graders = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(graders)
+        X_SPIRAL, Y_SPIRAL = graders.X_SPIRAL, graders.Y_SPIRAL
+        best = float("inf")
+        for _ in range({repeats}):
+            started = time.perf_counter()
+            train_classifier(X_SPIRAL, Y_SPIRAL)
+            best = min(best, time.perf_counter() - started)
+        print(best)
+        """)
+    env = dict(tool_env(), OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    result = subprocess.run([sys.executable, "-c", code], cwd=COURSE_ROOT, env=env,
+                            capture_output=True, text=True, check=True)
+    return float(result.stdout.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------------------------------------
+# One assignment
+
+
+@dataclass
+class Row:
+    tool: str
+    workers: int
+    submissions: int
+    seconds: float
+    per_submission: float
+    peak_mb: float
+    max_rss_mb: float
+    mean_score: float
+    note: str = ""
+
+
+@dataclass
+class Figures:
+    assignment: str
+    n: int
+    rows: list[Row] = field(default_factory=list)
+    latency: dict[str, float] = field(default_factory=dict)
+    ratio: float = 0.0
+    scaling: float = 0.0
+    training: dict[str, float] = field(default_factory=dict)
+    isolation: str = ""
+
+
+def bench_assignment(assignment_id: str, n: int, workers: int, seed: int, scratch: Path,
+                     repeats: int, gradebook: bool, nbgrader_timeout: int,
+                     log=print) -> Figures:
+    work = scratch / assignment_id
+    shutil.rmtree(work, ignore_errors=True)
+    submitted = work / "class" / "submitted"
+    log(f"[{assignment_id}] building {n} submissions")
+    build_class(assignment_id, n, seed, submitted)
+    course = scratch_course(work / "course")
+    figures = Figures(assignment_id, n)
+    first = submitted / STUDENTS.format(0) / assignment_id / f"{assignment_id}.ipynb"
+
+    # Our engine: the class with 1 and W workers, then one submission alone.
+    for count in sorted({1, workers}):
+        log(f"[{assignment_id}] nnfs-course grade, {count} worker(s)")
+        out = work / f"ours-w{count}"
+        m = grade_ours(course, assignment_id, [submitted], out, count, gradebook)
+        documents = our_results(out)
+        if len(documents) != n:
+            raise SystemExit(f"nnfs-course grade wrote {len(documents)} results, not {n}")
+        figures.isolation = our_isolation(out)
+        figures.rows.append(Row("nnfs-course grade", count, n, m.seconds, m.seconds / n,
+                                m.peak_mb, m.max_rss_mb, our_mean_score(out),
+                                f"isolation={figures.isolation}"))
+        if count == 1:
+            warm = [d["execution_time"] for d in documents.values()]
+            figures.latency["nnfs-course warm (per submission in a run)"] = statistics.median(warm)
+            if assignment_id == "04_training":
+                correct = [d["execution_time"] for s, d in documents.items()
+                           if set(answer_plan(assignment_id, int(s[1:]), seed).values())
+                           == {"correct"}]
+                figures.training["grading seconds, all-correct submission (median)"] = (
+                    statistics.median(correct))
+    singles = []
+    for _ in range(repeats):
+        m = grade_ours(course, assignment_id, [first], work / "ours-one", 1, gradebook)
+        singles.append(m.seconds)
+    figures.latency["nnfs-course one submission, end to end"] = statistics.median(singles)
+
+    # nbgrader.
+    log(f"[{assignment_id}] nbgrader: generate_assignment, then autograde")
+    nbroot = nbgrader_course(work / "nbgrader", assignment_id, n, submitted, nbgrader_timeout)
+    m = autograde(nbroot, assignment_id)
+    graded, mean = nbgrader_graded(nbroot, assignment_id)
+    if graded != n:
+        raise SystemExit(f"nbgrader's gradebook holds {graded} submissions, not {n}")
+    figures.rows.insert(0, Row("nbgrader autograde", 1, n, m.seconds, m.seconds / n, m.peak_mb,
+                               m.max_rss_mb, mean, "public checks, one kernel per notebook"))
+    singles = []
+    for _ in range(repeats):
+        singles.append(autograde(nbroot, assignment_id, STUDENTS.format(0)).seconds)
+    figures.latency["nbgrader one submission, end to end"] = statistics.median(singles)
+
+    best = min(r.per_submission for r in figures.rows if r.tool.startswith("nnfs"))
+    figures.ratio = figures.rows[0].per_submission / best
+    ours = {r.workers: r.seconds for r in figures.rows if r.tool.startswith("nnfs")}
+    figures.scaling = ours[1] / ours[workers] if workers in ours else 1.0
+
+    if assignment_id == "04_training":
+        train = reference_training_seconds()
+        figures.training["reference train_classifier (defaults, 1 BLAS thread)"] = train
+        grading = figures.training["grading seconds, all-correct submission (median)"]
+        figures.training["overhead beyond the one full training call"] = (grading - train) / train
+    return figures
+
+
+# ---------------------------------------------------------------------------------------------
+# Report
+
+
+def machine() -> str:
+    model = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = "?"
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f"{kb / 1024 / 1024:.1f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    return (f"{os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), {model}, {memory} RAM, "
+            f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
+
+
+def table(all_figures: list[Figures]) -> str:
+    lines = []
+    head = ("| assignment | tool | workers | N | total s | s / submission | peak MB (tree PSS) "
+            "| max RSS MB | mean score % |")
+    lines += [head, "|" + "---|" * 9]
+    for f in all_figures:
+        for r in f.rows:
+            lines.append(f"| {f.assignment} | {r.tool} | {r.workers} | {r.submissions} | "
+                         f"{r.seconds:.2f} | {r.per_submission:.4f} | {r.peak_mb:.0f} | "
+                         f"{r.max_rss_mb:.0f} | {r.mean_score:.1f} |")
+    lines.append("")
+    lines.append("| assignment | nbgrader s/sub ÷ ours (best) | ours: workers 1 → N speed-up "
+                 "| isolation |")
+    lines.append("|---|---|---|---|")
+    for f in all_figures:
+        lines.append(f"| {f.assignment} | {f.ratio:.1f}× | {f.scaling:.2f}× | {f.isolation} |")
+    lines.append("")
+    lines.append("| assignment | one submission alone | seconds |")
+    lines.append("|---|---|---|")
+    for f in all_figures:
+        for what, seconds in f.latency.items():
+            lines.append(f"| {f.assignment} | {what} | {seconds:.3f} |")
+    for f in all_figures:
+        if f.training:
+            lines.append("")
+            lines.append(f"| {f.assignment}: training | value |")
+            lines.append("|---|---|")
+            for what, value in f.training.items():
+                shown = f"{value:.1%}" if what.startswith("overhead") else f"{value:.3f} s"
+                lines.append(f"| {what} | {shown} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=100, help="submissions per assignment")
+    parser.add_argument("--assignments", default="01_forward_pass",
+                        help="comma-separated ids, or 'all' (default: 01_forward_pass)")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="workers of the parallel run (a 1-worker run is always timed too)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="runs of the one-submission latency (the median is shown)")
+    parser.add_argument("--no-gradebook", action="store_true",
+                        help="our engine skips recording scores (nbgrader always records)")
+    parser.add_argument("--nbgrader-timeout", type=int, default=300,
+                        help="ExecutePreprocessor.timeout of the scratch nbgrader course")
+    parser.add_argument("--scratch", type=Path,
+                        help="keep the class, results and nbgrader course here (default: a "
+                             "temporary folder, removed afterwards)")
+    parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    args = parser.parse_args(argv)
+    known = [a.id for a in assignments()]
+    ids = known if args.assignments == "all" else [a.strip() for a in
+                                                    args.assignments.split(",") if a.strip()]
+    for assignment_id in ids:
+        if assignment_id not in known:
+            parser.error(f"unknown assignment {assignment_id!r}; known: {', '.join(known)}")
+    scratch = args.scratch or Path(tempfile.mkdtemp(prefix="nnfs-bench-"))
+    scratch.mkdir(parents=True, exist_ok=True)
+
+    def log(text):
+        print(text, file=sys.stderr, flush=True)
+
+    try:
+        figures = [bench_assignment(a, args.n, args.workers, args.seed, scratch, args.repeats,
+                                    not args.no_gradebook, args.nbgrader_timeout, log)
+                   for a in ids]
+    finally:
+        if args.scratch is None:
+            shutil.rmtree(scratch, ignore_errors=True)
+    print(f"Machine: {machine()}")
+    print(f"Our engine records scores: {'no' if args.no_gradebook else 'yes'} (gradebook.db of "
+          "a scratch course copy); nbgrader records in its scratch course's gradebook.db.")
+    print()
+    print(table(figures))
+    if args.json:
+        args.json.write_text(json.dumps({"machine": machine(),
+                                         "figures": [asdict(f) for f in figures]}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

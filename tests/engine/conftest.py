@@ -1,0 +1,214 @@
+"""Fixtures for the end-to-end tests of `nnfs-course grade`.
+
+Every submission is built by `build_submission` from the real notebooks of 01_forward_pass: the
+source notebook (the reference solutions, full marks) or the release notebook (the stubs, zero),
+with solution cells replaced or deleted, cells inserted or appended, the notebook edited, or the
+written text mangled. The threat class (honest students, adversaries and broken files together)
+is graded once per session with short limits and two workers, and many tests read its results.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import textwrap
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat import v4
+
+from autograder.config import COURSE_ROOT, Limits, get_assignment
+from autograder.engine.grade import GradeRun, grade
+from autograder.sandbox import process as sandbox_process
+
+ASSIGNMENT = get_assignment("01_forward_pass")
+POINTS = ASSIGNMENT.points
+MAX_SCORE = ASSIGNMENT.max_score  # 57
+
+# Short limits keep the slow threats (loops, sleeps) cheap.
+LIMITS = Limits(
+    call_seconds=1.0,
+    cell_seconds=1.0,
+    submission_seconds=40.0,
+    memory_mb=256,
+    processes=8,
+    output_bytes=20_000,
+    call_seconds_by_function={"sigmoid": 0.5},
+)
+
+def _cell_source(text: str) -> str:
+    return textwrap.dedent(text).strip("\n")
+
+
+def build_submission(
+    path: Path,
+    *,
+    base: str = "source",
+    replace: dict[str, str] | None = None,
+    delete: Iterable[str] = (),
+    before: dict[str, list[str]] | None = None,
+    append: Iterable[str] = (),
+    edit: Callable[[nbformat.NotebookNode], None] | None = None,
+    text: Callable[[str], str | bytes] | None = None,
+) -> Path:
+    """Write a submission of 01_forward_pass at `path`, made from a real notebook.
+
+    base: "source" (reference solutions) or "release" (stubs). replace: function -> new source
+    of its solution cell (the cell whose nbgrader grade_id is the function's name). delete:
+    functions whose solution cell is removed. before: function -> code cells inserted just before
+    its solution cell. append: code cells added at the end. edit: changes the notebook in place.
+    text: turns the notebook's JSON text into what is written (str or bytes).
+    """
+    origin = (ASSIGNMENT.source_notebook(COURSE_ROOT) if base == "source"
+              else ASSIGNMENT.release_notebook(COURSE_ROOT))
+    nb = nbformat.read(origin, as_version=4)
+    solutions = {c.metadata["nbgrader"]["grade_id"]: c for c in nb.cells
+                 if c.metadata.get("nnfs", {}).get("role") == "solution"}
+    for function, source in (replace or {}).items():
+        solutions[function].source = _cell_source(source)
+    for function, sources in (before or {}).items():
+        at = next(i for i, c in enumerate(nb.cells) if c is solutions[function])
+        nb.cells[at:at] = [v4.new_code_cell(_cell_source(s)) for s in sources]
+    doomed = [solutions[f] for f in delete]
+    nb.cells = [c for c in nb.cells if not any(c is d for d in doomed)]
+    nb.cells.extend(v4.new_code_cell(_cell_source(s)) for s in append)
+    if edit is not None:
+        edit(nb)
+    data: str | bytes = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+    if text is not None:
+        data = text(data)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, bytes):
+        path.write_bytes(data)
+    else:
+        path.write_text(data, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def submit():
+    """The one notebook builder (see build_submission)."""
+    return build_submission
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading results
+
+
+def read_results(out_dir: Path) -> dict[str, dict]:
+    return {p.parent.name: json.loads(p.read_text(encoding="utf-8"))
+            for p in sorted(Path(out_dir).glob("*/results.json"))}
+
+
+def without_times(document: dict) -> dict:
+    """A results.json minus what may differ between two runs (timings, the notebook's path)."""
+    doc = json.loads(json.dumps(document))
+    doc.pop("execution_time", None)
+    doc.get("extra_data", {}).pop("notebook", None)
+    return doc
+
+
+def scores_by_test(document: dict) -> dict[str, float]:
+    return {t["name"]: t["score"] for t in document["tests"]}
+
+
+def function_score(document: dict, function: str) -> float:
+    return document["extra_data"]["functions"][function]["score"]
+
+
+def processes_with(text: str) -> list[int]:
+    """Host PIDs whose command line contains `text`."""
+    found = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit() or int(name) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{name}/cmdline", "rb") as f:
+                if text.encode() in f.read():
+                    found.append(int(name))
+        except OSError:
+            continue
+    return found
+
+
+def wait_until_gone(texts: Iterable[str], seconds: float = 5.0) -> list[int]:
+    """PIDs still carrying any of `texts` after waiting up to `seconds` for them to end."""
+    texts = list(texts)
+    deadline = time.monotonic() + seconds
+    while True:
+        left = [pid for text in texts for pid in processes_with(text)]
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.05)
+
+
+# ---------------------------------------------------------------------------------------------
+# The honest students, and the threat class
+
+
+RELU_MIN = """
+def relu(z):
+    return np.minimum(0.0, z)
+"""
+
+
+def write_honest(folder: Path) -> dict[str, Path]:
+    """reference (full marks), stub (zero) and one mutant (relu with min: loses relu points)."""
+    return {
+        "reference": build_submission(folder / "reference.ipynb"),
+        "stub": build_submission(folder / "stub.ipynb", base="release"),
+        "mutant": build_submission(folder / "mutant.ipynb", replace={"relu": RELU_MIN}),
+    }
+
+
+@dataclass
+class GradedClass:
+    run: GradeRun
+    out: Path
+    folder: Path
+    results: dict[str, dict]
+    markers: list[str]  # the markers of every sandbox the run started
+
+
+def grade_folder(folder: Path, out: Path, workers: int, record: Path | None = None,
+                 ) -> GradedClass:
+    """Grade a folder with the short limits, noting the marker of every sandbox started."""
+    record = record or out.parent / f"{out.name}-markers.txt"
+    original = sandbox_process.Sandbox.__init__
+
+    def noting(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        with open(record, "a", encoding="utf-8") as f:
+            f.write(self.marker + "\n")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sandbox_process.Sandbox, "__init__", noting)
+        run = grade(ASSIGNMENT.id, [folder], out, workers, record_gradebook=False,
+                    worker_limits=LIMITS)
+    markers = record.read_text().split() if record.exists() else []
+    return GradedClass(run, out, folder, read_results(out), markers)
+
+
+@pytest.fixture(scope="session")
+def honest_alone(tmp_path_factory) -> GradedClass:
+    """The honest students graded on their own."""
+    base = tmp_path_factory.mktemp("honest")
+    write_honest(base / "class")
+    return grade_folder(base / "class", base / "out", workers=2)
+
+
+@pytest.fixture(scope="session")
+def threat_class(tmp_path_factory) -> GradedClass:
+    """The honest students, every adversary and every broken file, graded in one run."""
+    from threat_notebooks import write_threats
+
+    base = tmp_path_factory.mktemp("threats")
+    folder = base / "class"
+    write_honest(folder)
+    write_threats(build_submission, folder, base / "out")
+    graded = grade_folder(folder, base / "out", workers=2)
+    return graded
