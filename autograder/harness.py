@@ -325,7 +325,7 @@ def _difference(actual, expected, rtol, atol) -> str | None:
         return "Your function returned None: is its `return` statement missing?"
     try:
         a = np.asarray(actual, dtype=float)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an int past float's range
         return f"Expected a number or an array, got {_kind(actual)}."
     e = np.asarray(expected, dtype=float)
     if a.shape != e.shape:

@@ -9,6 +9,7 @@ results.json the moment the student is done. The parent then writes grades.csv a
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -84,6 +85,10 @@ def _init_worker(assignment_id: str, worker_limits: Limits, isolation: str | Non
                  out_dir: str, skippable: dict[str, str], root: str) -> None:
     from autograder.sandbox.process import Sandbox
 
+    # Ctrl-C is the parent's to handle (it stops the workers): a KeyboardInterrupt inside a
+    # worker, mid-request, would leave its sandbox's channels out of step and the worker would
+    # go on to grade its next students wrongly.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER.update(
         assignment=get_assignment(assignment_id),
         sandbox=Sandbox(worker_limits, isolation=isolation),
@@ -190,6 +195,7 @@ def grade(
         _run_pool(batches, workers, initargs, run, on_student)
     except KeyboardInterrupt:
         run.interrupted = True
+        remove_stale_temporaries(out_dir)  # of the results the stopped workers were writing
     documents = {s: d for s, d in read_results(out_dir).items()
                  if d.get("extra_data", {}).get("assignment") == assignment.id}
     if documents:
@@ -218,7 +224,11 @@ def _run_pool(batches, workers, initargs, run: GradeRun, on_student) -> None:
             pending = []
             not_done = set(futures)
             while not_done:
-                done, not_done = wait(not_done, return_when=FIRST_COMPLETED)
+                try:
+                    done, not_done = wait(not_done, return_when=FIRST_COMPLETED)
+                except KeyboardInterrupt:
+                    _stop(pool)
+                    raise
                 for future in done:
                     batch = futures[future]
                     try:
@@ -245,6 +255,17 @@ def _run_pool(batches, workers, initargs, run: GradeRun, on_student) -> None:
             else:
                 retry.append(batch)
         pending = retry
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Interrupted: drop the queued batches and end the workers now (their sandboxes die with
+    them); a student being graded gets no result, and each finished one keeps its own."""
+    workers = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in workers:
+        process.kill()
+    for process in workers:
+        process.join()
 
 
 def _failed(found: Found, error: Exception) -> StudentSummary:

@@ -6,7 +6,6 @@ import warnings
 from pathlib import Path
 
 from autograder.config import COURSE_ID, COURSE_ROOT, Assignment
-from autograder.pipeline.release import ensure_tools_on_path
 
 
 def gradebook_url(root: Path = COURSE_ROOT) -> str:
@@ -25,6 +24,8 @@ def record(assignment: Assignment, documents: dict[str, dict], root: Path = COUR
     Returns the number of submissions recorded.
     """
     from nbgrader.api import Gradebook
+
+    from autograder.pipeline.release import ensure_tools_on_path  # imports nbformat: ~1 s
 
     ensure_tools_on_path()
     notebook = assignment.id

@@ -27,6 +27,7 @@ class TestResult:
     output: str = ""
     mistake: str | None = None
     lecture: str | None = None
+    detail: str = ""  # why a grader broke ("error"), for the instructor: `Type: message`
 
     @property
     def name(self) -> str:
@@ -124,13 +125,16 @@ class EnginePlugin:
                 result.mistake = error.mistake.title if error.mistake else None
                 result.lecture = error.mistake.lecture if error.mistake else None
             else:
-                # A grader that breaks is our bug, not the student's: say so plainly.
+                # A grader that breaks is our bug, not the student's: say so plainly. Its
+                # traceback would show the hidden grader's code: it is never written out.
                 result.outcome = "error"
                 result.output = (
                     "The grader could not finish this check "
                     f"({type(error).__name__ if error else 'error'} in {report.when}). "
-                    "Your instructor has been told.\n" + _short(report.longreprtext)
+                    "Your instructor has been told."
                 )
+                text = f"{type(error).__name__}: {error}" if error else report.when
+                result.detail = _short(text.strip().splitlines()[0] if text.strip() else "", 300)
 
     def pytest_collectreport(self, report):
         if report.failed:

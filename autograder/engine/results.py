@@ -52,7 +52,8 @@ def results_document(assignment: Assignment, student: str, notebook: str, run: G
             "visibility": "visible",
             "tags": tags,
             "extra_data": {"function": test.function, "outcome": test.outcome,
-                           "mistake": test.mistake, "lecture": test.lecture},
+                           "mistake": test.mistake, "lecture": test.lecture,
+                           **({"grader_error": test.detail} if test.detail else {})},
         })
     functions = {name: {"score": score, "max_score": best}
                  for name, (score, best) in run.by_function().items()}

@@ -242,7 +242,11 @@ class StudentProcess:
                 self._replace()
             if by_budget:
                 raise StudentError("budget", _budget_message(self.budget))
-            raise StudentError("timeout", f"it ran longer than the {timeout:g} s limit")
+            message = f"it ran longer than the {timeout:g} s limit"
+            progress = reply.get("progress") if failure == "soft-timeout" else None
+            if isinstance(progress, str) and progress:
+                message += f"; {progress[:300]}"
+            raise StudentError("timeout", message)
         if failure == "garbage":
             self._replace()
             raise StudentError("crash", _MALFORMED)
@@ -304,8 +308,11 @@ def _valid_reply(reply: dict, request: dict) -> bool:
             or not isinstance(reply.get("output"), str)):
         return False
     if not reply["ok"]:
-        return (set(reply) == base | {"kind", "message"} and reply["kind"] in FAILURE_KINDS
-                and isinstance(reply["message"], str))
+        extra = set(reply) - base - {"kind", "message"}
+        return (set(reply) >= base | {"kind", "message"} and reply["kind"] in FAILURE_KINDS
+                and isinstance(reply["message"], str)
+                and (not extra or (extra == {"progress"} and reply["kind"] == "timeout"
+                                   and isinstance(reply["progress"], str))))
     fields = _OK_FIELDS[request["op"]]
     if set(reply) != base | set(fields):
         return False

@@ -10,35 +10,18 @@ is graded once per session with short limits and two workers, and many tests rea
 from __future__ import annotations
 
 import json
-import os
 import textwrap
-import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 import pytest
+from engine_helpers import ASSIGNMENT, GradedClass, grade_folder
 from nbformat import v4
+from threat_notebooks import write_threats
 
-from autograder.config import COURSE_ROOT, Limits, get_assignment
-from autograder.engine.grade import GradeRun, grade
-from autograder.sandbox import process as sandbox_process
+from autograder.config import COURSE_ROOT
 
-ASSIGNMENT = get_assignment("01_forward_pass")
-POINTS = ASSIGNMENT.points
-MAX_SCORE = ASSIGNMENT.max_score  # 57
-
-# Short limits keep the slow threats (loops, sleeps) cheap.
-LIMITS = Limits(
-    call_seconds=1.0,
-    cell_seconds=1.0,
-    submission_seconds=40.0,
-    memory_mb=256,
-    processes=8,
-    output_bytes=20_000,
-    call_seconds_by_function={"sigmoid": 0.5},
-)
 
 def _cell_source(text: str) -> str:
     return textwrap.dedent(text).strip("\n")
@@ -96,57 +79,6 @@ def submit():
 
 
 # ---------------------------------------------------------------------------------------------
-# Reading results
-
-
-def read_results(out_dir: Path) -> dict[str, dict]:
-    return {p.parent.name: json.loads(p.read_text(encoding="utf-8"))
-            for p in sorted(Path(out_dir).glob("*/results.json"))}
-
-
-def without_times(document: dict) -> dict:
-    """A results.json minus what may differ between two runs (timings, the notebook's path)."""
-    doc = json.loads(json.dumps(document))
-    doc.pop("execution_time", None)
-    doc.get("extra_data", {}).pop("notebook", None)
-    return doc
-
-
-def scores_by_test(document: dict) -> dict[str, float]:
-    return {t["name"]: t["score"] for t in document["tests"]}
-
-
-def function_score(document: dict, function: str) -> float:
-    return document["extra_data"]["functions"][function]["score"]
-
-
-def processes_with(text: str) -> list[int]:
-    """Host PIDs whose command line contains `text`."""
-    found = []
-    for name in os.listdir("/proc"):
-        if not name.isdigit() or int(name) == os.getpid():
-            continue
-        try:
-            with open(f"/proc/{name}/cmdline", "rb") as f:
-                if text.encode() in f.read():
-                    found.append(int(name))
-        except OSError:
-            continue
-    return found
-
-
-def wait_until_gone(texts: Iterable[str], seconds: float = 5.0) -> list[int]:
-    """PIDs still carrying any of `texts` after waiting up to `seconds` for them to end."""
-    texts = list(texts)
-    deadline = time.monotonic() + seconds
-    while True:
-        left = [pid for text in texts for pid in processes_with(text)]
-        if not left or time.monotonic() > deadline:
-            return left
-        time.sleep(0.05)
-
-
-# ---------------------------------------------------------------------------------------------
 # The honest students, and the threat class
 
 
@@ -165,32 +97,10 @@ def write_honest(folder: Path) -> dict[str, Path]:
     }
 
 
-@dataclass
-class GradedClass:
-    run: GradeRun
-    out: Path
-    folder: Path
-    results: dict[str, dict]
-    markers: list[str]  # the markers of every sandbox the run started
-
-
-def grade_folder(folder: Path, out: Path, workers: int, record: Path | None = None,
-                 ) -> GradedClass:
-    """Grade a folder with the short limits, noting the marker of every sandbox started."""
-    record = record or out.parent / f"{out.name}-markers.txt"
-    original = sandbox_process.Sandbox.__init__
-
-    def noting(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        with open(record, "a", encoding="utf-8") as f:
-            f.write(self.marker + "\n")
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(sandbox_process.Sandbox, "__init__", noting)
-        run = grade(ASSIGNMENT.id, [folder], out, workers, record_gradebook=False,
-                    worker_limits=LIMITS)
-    markers = record.read_text().split() if record.exists() else []
-    return GradedClass(run, out, folder, read_results(out), markers)
+@pytest.fixture(scope="session")
+def honest():
+    """Writes the honest students into a folder (see write_honest)."""
+    return write_honest
 
 
 @pytest.fixture(scope="session")
@@ -204,11 +114,8 @@ def honest_alone(tmp_path_factory) -> GradedClass:
 @pytest.fixture(scope="session")
 def threat_class(tmp_path_factory) -> GradedClass:
     """The honest students, every adversary and every broken file, graded in one run."""
-    from threat_notebooks import write_threats
-
     base = tmp_path_factory.mktemp("threats")
     folder = base / "class"
     write_honest(folder)
     write_threats(build_submission, folder, base / "out")
-    graded = grade_folder(folder, base / "out", workers=2)
-    return graded
+    return grade_folder(folder, base / "out", workers=2)

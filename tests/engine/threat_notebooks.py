@@ -152,7 +152,10 @@ def write_threats(build, folder: Path, out_dir: Path) -> None:
           before={"dot_product": [spawn]},
           replace={"relu": """
               def relu(z):
-                  _spawn()
+                  try:
+                      _spawn()
+                  except OSError:  # the process limit: the answer is still right
+                      pass
                   return np.maximum(0.0, np.asarray(z, dtype=float))
           """})
     # -- reading what it must not: the graders, the reference, another student -----------------

@@ -1,0 +1,37 @@
+"""A call stopped by its time limit says where it was and how far its loop had got."""
+
+import pytest
+
+from autograder.harness import StudentError
+
+TRAINING = """
+def train(epochs):
+    losses = []
+    for epoch in range(epochs):
+        losses.append(float(epoch))
+    return losses
+"""
+
+
+def test_timeout_reports_the_loop_counters(load):
+    process = load(TRAINING)
+    with pytest.raises(StudentError) as stopped:
+        process.call("train", (10**12,))
+    assert stopped.value.kind == "timeout"
+    message = stopped.value.message
+    assert "it was stopped in train (cell 1, line " in message
+    epoch = int(message.split("epoch = ")[1].split(",")[0])
+    assert epoch > 1000
+    assert f"len(losses) = {epoch}" in message
+
+
+def test_a_function_that_hung_once_gets_a_shorter_limit(load):
+    process = load("def hang(x):\n    while True:\n        pass\n")
+    with pytest.raises(StudentError) as first:
+        process.call("hang", (1,))
+    with pytest.raises(StudentError) as second:
+        process.call("hang", (2,))
+    assert first.value.kind == second.value.kind == "timeout"
+    limit = float(first.value.message.split("longer than the ")[1].split(" s")[0])
+    shorter = float(second.value.message.split("longer than the ")[1].split(" s")[0])
+    assert shorter == max(1.0, limit / 10) < limit or limit <= 1.0

@@ -1,0 +1,68 @@
+"""nnfs-course validate: it passes on the course as it is, and fails when it should."""
+
+import importlib.util
+
+import nbformat
+import pytest
+
+from autograder.config import assignments
+from autograder.validate.run import table, validate
+
+pytestmark = pytest.mark.slow
+
+
+def test_validate_passes_for_every_assignment(run_cli):
+    result = run_cli("validate")
+    assert result.exit_code == 0, result.output
+    assert "validation passed" in result.output
+    for assignment in assignments():
+        for function in assignment.points:
+            assert f"{assignment.id}  " in result.output and f" {function} " in result.output
+    if importlib.util.find_spec("torch") is not None:
+        assert "autograd oracle: 10/10 backward passes agree with PyTorch" in result.output
+    else:
+        assert "autograd oracle skipped: torch is not installed" in result.output
+
+
+WEAKEN = '''
+
+# Planted by the test: every grader of relu now passes whatever relu returns.
+for _name in [n for n in list(globals()) if n.startswith("test_relu")]:
+    _original = globals()[_name]
+
+    def _always_passes(student, _original=_original):
+        pass
+
+    _always_passes.__doc__ = _original.__doc__
+    _always_passes.__name__ = _name
+    _always_passes.pytestmark = _original.pytestmark
+    globals()[_name] = _always_passes
+'''
+
+
+def test_validate_fails_when_a_grader_no_longer_catches_a_mutant(course_copy):
+    graders = course_copy / "autograder" / "graders" / "test_01_forward_pass.py"
+    graders.write_text(graders.read_text() + WEAKEN)
+    result = validate("01_forward_pass", root=course_copy, with_oracle=False)
+    assert not result.ok
+    uncaught = [p for p in result.problems if "mutant relu:" in p and "is not caught" in p]
+    assert uncaught, result.problems
+    assert all("relu" in p for p in result.problems), result.problems
+    assert "01_forward_pass     relu" in table(result)
+
+
+def test_validate_fails_when_a_reference_function_is_broken(course_copy):
+    path = course_copy / "source" / "01_forward_pass" / "01_forward_pass.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells
+                if c.metadata.get("nbgrader", {}).get("grade_id") == "softmax"
+                and c.metadata["nbgrader"].get("solution"))
+    body = cell.source.split("### BEGIN SOLUTION\n")[1].split("    ### END SOLUTION")[0]
+    cell.source = cell.source.replace(body, "    z = np.asarray(z, dtype=float)\n"
+                                            "    return np.exp(z) / np.exp(z).sum()\n")
+    nbformat.write(nb, path)
+    result = validate("01_forward_pass", root=course_copy, with_oracle=False)
+    assert not result.ok
+    assert any("out of date with reference/" in p for p in result.problems), result.problems
+    assert any(p.startswith("01_forward_pass: reference fails softmax:")
+               for p in result.problems), result.problems
