@@ -145,7 +145,7 @@ class EnginePlugin:
 _UNUSED_PLUGINS = ["cacheprovider", "doctest", "junitxml", "pastebin", "nose", "legacypath",
                    "stepwise", "terminal", "logging", "tmpdir", "monkeypatch", "recwarn",
                    "faulthandler", "setuponly", "setupplan", "randomly", "unraisableexception",
-                   "threadexception", "debugging"]
+                   "threadexception", "debugging", "capture", "warnings"]
 
 
 def run_graders_batch(assignment_id: str, submissions: dict[str, Callable[[], Submission]],

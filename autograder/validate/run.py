@@ -75,6 +75,8 @@ def table(result: Validation) -> str:
 
 
 def examples_table(result: Validation, errata_only: bool = False) -> str:
+    if not result.examples:
+        return "(no lecture worked examples in this assignment)"
     rows = [("lecture", "example", "correct", "reference", "transcript says")]
     for example, ok, value in result.examples:
         if errata_only and example.transcript in ("same",):

@@ -152,9 +152,11 @@ def test_students_cannot_read_the_graders_the_reference_or_each_other(threat_cla
             if "unchanged" not in test["name"]:
                 assert "It returned 'BLOCKED:" in test["output"], test["output"]
     assert "FileNotFoundError" in snoop["output"]  # the cells that raise the file's content
-    secret_lines = [line.strip() for path in (GRADER_FILE, REFERENCE_FILE)
-                    for line in path.read_text().splitlines()
+    # Lines of the hidden files that no feedback quotes: the graders' code, the reference's
+    # docstring (its function bodies are in every source notebook, so they prove nothing).
+    secret_lines = [line.strip() for line in GRADER_FILE.read_text().splitlines()
                     if line.startswith(("def ", "from ", "import ", "ASSIGNMENT", "@grader"))]
+    secret_lines += REFERENCE_FILE.read_text().split('"""')[1].strip().splitlines()[:2]
     assert len(secret_lines) > 50
     for student, doc in threat_class.results.items():
         text = json.dumps(doc)
@@ -181,3 +183,18 @@ def test_forged_output_and_writes_change_no_score(threat_class):
         assert WRITTEN not in path.read_text(), path
     rows = dict(line.split(",")[:2] for line in (out / "grades.csv").read_text().splitlines())
     assert rows["forger"] == f"{MAX_SCORE - 5:g}" and rows["victim"] == f"{MAX_SCORE:g}"
+
+
+def test_odd_return_values_earn_nothing_and_never_show_the_graders_code(threat_class):
+    """Huge ints, strings, ragged lists, nan...: only the 'inputs unchanged' checks pass, and a
+    grader that breaks on such a value says so in one line, without its traceback."""
+    weird = threat_class.results["weird"]
+    for test in weird["tests"]:
+        unchanged = "unchanged" in test["name"]
+        assert test["score"] == (test["max_score"] if unchanged else 0), test["name"]
+        if test["extra_data"]["outcome"] == "error":
+            assert test["output"].count("\n") == 0, test["output"]
+            assert test["output"].startswith("The grader could not finish this check")
+    outputs = " ".join(t["output"] for t in weird["tests"])
+    assert "Expected a number or an array, got a int" in outputs  # 10**399, not a crash
+    assert "Traceback" not in outputs and "def test_" not in outputs

@@ -18,7 +18,7 @@ WRITTEN = "forged-by-a-student-e2e"  # what the adversaries try to write onto th
 LEFTOVER = "nnfs-e2e-leftover-5c1f"  # on the command line of every process they leave
 
 ADVERSARIES = ["cheater", "loops", "cell_loops", "exits", "memory", "signals", "leaver",
-               "snoop", "forger", "victim"]
+               "snoop", "forger", "victim", "weird"]
 BROKEN = ["invalid_json", "empty", "binary", "not_a_notebook", "no_cells", "markdown_only",
           "deleted", "renamed", "syntax_error", "points_1000", "metadata_changed", "odd_cells"]
 
@@ -39,6 +39,29 @@ builtins.abs = lambda x: 0
 builtins.isinstance = lambda *a: True
 builtins.len = lambda x: 0
 """
+
+
+# Each function returns something odd (the signature line is the release's own).
+WEIRD = {
+    "dot_product": ("def dot_product(a, b):", "10**399"),
+    "vector_matrix_product": ("def vector_matrix_product(a, B):", "[1, 'a', None]"),
+    "matrix_vector_product": ("def matrix_vector_product(B, a):", "{'a': 1}"),
+    "matrix_product": ("def matrix_product(A, B):", "[[1.0, 2.0], [3.0]]"),
+    "neuron_forward": ("def neuron_forward(x, w, b):", "complex(1, 2)"),
+    "dense_forward": ("def dense_forward(X, W, b):", "(1, 2, 3)"),
+    "relu": ("def relu(z):", "float('nan')"),
+    "sigmoid": ("def sigmoid(z):", "np.array(['x'])"),
+    "tanh": ("def tanh(z):", "np.zeros((0,))"),
+    "softmax": ("def softmax(z):", "None"),
+    "one_hot": ("def one_hot(labels, n_classes):", "True"),
+    "categorical_cross_entropy": ("def categorical_cross_entropy(y_pred, y_true):",
+                                  "np.array([2**64 - 1], dtype=np.uint64)"),
+    "binary_cross_entropy": ("def binary_cross_entropy(y_pred, y_true):", "-10**399"),
+    "mse": ("def mse(y_pred, y_true):", "[10**399]"),
+    "collapse_linear_layers": ("def collapse_linear_layers(W1, b1, W2, b2):",
+                               "(10**399, [1, 'x'])"),
+    "accuracy": ("def accuracy(y_pred, y_true):", "np.full((2, 2), np.inf)"),
+}
 
 
 def _peek(target: Path | str) -> str:
@@ -229,6 +252,11 @@ def write_threats(build, folder: Path, out_dir: Path) -> None:
                       pass
           """])
     build(victim, append=[f"# {CANARY}: only this student's notebook holds this line"])
+    # -- values no grader expects: huge ints, strings, ragged lists, nan, complex... ------------
+    build(folder / "weird.ipynb", replace={
+        function: f"{signature}\n    return {value}" for function, (signature, value)
+        in WEIRD.items()
+    })
     # -- broken files ---------------------------------------------------------------------------
     build(folder / "invalid_json.ipynb", text=lambda s: s[: len(s) // 2])
     build(folder / "empty.ipynb", text=lambda s: "")

@@ -118,3 +118,10 @@ def test_lesson_blocks_keep_their_order_and_code(tmp_path):
         ("markdown", "", "# T\n\nIntro."), ("given", "", "import numpy as np"),
         ("markdown", "", "Between."), ("solution", "relu", ""), ("checks", "relu", "assert True"),
         ("demo", "", "plot()")]
+
+
+def test_training_lesson_states_the_configured_time_limit():
+    from autograder.config import limits
+
+    text = get_assignment("04_training").lesson().read_text()
+    assert f"{limits().call_timeout('train_classifier'):g} seconds" in text
