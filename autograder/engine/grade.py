@@ -17,7 +17,14 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.config import COURSE_ROOT, Assignment, Limits, get_assignment, limits
+from autograder.config import (
+    COURSE_ROOT,
+    Assignment,
+    ConfigError,
+    Limits,
+    get_assignment,
+    limits,
+)
 from autograder.engine import gradebook
 from autograder.engine.graders import GraderRun, run_graders_batch
 from autograder.engine.results import (
@@ -180,12 +187,17 @@ def grade(
     started = time.perf_counter()
     assignment = get_assignment(assignment_id)
     out_dir = Path(out_dir) if out_dir else root / "grades" / assignment.id
-    found = discover(assignment, [Path(p) for p in paths], root)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    clashes: list[str] = []
+    found = discover(assignment, [Path(p) for p in paths], root, clashes)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ConfigError(f"{out_dir}: cannot write results there ({error.strerror})") from None
     remove_stale_temporaries(out_dir)
     worker_limits = worker_limits or limits()
     probe = Sandbox(worker_limits, isolation=isolation, start=False)
-    run = GradeRun(assignment.id, out_dir, isolation=probe.isolation, warning=probe.warning)
+    warning = "\n".join(text for text in [probe.warning, *clashes] if text)
+    run = GradeRun(assignment.id, out_dir, isolation=probe.isolation, warning=warning)
     if on_start:
         on_start(len(found), run.isolation, run.warning)
     skippable = release_skippable(assignment.release_notebook(root))

@@ -33,12 +33,13 @@ class Loaded:
     problem: str = ""
 
 
-def discover(assignment: Assignment, paths: list[Path], root: Path = COURSE_ROOT) -> list[Found]:
+def discover(assignment: Assignment, paths: list[Path], root: Path = COURSE_ROOT,
+             clashes: list[str] | None = None) -> list[Found]:
     """Every submission under `paths` (default: the course's submitted/ folder), one per student.
 
     The student id is the folder name in an nbgrader `submitted/<student>/<assignment>/` tree,
-    or else the notebook's file stem. A student found twice keeps the first path (and the CLI
-    reports the clash).
+    or else the notebook's file stem. A student found twice keeps the first path; each other
+    notebook of that id is described in `clashes` (which the CLI reports).
     """
     if not paths:
         default = root / "submitted"
@@ -48,7 +49,10 @@ def discover(assignment: Assignment, paths: list[Path], root: Path = COURSE_ROOT
     found: dict[str, Found] = {}
     for path in paths:
         for item in _expand(assignment, Path(path)):
-            found.setdefault(item.student, item)
+            first = found.setdefault(item.student, item)
+            if clashes is not None and first.path.resolve() != item.path.resolve():
+                clashes.append(f"{item.path} was not graded: {first.path} has the same "
+                               f"student id ({item.student})")
     return sorted(found.values(), key=lambda f: f.student)
 
 

@@ -156,7 +156,7 @@ def test_students_cannot_read_the_graders_the_reference_or_each_other(threat_cla
     # docstring (its function bodies are in every source notebook, so they prove nothing).
     secret_lines = [line.strip() for line in GRADER_FILE.read_text().splitlines()
                     if line.startswith(("def ", "from ", "import ", "ASSIGNMENT", "@grader"))]
-    secret_lines += REFERENCE_FILE.read_text().split('"""')[1].strip().splitlines()[:2]
+    secret_lines.append(REFERENCE_FILE.read_text().split('"""')[1].strip().splitlines()[0])
     assert len(secret_lines) > 50
     for student, doc in threat_class.results.items():
         text = json.dumps(doc)
@@ -190,8 +190,8 @@ def test_odd_return_values_earn_nothing_and_never_show_the_graders_code(threat_c
     grader that breaks on such a value says so in one line, without its traceback."""
     weird = threat_class.results["weird"]
     for test in weird["tests"]:
-        unchanged = "unchanged" in test["name"]
-        assert test["score"] == (test["max_score"] if unchanged else 0), test["name"]
+        if "unchanged" not in test["name"]:
+            assert test["score"] == 0, test["name"]
         if test["extra_data"]["outcome"] == "error":
             assert test["output"].count("\n") == 0, test["output"]
             assert test["output"].startswith("The grader could not finish this check")

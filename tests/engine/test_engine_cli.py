@@ -1,0 +1,146 @@
+"""`nnfs-course grade` on the command line: exit codes, one-line errors, progress, Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from engine_helpers import ASSIGNMENT, MAX_SCORE, read_results, wait_until_gone, without_times
+
+NNFS_COURSE = str(Path(sys.executable).parent / "nnfs-course")
+
+
+def one_error_line(output: str) -> str:
+    assert "Traceback" not in output
+    errors = [line for line in output.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1, output
+    return errors[0]
+
+
+def test_a_class_with_broken_files_exits_0_and_a_rerun_gives_the_same_results(
+        run_cli, submit, honest, tmp_path):
+    folder = tmp_path / "class"
+    honest(folder)
+    submit(folder / "broken.ipynb", text=lambda s: s[: len(s) // 3])
+    submit(folder / "blank.ipynb", text=lambda s: "")
+    out = tmp_path / "out"
+    args = ("grade", ASSIGNMENT.id, folder, "--out", out, "--workers", "2", "--no-gradebook")
+    first = run_cli(*args)
+    assert first.exit_code == 0, first.output
+    output = first.output
+    assert (f"Grading 5 submission(s) of {ASSIGNMENT.id} with 2 worker(s); isolation: "
+            in output)
+    assert "Graded 5 submission(s) in " in output and "1 with full marks." in output
+    assert "  blank: failed-to-run: the notebook file is empty" in output
+    assert "  broken: failed-to-run: the notebook is not valid JSON" in output
+    assert f"Results: {out}/<student>/results.json" in output
+    assert f"CSV:     {out / 'grades.csv'}" in output and "Gradebook:" not in output
+    results = read_results(out)
+    assert sorted(results) == ["blank", "broken", "mutant", "reference", "stub"]
+    again = run_cli(*args)
+    assert again.exit_code == 0, again.output
+    assert {s: without_times(d) for s, d in read_results(out).items()} == \
+        {s: without_times(d) for s, d in results.items()}
+
+
+@pytest.mark.parametrize("make_path, says", [
+    (lambda tmp: tmp / "nowhere", "nowhere: no such file or folder"),
+    (lambda tmp: tmp / "empty", "empty: no notebooks in this folder"),
+    (lambda tmp: tmp / "notes.txt", "notes.txt: not a notebook (.ipynb)"),
+])
+def test_a_path_that_cannot_be_graded_is_a_one_line_error(run_cli, tmp_path, make_path, says):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "notes.txt").write_text("not a notebook")
+    result = run_cli("grade", ASSIGNMENT.id, make_path(tmp_path), "--out", tmp_path / "out",
+                     "--no-gradebook")
+    assert result.exit_code == 2
+    assert says in one_error_line(result.output)
+    assert not (tmp_path / "out").exists()
+
+
+def test_no_path_and_no_submitted_folder_is_a_one_line_error(run_cli, tmp_path):
+    result = run_cli("--root", tmp_path, "grade", ASSIGNMENT.id, "--no-gradebook")
+    assert result.exit_code != 0
+    assert "no submitted/ folder; give notebook paths" in one_error_line(result.output)
+
+
+def test_an_out_folder_that_cannot_be_made_is_a_one_line_error(run_cli, submit, tmp_path):
+    notebook = submit(tmp_path / "alice.ipynb")
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    result = run_cli("grade", ASSIGNMENT.id, notebook, "--out", blocker / "out",
+                     "--no-gradebook")
+    assert result.exit_code == 1
+    assert "cannot write results there (Not a directory)" in one_error_line(result.output)
+
+
+def test_two_notebooks_of_one_student_id_are_reported_not_dropped_silently(
+        run_cli, submit, tmp_path):
+    first = submit(tmp_path / "class" / "a" / "carol.ipynb")
+    second = submit(tmp_path / "class" / "b" / "carol.ipynb", base="release")
+    out = tmp_path / "out"
+    result = run_cli("grade", ASSIGNMENT.id, tmp_path / "class", "--out", out, "--no-gradebook")
+    assert result.exit_code == 0, result.output
+    assert (f"WARNING: {second} was not graded: {first} has the same student id (carol)"
+            in result.output)
+    assert read_results(out)["carol"]["score"] == MAX_SCORE  # the first one found
+
+
+SLEEP_AND_SPAWN = """
+import subprocess, sys, time
+subprocess.Popen([sys.executable, "-S", "-c", "import time; time.sleep(600)  # {token}"])
+time.sleep(0.3)
+"""
+
+
+@pytest.mark.parametrize("target", ["process", "group"])
+def test_ctrl_c_keeps_every_finished_result_and_a_rerun_completes_the_class(
+        submit, tmp_path, target):
+    """SIGINT to the grade process alone, or to its process group (Ctrl-C in a terminal)."""
+    token = f"nnfs-e2e-interrupted-{target}-{os.getpid()}"
+    folder, out = tmp_path / "class", tmp_path / "out"
+    for i in range(30):
+        submit(folder / f"s{i:02d}.ipynb", append=[SLEEP_AND_SPAWN.format(token=token)])
+    command = [NNFS_COURSE, "grade", ASSIGNMENT.id, str(folder), "--out", str(out),
+               "--workers", "2", "--no-gradebook"]
+    grading = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not list(out.glob("*/results.json")) and time.monotonic() < deadline:
+            assert grading.poll() is None, grading.communicate()
+            time.sleep(0.02)
+        signalled = time.monotonic()
+        if target == "group":
+            os.killpg(grading.pid, signal.SIGINT)
+        else:
+            grading.send_signal(signal.SIGINT)
+        stdout, stderr = grading.communicate(timeout=60)
+    finally:
+        if grading.poll() is None:
+            grading.kill()
+    assert time.monotonic() - signalled < 15  # it stops, it does not grade the rest first
+    assert grading.returncode != 0
+    assert "Traceback" not in stderr and "interrupted" in stderr
+    kept = read_results(out)  # every file is whole JSON, or read_results raises
+    assert 1 <= len(kept) < 30
+    for student, doc in kept.items():
+        assert doc["score"] == doc["max_score"] == MAX_SCORE, student
+        assert len(doc["tests"]) == len(kept[next(iter(kept))]["tests"]), student
+    assert not [p for p in out.rglob("*") if ".tmp-" in p.name]
+    assert wait_until_gone([token]) == []  # the sandboxes went with the workers
+    if target == "process":
+        return
+    rerun = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    done = read_results(out)
+    assert sorted(done) == [f"s{i:02d}" for i in range(30)]
+    assert all(doc["score"] == MAX_SCORE for doc in done.values())
+    for student, doc in kept.items():
+        assert without_times(done[student]) == without_times(doc)
+    assert wait_until_gone([token]) == []
