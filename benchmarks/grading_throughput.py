@@ -1,6 +1,6 @@
 """Grading throughput: `nnfs-course grade` against `nbgrader autograde` on one synthetic class.
 
-    python benchmarks/grading_throughput.py                      # 100 submissions of 01_forward_pass
+    python benchmarks/grading_throughput.py              # 100 submissions of 01_forward_pass
     python benchmarks/grading_throughput.py --n 30 --assignments 04_training
     python benchmarks/grading_throughput.py --assignments all --n 50 --json figures.json
 

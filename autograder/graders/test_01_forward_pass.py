@@ -718,7 +718,7 @@ def _pair(call):
           "Expected a pair (W, b).")
     try:
         return tuple(np.asarray(v, dtype=float) for v in value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         check(False, call, "Expected W and b to be arrays of numbers.")
 
 

@@ -135,7 +135,7 @@ def check_gradient(call, actual, numeric, label, *, mistakes=(), tol=1e-6):
     """`actual`, the part `label` of what `call` returned, matches the numerical gradient."""
     try:
         actual = np.asarray(actual, dtype=float)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         actual = None
     if actual is None or actual.shape != numeric.shape:
         shape = "no array" if actual is None else f"shape {actual.shape}"

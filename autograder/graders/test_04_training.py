@@ -220,7 +220,7 @@ def _numbers(call: Call, value, what: str) -> np.ndarray:
     """`value` as a float array, or a failure saying it is not one."""
     try:
         return np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         fail(f"Called {call.describe()}\n{what} is {describe(value)}, not an array of numbers.")
 
 

@@ -4,7 +4,8 @@ Started once per grading worker as `python -S -I -B worker.py CONFIG_JSON`. It i
 standard library, NumPy, IPython, matplotlib and `codec.py` (which sits next to it): the course
 checkout is not visible in here.
 
-The template pre-imports everything, makes itself non-dumpable (no ptrace, no /proc/<pid>/mem) and
+The template pre-imports NumPy, IPython and matplotlib (but matplotlib.pyplot only once a notebook
+uses it: see `_LazyPyplot`), makes itself non-dumpable (no ptrace, no /proc/<pid>/mem) and
 waits for requests on a private control socket. For each submission it forks a child, which
 applies resource limits, points fds 1 and 2 at a bounded capture, runs the notebook cells with
 IPython and then answers call/define/has/list requests on its own pair of pipes, one JSON object a
@@ -13,9 +14,12 @@ line. Every message the child sends carries the nonce of the request it answers.
 
 import builtins
 import ctypes
+import importlib.machinery
+import importlib.util
 import io
 import json
 import os
+import re
 import resource
 import shutil
 import signal
@@ -81,7 +85,7 @@ def template_main():
     import numpy  # noqa: F401  (pre-imported so that every fork has it for free)
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot  # noqa: F401
+    sys.meta_path.insert(0, _LazyPyplot())
     from IPython.core.interactiveshell import InteractiveShell
     from traitlets.config import Config
 
@@ -102,6 +106,46 @@ def template_main():
     threads = len(os.listdir("/proc/self/task"))
     template.send({"op": "ready", "pid": os.getpid(), "threads": threads})
     template.serve()
+
+
+class _LazyPyplot:
+    """Makes `import matplotlib.pyplot` cheap until pyplot is used.
+
+    Importing pyplot is half the template's start-up (about 0.3 s), and every notebook imports it
+    while most never plot anything the graders run (their demo cells are skipped). This finder
+    hands out pyplot through importlib's LazyLoader: the module runs on its first attribute
+    access, in whichever process touches it. Before forking for a notebook whose cells use pyplot,
+    the template loads it itself (`warm`), so that every later fork has it for free.
+    """
+
+    NAME = "matplotlib.pyplot"
+    USES = re.compile(r"\b(?:plt|pyplot)\s*\."
+                      r"|from\s+matplotlib(?:\.pyplot\s+import|\s+import\s+pyplot)")
+
+    def __init__(self):
+        self.warm = False
+
+    def find_spec(self, name, path=None, target=None):
+        if name != self.NAME:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
+            return None
+        spec.loader = importlib.util.LazyLoader(spec.loader)
+        return spec
+
+    def prepare(self, cells, skip):
+        """Load pyplot in the template if any cell that will run looks like it uses it."""
+        if self.warm:
+            return
+        if any(i not in skip and self.USES.search(c) for i, c in enumerate(cells)):
+            self.warm = True
+            try:
+                import matplotlib.pyplot as plt
+
+                plt.get_backend()  # the first attribute access runs the module
+            except Exception:  # the child will meet the same error when it imports pyplot
+                pass
 
 
 def _report_time_limit(shell, etype, value, tb, tb_offset=None):
@@ -150,6 +194,7 @@ class Template:
                 os._exit(0)
             if message["op"] == "fork":
                 self.cleanup()
+                _prepare_pyplot(message)
                 pid, fds = self.fork(message)
                 self.send({"op": "forked", "pid": pid}, fds)
                 for fd in fds:
@@ -222,6 +267,12 @@ class Template:
                 return
             if pid == self.child and self.status is None:
                 self.status = _describe_status(status)
+
+
+def _prepare_pyplot(message):
+    for finder in sys.meta_path:
+        if isinstance(finder, _LazyPyplot):
+            finder.prepare(message.get("cells", []), set(message.get("skip", [])))
 
 
 def _pids():
