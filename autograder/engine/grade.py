@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
+import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -96,6 +97,7 @@ def _init_worker(assignment_id: str, worker_limits: Limits, isolation: str | Non
     # worker, mid-request, would leave its sandbox's channels out of step and the worker would
     # go on to grade its next students wrongly.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _forget_test_modules()
     _WORKER.update(
         assignment=get_assignment(assignment_id),
         sandbox=Sandbox(worker_limits, isolation=isolation),
@@ -103,6 +105,16 @@ def _init_worker(assignment_id: str, worker_limits: Limits, isolation: str | Non
         skippable=skippable,
         root=Path(root),
     )
+
+
+def _forget_test_modules() -> None:
+    """A worker forked from a pytest process (this package's own test suite) inherits the test
+    modules it imported, graders included; pytest must import the graders of *this* grading
+    run's course afresh, or a course copy's graders would clash with the cached ones."""
+    for name in list(sys.modules):
+        base = name.rsplit(".", 1)[-1]
+        if base.startswith("test_") or base == "conftest":
+            del sys.modules[name]
 
 
 def _grade_batch(found: list[Found]) -> list[StudentSummary]:
