@@ -2,10 +2,31 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
 import warnings
 from pathlib import Path
 
 from autograder.config import COURSE_ID, COURSE_ROOT, Assignment
+
+
+@contextlib.contextmanager
+def _without_iri_formats():
+    """Import nbgrader without the optional `rfc3987_syntax` package (when not imported yet).
+
+    nbgrader's import reaches jsonschema, which imports rfc3987_syntax when it is installed, only
+    to check the "iri" string formats; that builds 38 parsers and takes 1 to 2 s, half of the cost
+    of recording a class. Nothing here validates IRIs. The block is lifted right after the import.
+    """
+    name = "rfc3987_syntax"
+    blocked = name not in sys.modules
+    if blocked:
+        sys.modules[name] = None  # makes `import rfc3987_syntax` raise ImportError
+    try:
+        yield
+    finally:
+        if blocked and sys.modules.get(name, ...) is None:
+            del sys.modules[name]
 
 
 def gradebook_url(root: Path = COURSE_ROOT) -> str:
@@ -23,9 +44,10 @@ def record(assignment: Assignment, documents: dict[str, dict], root: Path = COUR
     Manual scores are never touched: an instructor's manual score wins in nbgrader.
     Returns the number of submissions recorded.
     """
-    from nbgrader.api import Gradebook
+    with _without_iri_formats():
+        from nbgrader.api import Gradebook
 
-    from autograder.pipeline.release import ensure_tools_on_path  # imports nbformat: ~1 s
+        from autograder.pipeline.release import ensure_tools_on_path
 
     ensure_tools_on_path()
     notebook = assignment.id
@@ -40,16 +62,23 @@ def _record(Gradebook, assignment: Assignment, notebook: str, documents: dict[st
     with Gradebook(gradebook_url(root), course_id=COURSE_ID) as gb:
         gb.update_or_create_assignment(assignment.id)
         gb.update_or_create_notebook(notebook, assignment.id)
+        cells = {}
         for function, points in assignment.points.items():
-            gb.update_or_create_grade_cell(grade_cell(function), notebook, assignment.id,
-                                           max_score=points, cell_type="code")
+            cell = gb.update_or_create_grade_cell(grade_cell(function), notebook, assignment.id,
+                                                  max_score=points, cell_type="code")
+            cells[function] = cell.id
         for student, doc in documents.items():
             gb.update_or_create_student(student)
             gb.update_or_create_submission(assignment.id, student)
             per = doc["extra_data"]["functions"]
-            for function in assignment.points:
-                grade = gb.find_grade(grade_cell(function), notebook, assignment.id, student)
-                grade.auto_score = float(per.get(function, {}).get("score", 0.0))
-                grade.needs_manual_grade = False
+            # The submission's grades in two queries, not a query (and a write) per grade cell.
+            with gb.db.no_autoflush:
+                submitted = gb.find_submission_notebook(notebook, assignment.id, student)
+                grades = {g.cell_id: g for g in submitted.grades}
+                for function in assignment.points:
+                    grade = grades.get(cells[function]) or gb.find_grade(
+                        grade_cell(function), notebook, assignment.id, student)
+                    grade.auto_score = float(per.get(function, {}).get("score", 0.0))
+                    grade.needs_manual_grade = False
         gb.db.commit()
     return len(documents)

@@ -4,11 +4,14 @@ import pytest
 
 from autograder.harness import StudentError
 
+# One loss kept every 100 epochs: the loop must meet its time limit long before the memory limit
+# (a float a step reaches 256 MB in about half a second on a fast machine).
 TRAINING = """
 def train(epochs):
     losses = []
     for epoch in range(epochs):
-        losses.append(float(epoch))
+        if epoch % 100 == 0:
+            losses.append(1.0 / (epoch + 1))
     return losses
 """
 
@@ -22,7 +25,8 @@ def test_timeout_reports_the_loop_counters(load):
     assert "it was stopped in train (cell 1, line " in message
     epoch = int(message.split("epoch = ")[1].split(",")[0])
     assert epoch > 1000
-    assert f"len(losses) = {epoch}" in message
+    kept = int(message.split("len(losses) = ")[1].split(",")[0].split()[0])
+    assert kept in (epoch // 100, epoch // 100 + 1)  # the limit may land before or after append
 
 
 def test_a_function_that_hung_once_gets_a_shorter_limit(load):
