@@ -96,6 +96,7 @@ def template_main():
     shell = InteractiveShell.instance(config=config)
     shell.register_magic_function(_matplotlib_magic, "line", "matplotlib")
     shell.set_custom_exc((_TimeLimit,), _report_time_limit)
+    shell.ask_exit = _ask_exit  # `exit()` / `quit()` in a cell, as in a Jupyter kernel
     baseline = set(shell.user_ns)
     _BUILTINS.update(vars(builtins))
     _libc.prctl(PR_SET_DUMPABLE, 0)
@@ -108,6 +109,12 @@ def template_main():
     _freeze_heap()
     template.send({"op": "ready", "pid": os.getpid(), "threads": threads})
     template.serve()
+
+
+def _ask_exit():
+    """In Jupyter, `exit()` ends the kernel after the cell; here it ends the cell, like
+    sys.exit, and the notebook's later cells still run."""
+    raise SystemExit("exit() was called")
 
 
 def _warm_shell(shell):

@@ -1,4 +1,4 @@
-"""A call stopped by its time limit says where it was and how far its loop had got."""
+"""What a student is told when a call is stopped, or when a cell ends the notebook early."""
 
 import pytest
 
@@ -39,3 +39,11 @@ def test_a_function_that_hung_once_gets_a_shorter_limit(load):
     limit = float(first.value.message.split("longer than the ")[1].split(" s")[0])
     shorter = float(second.value.message.split("longer than the ")[1].split(" s")[0])
     assert shorter == max(1.0, limit / 10) < limit or limit <= 1.0
+
+
+def test_exit_in_a_cell_ends_only_that_cell(load):
+    process = load("exit()\nx = 1", "def f():\n    return 2")
+    assert process.cells[0].status == "error"
+    assert "exit() was called" in process.cells[0].error
+    assert "ask_exit" not in process.cells[0].error
+    assert process.call("f").value == 2
