@@ -7,6 +7,8 @@ from nbclient import NotebookClient
 from autograder.config import assignments
 
 ALL = [a.id for a in assignments()]
+# The plots students are meant to see: optimizer paths (03), loss curve and decision regions (04).
+PLOTS = {"03_optimizers": 1, "04_training": 2}
 
 
 def execute(path, tmp_path):
@@ -38,6 +40,10 @@ def test_source_notebook_passes_all_its_public_checks(assignment_id, tmp_path):
     stderr = [o for c in nb.cells for o in c.get("outputs", [])
               if o.get("output_type") == "stream" and o.get("name") == "stderr"]
     assert stderr == [], "nbgrader scores a cell 0 when it writes to stderr"
+    if assignment_id in PLOTS:
+        images = [o for c in nb.cells if c.metadata.get("nnfs", {}).get("role") == "demo"
+                  for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+        assert len(images) >= PLOTS[assignment_id], "the demo plots did not render"
 
 
 @pytest.mark.slow
