@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from process_table import processes_with  # noqa: F401 (used by the tests)
 
 from autograder.config import Limits, get_assignment
 from autograder.engine.grade import GradeRun, grade
@@ -56,21 +56,6 @@ def function_score(document: dict, function: str) -> float:
     return document["extra_data"]["functions"][function]["score"]
 
 
-def processes_with(text: str) -> list[int]:
-    """Host PIDs whose command line contains `text`."""
-    found = []
-    for name in os.listdir("/proc"):
-        if not name.isdigit() or int(name) == os.getpid():
-            continue
-        try:
-            with open(f"/proc/{name}/cmdline", "rb") as f:
-                if text.encode() in f.read():
-                    found.append(int(name))
-        except OSError:
-            continue
-    return found
-
-
 def wait_until_gone(texts: Iterable[str], seconds: float = 5.0) -> list[int]:
     """PIDs still carrying any of `texts` after waiting up to `seconds` for them to end."""
     texts = list(texts)
@@ -108,5 +93,3 @@ def grade_folder(folder: Path, out: Path, workers: int, record: Path | None = No
                     worker_limits=LIMITS)
     markers = record.read_text().split() if record.exists() else []
     return GradedClass(run, out, folder, read_results(out), markers)
-
-
