@@ -18,6 +18,11 @@ def default_workers() -> int:
     return max(1, min(8, os.cpu_count() or 1))
 
 
+RESULTS_OPTION = click.option(
+    "--results", "results_dir", type=click.Path(file_okay=False, path_type=Path),
+    help="Where `grade` wrote the results (default: grades/<ASSIGNMENT>/).")
+
+
 def friendly_errors(command):
     """Turn the library's known errors into one-line messages instead of tracebacks."""
 
@@ -200,8 +205,7 @@ def summary_text(run) -> str:
 
 @cli.command()
 @click.argument("assignment")
-@click.option("--results", "results_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Where `grade` wrote the results (default: grades/<ASSIGNMENT>/).")
+@RESULTS_OPTION
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Where the pages go (default: feedback/, as nbgrader lays it out).")
 @click.pass_obj
@@ -224,8 +228,7 @@ def feedback(root, assignment, results_dir, out_dir):
 
 @cli.command()
 @click.argument("assignment")
-@click.option("--results", "results_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Where `grade` wrote the results (default: grades/<ASSIGNMENT>/).")
+@RESULTS_OPTION
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
               help="The report file (default: reports/<ASSIGNMENT>.html).")
 @click.pass_obj
