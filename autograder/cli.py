@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from autograder.config import COURSE_ROOT, ConfigError, assignments, select
+from autograder.config import COURSE_ROOT, ConfigError, select
 
 ASSIGNMENT_HELP = "An assignment id from course_config.py (e.g. 01_forward_pass); default: all."
 
@@ -324,4 +324,4 @@ def main():
         sys.exit(130)
 
 
-__all__ = ["cli", "main", "assignments"]
+__all__ = ["cli", "main"]

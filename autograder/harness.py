@@ -136,11 +136,6 @@ class Submission:
             raise GraderFailure(_did_not_return(function, args, kwargs, error),
                                 kind=error.kind) from None
 
-    def __getattr__(self, function: str) -> Callable[..., Any]:
-        if function.startswith("_"):
-            raise AttributeError(function)
-        return lambda *args, **kwargs: self.call(function, *args, **kwargs).value
-
     def define(self, name: str, source: str) -> Remote:
         """Define the function `name` from grader-written `source` on the student's side.
 

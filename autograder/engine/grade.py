@@ -30,12 +30,12 @@ from autograder.engine import gradebook
 from autograder.engine.graders import GraderRun, run_graders_batch
 from autograder.engine.results import (
     read_results,
-    remove_stale_temporaries,
     results_document,
     write_grades_csv,
     write_results,
 )
 from autograder.engine.submissions import Found, Loaded, discover, load, release_skippable
+from autograder.files import remove_stale_temporaries
 from autograder.harness import StudentError, Submission
 
 
@@ -144,7 +144,7 @@ def _grade_batch(found: list[Found]) -> list[StudentSummary]:
         try:
             record(student, run)
         except Exception as error:  # never lose a student silently: report it as our fault
-            summaries.append(_failed(item_found[student], error))
+            summaries.append(_failed(student, error))
 
     def record(student: str, run: GraderRun) -> None:
         item = loaded[student]
@@ -159,12 +159,11 @@ def _grade_batch(found: list[Found]) -> list[StudentSummary]:
         summaries.append(StudentSummary(student, run.score, run.max_score, status, seconds,
                                         item.problem))
 
-    item_found = {f.student: f for f in found}
     run_graders_batch(assignment.id, {s: opener(item) for s, item in loaded.items()}, finished,
                       root=_WORKER["root"])
     graded = {s.student for s in summaries}
-    summaries += [_failed(f, RuntimeError("the graders never finished this submission"))
-                  for f in found if f.student not in graded]
+    summaries += [_failed(s, RuntimeError("the graders never finished this submission"))
+                  for s in loaded if s not in graded]
     return summaries
 
 
@@ -244,14 +243,19 @@ def _batches(found: list[Found], workers: int) -> list[list[Found]]:
 
 
 def _run_pool(batches, workers, initargs, run: GradeRun, on_student) -> None:
-    pending = list(batches)
-    attempts: dict[int, int] = {}
+    def report(summaries):
+        for summary in summaries:
+            run.students.append(summary)
+            if on_student:
+                on_student(summary)
+
+    pending, retried = list(batches), False
     while pending:
+        lost = []  # batches whose worker died: graded once more by a fresh pool
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=context,
                                  initializer=_init_worker, initargs=initargs) as pool:
             futures = {pool.submit(_grade_batch, batch): batch for batch in pending}
-            pending = []
             not_done = set(futures)
             while not_done:
                 try:
@@ -262,29 +266,16 @@ def _run_pool(batches, workers, initargs, run: GradeRun, on_student) -> None:
                 for future in done:
                     batch = futures[future]
                     try:
-                        summaries = future.result()
+                        report(future.result())
                     except BrokenProcessPool:
-                        pending.append(batch)
-                        continue
+                        lost.append(batch)
                     except Exception as error:  # a fault of ours: report it per student
-                        summaries = [_failed(f, error) for f in batch]
-                    for summary in summaries:
-                        run.students.append(summary)
-                        if on_student:
-                            on_student(summary)
-        retry = []
-        for batch in pending:
-            key = id(batch[0])
-            attempts[key] = attempts.get(key, 0) + 1
-            if attempts[key] > 1:
-                for f in batch:
-                    summary = _failed(f, RuntimeError("the grading worker died twice"))
-                    run.students.append(summary)
-                    if on_student:
-                        on_student(summary)
-            else:
-                retry.append(batch)
-        pending = retry
+                        report([_failed(f.student, error) for f in batch])
+        if retried:
+            died = RuntimeError("the grading worker died twice")
+            report([_failed(f.student, died) for batch in lost for f in batch])
+            return
+        pending, retried = lost, True
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
@@ -298,6 +289,6 @@ def _stop(pool: ProcessPoolExecutor) -> None:
         process.join()
 
 
-def _failed(found: Found, error: Exception) -> StudentSummary:
-    return StudentSummary(found.student, 0.0, 0.0, "error", 0.0,
+def _failed(student: str, error: Exception) -> StudentSummary:
+    return StudentSummary(student, 0.0, 0.0, "error", 0.0,
                           f"grading failed: {type(error).__name__}: {error}")

@@ -6,7 +6,7 @@ import contextlib
 import io
 import warnings
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -33,9 +33,6 @@ class TestResult:
     @property
     def name(self) -> str:
         return f"{self.function}: {self.description}"
-
-    def to_dict(self) -> dict:
-        return asdict(self) | {"name": self.name}
 
 
 @dataclass

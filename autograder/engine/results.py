@@ -5,35 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from pathlib import Path
 
 from autograder.config import Assignment
 from autograder.engine.graders import GraderRun
-
-TMP_MARK = ".tmp-"
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write `text` to `path` so that a reader sees the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}{TMP_MARK}{os.getpid()}")
-    try:
-        with open(tmp, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
-def remove_stale_temporaries(out_dir: Path) -> None:
-    """Temporaries a killed run may have left behind."""
-    if out_dir.is_dir():
-        for tmp in out_dir.rglob(f"*{TMP_MARK}*"):
-            tmp.unlink(missing_ok=True)
+from autograder.files import atomic_write
 
 
 def results_document(assignment: Assignment, student: str, notebook: str, run: GraderRun,

@@ -9,6 +9,7 @@ import nbformat
 from nbformat import v4
 
 from autograder.config import COURSE_ROOT, Assignment, lecture_name
+from autograder.files import atomic_write
 from autograder.pipeline import PipelineError
 from autograder.pipeline.lesson import Block, parse_lesson
 from autograder.pipeline.solutions import (
@@ -58,10 +59,7 @@ def build(assignment: Assignment, root: Path = COURSE_ROOT, check: bool = False)
     current = path.read_text(encoding="utf-8") if path.exists() else None
     changed = current != text
     if changed and not check:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".ipynb.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
+        atomic_write(path, text)
     return BuildResult(assignment.id, path, changed)
 
 

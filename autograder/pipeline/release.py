@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from traitlets.config import Config
 
 import course_config
 from autograder.config import COURSE_ROOT, Assignment
+from autograder.files import atomic_write
 from autograder.pipeline import PipelineError
 from autograder.pipeline.leaks import Leak, find_leaks
 
@@ -92,9 +92,7 @@ def release(assignment: Assignment, root: Path = COURSE_ROOT, check: bool = Fals
         current = target.read_text(encoding="utf-8") if target.exists() else None
         changed = current != text
         if not leaks and changed and not check:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(staged, target.with_suffix(".ipynb.tmp"))
-            target.with_suffix(".ipynb.tmp").replace(target)
+            atomic_write(target, text)
     return ReleaseResult(assignment.id, target, changed, leaks)
 
 

@@ -68,10 +68,7 @@ def table(result: Validation) -> str:
         for name, entry in report.functions.items():
             rows.append((report.assignment, name, str(len(entry.graders)),
                          str(len(entry.silent_graders)), f"{entry.caught}/{entry.mutants}"))
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    return _columns(rows)
 
 
 def examples_table(result: Validation, errata_only: bool = False) -> str:
@@ -83,6 +80,11 @@ def examples_table(result: Validation, errata_only: bool = False) -> str:
             continue
         rows.append((example.lecture, example.example, _short(example.correct),
                      "ok" if ok else f"WRONG: {_short(value)}", example.transcript))
+    return _columns(rows)
+
+
+def _columns(rows: list[tuple[str, ...]]) -> str:
+    """Rows as aligned text columns, the first row a header underlined with dashes."""
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
