@@ -12,7 +12,8 @@ from reference.forward_pass import one_hot, relu, sigmoid
 def relu_backward(dvalues, z):
     """Gradient through ReLU: dz = dvalues * 1(z > 0).
 
-    dvalues: upstream gradient dL/da, any shape; z: the pre-activations, same shape.
+    dvalues: upstream gradient dL/da of the output a = relu(z), any shape; z: the
+    pre-activations, same shape.
     Returns dz, same shape as z; ReLU's derivative is taken as 0 at z == 0 (lecture 000).
     """
     dvalues = np.asarray(dvalues, dtype=float)
@@ -22,7 +23,8 @@ def relu_backward(dvalues, z):
 def sigmoid_backward(dvalues, z):
     """Gradient through the sigmoid: dz = dvalues * s * (1 - s), with s = sigmoid(z).
 
-    dvalues: upstream gradient dL/ds, any shape; z: the pre-activations, same shape.
+    dvalues: upstream gradient dL/da of the output a = sigmoid(z), any shape; z: the
+    pre-activations, same shape.
     Returns dz, same shape as z.
     """
     s = sigmoid(np.asarray(z, dtype=float))
@@ -32,7 +34,8 @@ def sigmoid_backward(dvalues, z):
 def tanh_backward(dvalues, z):
     """Gradient through tanh: dz = dvalues * (1 - tanh(z)**2).
 
-    dvalues: upstream gradient dL/dt, any shape; z: the pre-activations, same shape.
+    dvalues: upstream gradient dL/da of the output a = tanh(z), any shape; z: the
+    pre-activations, same shape.
     Returns dz, same shape as z.
     """
     t = np.tanh(np.asarray(z, dtype=float))

@@ -76,7 +76,8 @@ def relu(z):
 def sigmoid(z):
     """Logistic sigmoid, elementwise: sigmoid(z) = 1 / (1 + exp(-z)).
 
-    z: array of any shape. Returns an array of the same shape, values in [0, 1].
+    z: array of any shape. Returns an array of the same shape, values in [0, 1]; a large |z|
+    (up to 1000 and beyond) gives 0 or 1, not nan.
     """
     z = np.asarray(z, dtype=float)
     # exp of a non-positive number never overflows: use exp(-|z|) and pick the matching form.
@@ -87,7 +88,8 @@ def sigmoid(z):
 def tanh(z):
     """Hyperbolic tangent, elementwise: tanh(z) = (exp(z) - exp(-z)) / (exp(z) + exp(-z)).
 
-    z: array of any shape. Returns an array of the same shape, values in [-1, 1].
+    z: array of any shape. Returns an array of the same shape, values in [-1, 1]; a large |z|
+    (up to 1000 and beyond) gives -1 or 1, not nan (the formula overflows past |z| ~ 710).
     """
     # np.tanh is exact where the textbook formula overflows (inf / inf) for |z| > ~710.
     return np.tanh(np.asarray(z, dtype=float))
