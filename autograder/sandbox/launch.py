@@ -11,39 +11,19 @@ network are isolated, files are not. "none": a plain subprocess with resource li
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-LEVELS = ("bubblewrap", "unshare", "none")
-ISOLATION_ENV = "NNFS_ISOLATION"
 SANDBOX_UID = 65534
 HERE = Path(__file__).resolve().parent
-INSIDE = "/nnfs/lib"  # where worker.py and codec.py appear inside the bubblewrap sandbox
+INSIDE = "/nnfs/lib"  # where the files of inside/ and codec.py appear in the bubblewrap sandbox
 TMP_BYTES = 128 * 1024 * 1024
 SHM_BYTES = 16 * 1024 * 1024
-
-WARNINGS = {
-    "bubblewrap": "",
-    "unshare": (
-        "bubblewrap (bwrap) is not available, so student code runs with util-linux `unshare`: "
-        "it cannot see the network or the grader's processes, but it can read every file the "
-        "grader can read, including the hidden graders and other students' notebooks. Install "
-        "bubblewrap (apt install bubblewrap) for full isolation."
-    ),
-    "none": (
-        "Student code runs in a plain subprocess with only time, memory and output limits: it "
-        "can read and write every file the grader can, use the network, and signal the grader's "
-        "processes. Grade untrusted notebooks only with bubblewrap installed "
-        "(apt install bubblewrap)."
-    ),
-}
 
 ENV = {
     "MPLBACKEND": "Agg",
@@ -102,37 +82,10 @@ class Launch:
                 pass
 
 
-def isolation_level(requested: str | None = None) -> str:
-    """The isolation level a Sandbox gets: `requested`, $NNFS_ISOLATION, or the best available."""
-    choice = (requested or os.environ.get(ISOLATION_ENV) or "auto").strip().lower()
-    choice = {"bwrap": "bubblewrap", "": "auto"}.get(choice, choice)
-    if choice not in ("auto", *LEVELS):
-        raise ValueError(f"unknown isolation level {choice!r}; use one of {', '.join(LEVELS)}")
-    if choice != "auto":
-        if not available(choice):
-            raise RuntimeError(f"isolation level {choice!r} does not work on this machine")
-        return choice
-    return next(level for level in LEVELS if available(level))
-
-
-@functools.cache
-def available(level: str) -> bool:
-    """Whether `level` works here: start Python in it once."""
-    if level == "none":
-        return True
-    if shutil.which({"bubblewrap": "bwrap", "unshare": "unshare"}[level]) is None:
-        return False
-    launch = build(level, None)
-    try:
-        result = subprocess.run(launch.argv, env=launch.env, pass_fds=launch.pass_fds,
-                                stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
-        return result.returncode == 0
-    except (OSError, subprocess.SubprocessError):
-        return False
-    finally:
-        launch.close_fds()
-        if launch.private_dir:
-            shutil.rmtree(launch.private_dir, ignore_errors=True)
+def inside_files() -> list[tuple[str, Path]]:
+    """The files the sandboxed program is made of: inside/*.py and the wire format, codec.py."""
+    files = sorted((HERE / "inside").glob("*.py"))
+    return [(path.name, path) for path in [*files, HERE / "codec.py"]]
 
 
 def interpreter() -> str:
@@ -151,17 +104,20 @@ def site_packages() -> list[str]:
 
 
 def _program(level: str, config: dict | None, path: list[str]) -> list[str]:
-    """worker.py with its configuration, or (config None) a check that NumPy imports."""
+    """template.py with its configuration, or (config None) a check that NumPy imports."""
     if config is None:
         return ["-c", f"import sys; sys.path[:0] = {path!r}; import numpy"]
-    worker = f"{INSIDE}/worker.py" if level == "bubblewrap" else str(HERE / "worker.py")
+    if level == "bubblewrap":
+        worker = f"{INSIDE}/template.py"
+    else:
+        worker, path = str(HERE / "inside" / "template.py"), [str(HERE), *path]
     config = dict(config, path=path, pidns=level != "none", private_tmp=level == "bubblewrap",
                   pdeathsig=level == "none", parent=os.getpid())
     return [worker, json.dumps(config)]
 
 
 def build(level: str, config: dict | None, pass_fds: tuple[int, ...] = ()) -> Launch:
-    """The command that starts worker.py with `config` at isolation `level`."""
+    """The command that starts template.py with `config` at isolation `level`."""
     python = interpreter()
     if level == "bubblewrap":
         return _bubblewrap(python, config, list(pass_fds))
@@ -227,8 +183,8 @@ def _bubblewrap(python: str, config: dict | None, pass_fds: list[int]) -> Launch
             source = staged
         binds += ["--ro-bind", source, target]
     args += binds
-    for name in ("worker.py", "codec.py"):
-        fd = os.open(HERE / name, os.O_RDONLY)
+    for name, source in inside_files():
+        fd = os.open(source, os.O_RDONLY)
         pass_fds.append(fd)
         args += ["--ro-bind-data", str(fd), f"{INSIDE}/{name}"]
     args += ["--proc", "/proc", "--dev", "/dev",

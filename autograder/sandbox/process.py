@@ -26,9 +26,9 @@ import time
 
 from autograder.config import Limits
 from autograder.config import limits as course_limits
-from autograder.sandbox import channel, launch
-from autograder.sandbox.launch import isolation_level
-from autograder.sandbox.student import CellResult, StudentProcess
+from autograder.sandbox import channel, launch, levels
+from autograder.sandbox.levels import isolation_level
+from autograder.sandbox.student import CellResult, ChildPipes, StudentProcess
 
 __all__ = ["CellResult", "Sandbox", "StudentProcess", "TemplateError", "isolation_level"]
 
@@ -45,19 +45,6 @@ class _Broken(Exception):
     """The template did not answer as it should."""
 
 
-class _Child:
-    """One forked student process, as the grader sees it: a pipe each way."""
-
-    def __init__(self, pid: int, request_fd: int, response_fd: int):
-        self.pid = pid
-        self.request_fd = request_fd
-        self.reader = channel.Reader(response_fd, limit=MAX_RESPONSE)
-        os.set_blocking(request_fd, False)
-
-    def close(self) -> None:
-        channel.close(self.request_fd, self.reader.fd)
-
-
 class Sandbox:
     """Runs student notebooks in isolated processes forked from one pre-warmed template."""
 
@@ -65,10 +52,7 @@ class Sandbox:
                  start: bool = True):
         self.limits = limits or course_limits()
         self.isolation = isolation_level(isolation)
-        self.warning = launch.WARNINGS[self.isolation]
-        if self.warning and os.geteuid() == 0:
-            self.warning += (" As the grader runs as root, the limit on the number of processes "
-                             "is not enforced either.")
+        self.warning = levels.warning(self.isolation)
         self.marker = f"nnfs-sandbox-{secrets.token_hex(8)}"
         self.timings: dict[str, float] = {}
         self._popen: subprocess.Popen | None = None
@@ -189,7 +173,8 @@ class Sandbox:
 
     # -- used by StudentProcess -----------------------------------------------------------
 
-    def _fork(self, owner: StudentProcess, cells: list[str], skip: set[int], nonce: str) -> _Child:
+    def _fork(self, owner: StudentProcess, cells: list[str], skip: set[int],
+              nonce: str) -> ChildPipes:
         """A fresh child running `cells`; ends whatever child was live before."""
         if self._closed:
             raise RuntimeError("the sandbox is closed")
@@ -215,7 +200,7 @@ class Sandbox:
                 if attempt:
                     raise TemplateError("the sandbox template stopped answering") from None
         self._owner = owner
-        return _Child(reply["pid"], fds[0], fds[1])
+        return ChildPipes(reply["pid"], fds[0], fds[1], MAX_RESPONSE)
 
     def _end_child(self, owner: StudentProcess) -> str | None:
         """Kill `owner`'s child and everything it started; say how the child ended."""
