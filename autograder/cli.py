@@ -55,6 +55,7 @@ def cli(ctx, root):
       nnfs-course feedback ID        one HTML page per student
       nnfs-course report ID          the class report
       nnfs-course validate           prove every grader passes the reference and catches mutants
+      nnfs-course gradescope ID      the Gradescope autograder zip -> dist/<id>-autograder.zip
 
     Assignments and limits live in course_config.py.
     """
@@ -314,6 +315,30 @@ def validate(root, assignment, workers, errata, no_oracle):
             click.echo(f"  FAIL {problem}", err=True)
         raise click.ClickException("validation failed")
     click.echo("\nvalidation passed")
+
+
+@cli.command()
+@click.argument("assignment")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="The zip to write (default: dist/<ASSIGNMENT>-autograder.zip).")
+@click.pass_obj
+@friendly_errors
+def gradescope(root, assignment, out_path):
+    """Build the Gradescope autograder zip of ASSIGNMENT.
+
+    \b
+    Upload the zip as the assignment's autograder (Configure Autograder ->
+    Zip file upload). Gradescope runs its setup.sh once, as root, to install
+    the pinned packages and the sandbox user; then run_autograder grades each
+    submission's one notebook with the same engine, graders and limits as
+    `nnfs-course grade`. The zip holds the package, the hidden graders,
+    reference/ and course_config.py; never tests, release/ or students' work.
+    Test it locally first: README.md, "Grading on Gradescope".
+    """
+    from autograder.gradescope.build import build as build_zip
+
+    path = build_zip(assignment, out_path, root=root)
+    click.echo(f"wrote {path} ({path.stat().st_size // 1024} KB)")
 
 
 def main():

@@ -14,11 +14,20 @@ import subprocess
 
 from autograder.sandbox import launch
 
-LEVELS = ("bubblewrap", "unshare", "none")
+LEVELS = ("bubblewrap", "user", "unshare", "none")
 ISOLATION_ENV = "NNFS_ISOLATION"
 
 WARNINGS = {
     "bubblewrap": "",
+    "user": (
+        "bubblewrap (bwrap) cannot start here (a container that forbids user namespaces), so "
+        "student code runs as the dedicated unprivileged user {user}: it cannot read what that "
+        "user may not read (the graders, the reference, the course folder), write outside its "
+        "scratch folder and the folders every user may write to, exceed its resource limits, or "
+        "signal the grader, and no process of it outlives the run. Weaker than bubblewrap: it "
+        "can use the network, see the machine's other processes, and read every world-readable "
+        "file."
+    ),
     "unshare": (
         "bubblewrap (bwrap) is not available, so student code runs with util-linux `unshare`: "
         "it cannot see the network or the grader's processes, but it can read every file the "
@@ -50,6 +59,9 @@ def isolation_level(requested: str | None = None) -> str:
 def warning(level: str) -> str:
     """What is weaker at `level` than with bubblewrap ("" for bubblewrap itself)."""
     text = WARNINGS[level]
+    if level == "user":
+        user = launch.sandbox_user()
+        text = text.format(user=user[0] if user else launch.SANDBOX_USER)
     if text and level in ("unshare", "none") and os.geteuid() == 0:
         text += (" As the grader runs as root, the limit on the number of processes is not "
                  "enforced either.")
@@ -61,7 +73,10 @@ def available(level: str) -> bool:
     """Whether `level` works here: start Python in it once."""
     if level == "none":
         return True
-    if shutil.which({"bubblewrap": "bwrap", "unshare": "unshare"}[level]) is None:
+    if level == "user":
+        if os.geteuid() != 0 or launch.sandbox_user() is None:
+            return False
+    elif shutil.which({"bubblewrap": "bwrap", "unshare": "unshare"}[level]) is None:
         return False
     plan = launch.build(level, None)
     try:

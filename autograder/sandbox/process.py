@@ -59,6 +59,8 @@ class Sandbox:
         self._control: socket.socket | None = None
         self._reader: channel.Reader | None = None
         self._private_dir: str | None = None
+        self._lock_fd: int | None = None
+        self._sweep_uid: int | None = None
         self._log = None
         self._owner: StudentProcess | None = None
         self._closed = False
@@ -92,7 +94,14 @@ class Sandbox:
         ours, theirs = socket.socketpair()
         fd = theirs.detach()
         config = {"control_fd": fd, "marker": self.marker}
-        plan = launch.build(self.isolation, config, (fd,))
+        try:
+            plan = launch.build(self.isolation, config, (fd,))
+        except OSError as error:
+            ours.close()
+            os.close(fd)
+            raise TemplateError(f"could not start the sandbox: {error}") from None
+        self._lock_fd, self._sweep_uid = plan.lock_fd, plan.sweep_uid
+        self._private_dir = plan.private_dir
         self._log = tempfile.TemporaryFile()
         try:
             self._popen = subprocess.Popen(
@@ -100,10 +109,10 @@ class Sandbox:
                 stdout=self._log, stderr=self._log, start_new_session=True)
         except OSError as error:
             ours.close()
+            self._stop(graceful=False)
             raise TemplateError(f"could not start the sandbox: {error}") from None
         finally:
             plan.close_fds()
-        self._private_dir = plan.private_dir
         ours.setblocking(False)
         self._control = ours
         self._reader = channel.Reader(ours.fileno(), limit=1 << 20, sock=ours)
@@ -161,6 +170,12 @@ class Sandbox:
                 except subprocess.TimeoutExpired:
                     popen.kill()
                     popen.wait()
+        if self._sweep_uid is not None:
+            launch.kill_user(self._sweep_uid)  # "user": whatever escaped the template
+            self._sweep_uid = None
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
         if self._control is not None:
             self._control.close()
             self._control = None

@@ -84,3 +84,17 @@ def tasks_of(uid):
     return count
 
 
+
+
+def processes_of(uid):
+    """The live processes of `uid` other than this one (zombies are left to be reaped)."""
+    found = []
+    for pid in pids():
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                fields = dict(line.split(":", 1) for line in f if ":" in line)
+            if int(fields["Uid"].split()[0]) == uid and not fields["State"].strip().startswith("Z"):
+                found.append(pid)
+        except (OSError, KeyError, ValueError):
+            continue
+    return found

@@ -30,6 +30,7 @@ from processes import (  # noqa: E402
     describe_status,
     empty,
     pids,
+    processes_of,
     remove,
     signal_quietly,
 )
@@ -183,6 +184,11 @@ class Template:
                 except ProcessLookupError:
                     pass
                 others = pids()
+            elif CONFIG.get("own_uid"):
+                # The "user" level: every process of this user is this sandbox's, even one
+                # that was orphaned or moved out from under the template.
+                signal_quietly(-1, signal.SIGKILL)  # everything this user may signal but us
+                others = processes_of(os.getuid())
             else:
                 others = descendants(os.getpid())
                 for pid in others:
