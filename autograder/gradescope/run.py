@@ -82,8 +82,12 @@ def grade_submission(assignment_id: str, autograder: Path, log=print) -> dict:
             log(f"closed to other users: {', '.join(closed)}")
     with tempfile.TemporaryDirectory(prefix="nnfs-gradescope-") as out:
         os.chmod(out, 0o700)
-        run = grade(assignment.id, [found[0]], Path(out), workers=1, root=COURSE_ROOT,
-                    isolation=isolation, record_gradebook=False)
+        try:
+            run = grade(assignment.id, [found[0]], Path(out), workers=1, root=COURSE_ROOT,
+                        isolation=isolation, record_gradebook=False)
+        finally:
+            if isolation == "user":
+                _sweep(log)
         documents = [json.loads(p.read_text(encoding="utf-8"))
                      for p in sorted(Path(out).glob("*/results.json"))]
     if run.errors or len(documents) != 1:
@@ -91,6 +95,20 @@ def grade_submission(assignment_id: str, autograder: Path, log=print) -> dict:
         raise RuntimeError(f"the engine could not grade the submission: {problem}")
     seconds = time.perf_counter() - started
     return results.shape(documents[0], seconds=seconds, isolation=isolation, config=config)
+
+
+def _sweep(log) -> None:
+    """No process of the sandbox user outlives the run, even one the sandbox lost track of
+    (the grading worker exits without closing its sandbox; its template dies with it)."""
+    from autograder.sandbox.launch import kill_user, processes_of, sandbox_user
+
+    user = sandbox_user()
+    if user is None:
+        return
+    left = processes_of(user[1])
+    kill_user(user[1])
+    if left:
+        log(f"killed {len(left)} process(es) of {user[0]} left after grading")
 
 
 def main(argv: list[str] | None = None) -> int:
