@@ -321,9 +321,13 @@ def validate(root, assignment, workers, errata, no_oracle):
 @click.argument("assignment")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
               help="The zip to write (default: dist/<ASSIGNMENT>-autograder.zip).")
+@click.option("--try", "try_notebooks", multiple=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Then grade this notebook as Gradescope would, in a throwaway container "
+                   "made on this machine (needs root; repeatable).")
 @click.pass_obj
 @friendly_errors
-def gradescope(root, assignment, out_path):
+def gradescope(root, assignment, out_path, try_notebooks):
     """Build the Gradescope autograder zip of ASSIGNMENT.
 
     \b
@@ -333,12 +337,26 @@ def gradescope(root, assignment, out_path):
     submission's one notebook with the same engine, graders and limits as
     `nnfs-course grade`. The zip holds the package, the hidden graders,
     reference/ and course_config.py; never tests, release/ or students' work.
-    Test it locally first: README.md, "Grading on Gradescope".
+
+    \b
+    Try it before uploading (as root; bubblewrap is left out, as on Gradescope):
+      nnfs-course gradescope 01_forward_pass --try source/01_forward_pass/01_forward_pass.ipynb
     """
     from autograder.gradescope.build import build as build_zip
 
     path = build_zip(assignment, out_path, root=root)
     click.echo(f"wrote {path} ({path.stat().st_size // 1024} KB)")
+    if try_notebooks:
+        from autograder.gradescope import local
+
+        with local.container(path, on_step=lambda text: click.echo(f"... {text}", err=True)) \
+                as box:
+            for notebook in try_notebooks:
+                tried = local.try_notebook(box, notebook)
+                isolation = tried.results.get("extra_data", {}).get("isolation", "?")
+                click.echo(f"{notebook}: {tried.results['score']:g} points in "
+                           f"{tried.seconds:.1f} s (isolation {isolation})")
+                click.echo(tried.results["output"])
 
 
 def main():

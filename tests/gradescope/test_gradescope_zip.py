@@ -1,13 +1,13 @@
-"""The autograder zip's contents, results.json's shape, and run_autograder's messages (no engine)."""
+"""The autograder zip's contents, results.json's shape, run_autograder's messages (no engine)."""
 
 from __future__ import annotations
 
 import json
 import zipfile
 
-import course_config
 import pytest
 
+import course_config
 from autograder.config import COURSE_ROOT, get_assignment
 from autograder.gradescope import results, run
 

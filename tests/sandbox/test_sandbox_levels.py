@@ -71,3 +71,23 @@ def test_speed_template_once_then_cheap_forks_and_calls():
         assert per_load < 0.5 and per_call < 0.02
         for proc in loads:
             proc.close()
+
+
+def test_the_user_level_needs_root_and_its_dedicated_user(monkeypatch):
+    from autograder.sandbox import launch
+
+    assert levels.LEVELS.index("user") < levels.LEVELS.index("unshare")
+    monkeypatch.setenv(launch.SANDBOX_USER_ENV, "no-such-user-here")
+    levels.available.cache_clear()
+    try:
+        assert launch.sandbox_user() is None
+        assert not levels.available("user")
+        with pytest.raises(RuntimeError, match="'user' does not work"):
+            isolation_level("user")
+        monkeypatch.setenv(launch.SANDBOX_USER_ENV, "0")
+        assert launch.sandbox_user() is None  # never root
+    finally:
+        levels.available.cache_clear()
+    monkeypatch.setenv(launch.SANDBOX_USER_ENV, "64123")
+    assert launch.sandbox_user() == ("64123", 64123, 64123)
+    assert "network" in levels.warning("user") and "user 64123" in levels.warning("user")

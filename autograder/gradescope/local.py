@@ -1,4 +1,7 @@
-"""A throwaway Gradescope container on this machine: an overlay of / that vanishes afterwards.
+"""Try the autograder zip before uploading it: a throwaway Gradescope container on this machine.
+
+`nnfs-course gradescope ID --try NOTEBOOK` (as root) builds the zip, then grades each NOTEBOOK
+as Gradescope would, in a container made here: an overlay of / that vanishes afterwards.
 
 Each `run` happens in its own mount namespace (`unshare -m`): an overlay with the host's / as its
 read-only lower layer and a scratch upper layer, /proc, /dev and /sys bound in, a fresh tmpfs on
@@ -11,11 +14,19 @@ containers. Nothing stays mounted: the mounts die with the namespace.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
+import tempfile
+import time
 import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+
+from autograder.config import ConfigError
 
 PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -97,3 +108,49 @@ class Container:
 
     def remove(self) -> None:
         shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+@dataclass
+class Tried:
+    notebook: Path
+    results: dict
+    seconds: float  # run_autograder's start to its end, results.json written
+    stdout: str
+
+
+@contextmanager
+def container(archive: Path, on_step: Callable[[str], None] = lambda text: None,
+              ) -> Iterator[Container]:
+    """A container with `archive` unpacked and set up (setup.sh run); removed afterwards."""
+    why = Container.possible()
+    if why:
+        raise ConfigError(f"trying the zip locally {why}")
+    scratch = Path(tempfile.mkdtemp(prefix="nnfs-gradescope-", dir="/var/tmp"))
+    box = Container(scratch / "root")
+    try:
+        box.unpack(archive)
+        on_step("running setup.sh (installs the pinned packages; about a minute)")
+        started = time.perf_counter()
+        setup = box.run("cd /autograder/source && bash setup.sh", timeout=1800)
+        box.setup_seconds = time.perf_counter() - started
+        box.setup_output = setup.stdout
+        if setup.returncode != 0:
+            raise ConfigError(f"setup.sh failed (exit {setup.returncode}):\n"
+                              f"{setup.stdout[-3000:]}{setup.stderr[-3000:]}")
+        yield box
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def try_notebook(box: Container, notebook: Path, timeout: float = 1800) -> Tried:
+    """Submit `notebook` to `box` and run run_autograder, as Gradescope does for a student."""
+    box.submit({notebook.name: notebook.read_bytes()})
+    started = time.perf_counter()
+    run = box.run("/autograder/source/run_autograder", timeout=timeout)
+    seconds = time.perf_counter() - started
+    try:
+        results = json.loads(box.results().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise ConfigError(f"run_autograder wrote no results.json:\n{run.stdout[-3000:]}"
+                          f"{run.stderr[-3000:]}") from None
+    return Tried(notebook, results, seconds, run.stdout)
