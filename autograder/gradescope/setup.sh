@@ -39,6 +39,10 @@ if ! id -u "$user" >/dev/null 2>&1; then
   useradd --system --user-group --no-create-home --home-dir /nonexistent \
     --shell /usr/sbin/nologin "$user"
 fi
+# Folders every user may write to, in the image: closed to the sandbox user (root still writes).
+# run_autograder does the same for /tmp, /dev/shm and /run/lock, which are made at start.
+find /etc /home /opt /srv /var /usr/local -xdev -type d -perm -0002 -exec chmod o-w {} + \
+  2>/dev/null || true
 # The graders, the reference and the course settings: for root only.
 chown -R root:root "$source_dir"
 chmod -R go-rwx "$source_dir"

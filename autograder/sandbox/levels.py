@@ -62,10 +62,29 @@ def warning(level: str) -> str:
     if level == "user":
         user = launch.sandbox_user()
         text = text.format(user=user[0] if user else launch.SANDBOX_USER)
+        graders = launch.HERE.parent / "graders"
+        if readable_by_all(graders):
+            text += (f" But here the hidden graders ({graders}) are readable by every user: "
+                     f"make the course folder unreadable to others (chmod -R go-rwx).")
     if text and level in ("unshare", "none") and os.geteuid() == 0:
         text += (" As the grader runs as root, the limit on the number of processes is not "
                  "enforced either.")
     return text
+
+
+def readable_by_all(path) -> bool:
+    """Whether any user may list `path`: it and every folder above it are open to others."""
+    path = os.path.realpath(path)
+    try:
+        if not os.stat(path).st_mode & 0o004:
+            return False
+        while path != os.path.dirname(path):
+            path = os.path.dirname(path)
+            if not os.stat(path).st_mode & 0o001:
+                return False
+    except OSError:
+        return False
+    return True
 
 
 @functools.cache

@@ -23,3 +23,6 @@ def container(autograder_zip):
         pytest.skip(f"the simulated Gradescope container {why}")
     with local.container(autograder_zip) as box:
         yield box
+    with open("/proc/mounts") as mounts:
+        assert "nnfs-gradescope-" not in mounts.read(), "a mount of the container outlived it"
+    assert not box.scratch.exists()

@@ -100,6 +100,7 @@ def test_the_reference_gets_full_marks_with_bubblewrap_unavailable(container):
     assert results["score"] == ASSIGNMENT.max_score == 57
     assert results["extra_data"]["isolation"] == "user"
     assert "isolation: user" in stdout and "network" in stdout
+    assert "readable by every user" not in stdout
     assert all(t["status"] == "passed" for t in results["tests"])
     assert "| `dense_forward` | 5 / 5 |" in results["output"]
 

@@ -91,3 +91,26 @@ def test_the_user_level_needs_root_and_its_dedicated_user(monkeypatch):
     monkeypatch.setenv(launch.SANDBOX_USER_ENV, "64123")
     assert launch.sandbox_user() == ("64123", 64123, 64123)
     assert "network" in levels.warning("user") and "user 64123" in levels.warning("user")
+    graders = launch.HERE.parent / "graders"
+    assert ("readable by every user" in levels.warning("user")) == levels.readable_by_all(graders)
+
+
+def test_readable_by_all_follows_every_folder_above():
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    top = Path(tempfile.mkdtemp(dir="/var/tmp"))  # below / and /var/tmp, both open to all
+    try:
+        folder = top / "a" / "graders"
+        folder.mkdir(parents=True)
+        for path in (top, top / "a", folder):
+            path.chmod(0o755)
+        assert levels.readable_by_all(folder)
+        (top / "a").chmod(0o700)
+        assert not levels.readable_by_all(folder)
+        (top / "a").chmod(0o755)
+        folder.chmod(0o700)
+        assert not levels.readable_by_all(folder)
+    finally:
+        shutil.rmtree(top)
