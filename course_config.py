@@ -107,6 +107,16 @@ LIMITS = {
     "call_seconds_by_function": {"train_classifier": 60},
 }
 
+# Gradescope (`nnfs-course gradescope`). Which tests students see, with Gradescope's `visibility`
+# values: "visible" (always), "after_due_date", "after_published" (once grades are published) or
+# "hidden". `visibility_by_function` overrides it for the checks of one function. The stdout of a
+# run (which isolation level ran, and any traceback of the autograder) is for the instructor.
+GRADESCOPE = {
+    "visibility": "visible",
+    "visibility_by_function": {},
+    "stdout_visibility": "hidden",
+}
+
 # nbgrader's settings, applied when nbgrader loads this file (see nbgrader_config.py).
 NBGRADER = {
     "CourseDirectory": {

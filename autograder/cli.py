@@ -55,6 +55,7 @@ def cli(ctx, root):
       nnfs-course feedback ID        one HTML page per student
       nnfs-course report ID          the class report
       nnfs-course validate           prove every grader passes the reference and catches mutants
+      nnfs-course gradescope ID      the Gradescope autograder zip -> dist/<id>-autograder.zip
 
     Assignments and limits live in course_config.py.
     """
@@ -314,6 +315,48 @@ def validate(root, assignment, workers, errata, no_oracle):
             click.echo(f"  FAIL {problem}", err=True)
         raise click.ClickException("validation failed")
     click.echo("\nvalidation passed")
+
+
+@cli.command()
+@click.argument("assignment")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="The zip to write (default: dist/<ASSIGNMENT>-autograder.zip).")
+@click.option("--try", "try_notebooks", multiple=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Then grade this notebook as Gradescope would, in a throwaway container "
+                   "made on this machine (needs root; repeatable).")
+@click.pass_obj
+@friendly_errors
+def gradescope(root, assignment, out_path, try_notebooks):
+    """Build the Gradescope autograder zip of ASSIGNMENT.
+
+    \b
+    Upload the zip as the assignment's autograder (Configure Autograder ->
+    Zip file upload). Gradescope runs its setup.sh once, as root, to install
+    the pinned packages and the sandbox user; then run_autograder grades each
+    submission's one notebook with the same engine, graders and limits as
+    `nnfs-course grade`. The zip holds the package, the hidden graders,
+    reference/ and course_config.py; never tests, release/ or students' work.
+
+    \b
+    Try it before uploading (as root; bubblewrap is left out, as on Gradescope):
+      nnfs-course gradescope 01_forward_pass --try source/01_forward_pass/01_forward_pass.ipynb
+    """
+    from autograder.gradescope.build import build as build_zip
+
+    path = build_zip(assignment, out_path, root=root)
+    click.echo(f"wrote {path} ({path.stat().st_size // 1024} KB)")
+    if try_notebooks:
+        from autograder.gradescope import local
+
+        with local.container(path, on_step=lambda text: click.echo(f"... {text}", err=True)) \
+                as box:
+            for notebook in try_notebooks:
+                tried = local.try_notebook(box, notebook)
+                isolation = tried.results.get("extra_data", {}).get("isolation", "?")
+                click.echo(f"{notebook}: {tried.results['score']:g} points in "
+                           f"{tried.seconds:.1f} s (isolation {isolation})")
+                click.echo(tried.results["output"])
 
 
 def main():

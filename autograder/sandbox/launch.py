@@ -5,45 +5,34 @@ read-only binds of only what Python needs (the interpreter, its site-packages, /
 files), a private /tmp, no capabilities, no nested user namespaces. When the grader runs as root,
 the sandbox runs as the unprivileged host user 65534 (nobody), so that RLIMIT_NPROC applies (the
 kernel never enforces it for root) and an escape would land in an account that owns nothing.
+"user": for containers where bubblewrap cannot start (Docker's seccomp profile forbids user
+namespaces) but the grader is root: the template runs as a dedicated unprivileged user (made by
+Gradescope's setup.sh), from a copy of the sandbox's own files, writing only its scratch folder.
+Files that user may not read stay unreadable, the grader (root) cannot be signalled, and the
+template sweeps every process of that user away; the network stays reachable.
 "unshare": util-linux `unshare` with new user, PID, network and mount namespaces: processes and
 network are isolated, files are not. "none": a plain subprocess with resource limits only.
 """
 
 from __future__ import annotations
 
-import functools
+import fcntl
 import json
 import os
+import pwd
 import shutil
-import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-LEVELS = ("bubblewrap", "unshare", "none")
-ISOLATION_ENV = "NNFS_ISOLATION"
 SANDBOX_UID = 65534
+SANDBOX_USER_ENV = "NNFS_SANDBOX_USER"  # the dedicated user of the "user" level (name or uid)
+SANDBOX_USER = "nnfs-student"
 HERE = Path(__file__).resolve().parent
-INSIDE = "/nnfs/lib"  # where worker.py and codec.py appear inside the bubblewrap sandbox
+INSIDE = "/nnfs/lib"  # where the files of inside/ and codec.py appear in the bubblewrap sandbox
 TMP_BYTES = 128 * 1024 * 1024
 SHM_BYTES = 16 * 1024 * 1024
-
-WARNINGS = {
-    "bubblewrap": "",
-    "unshare": (
-        "bubblewrap (bwrap) is not available, so student code runs with util-linux `unshare`: "
-        "it cannot see the network or the grader's processes, but it can read every file the "
-        "grader can read, including the hidden graders and other students' notebooks. Install "
-        "bubblewrap (apt install bubblewrap) for full isolation."
-    ),
-    "none": (
-        "Student code runs in a plain subprocess with only time, memory and output limits: it "
-        "can read and write every file the grader can, use the network, and signal the grader's "
-        "processes. Grade untrusted notebooks only with bubblewrap installed "
-        "(apt install bubblewrap)."
-    ),
-}
 
 ENV = {
     "MPLBACKEND": "Agg",
@@ -79,7 +68,7 @@ if spec["stage"]:
         os.close(fd)
 if spec["uid"] is not None:
     os.setgroups([])
-    os.setgid(spec["uid"])
+    os.setgid(spec["gid"])
     os.setuid(spec["uid"])
 os.execv(spec["argv"][0], spec["argv"])
 """
@@ -93,8 +82,11 @@ class Launch:
     env: dict[str, str] | None
     pass_fds: list[int] = field(default_factory=list)
     private_dir: str | None = None  # a host folder to remove when the sandbox closes
+    lock_fd: int | None = None  # held while the sandbox runs ("user": one sandbox per user)
+    sweep_uid: int | None = None  # every process of this uid is the sandbox's, to kill at the end
 
     def close_fds(self) -> None:
+        """Close the fds passed to the sandbox (once it has started)."""
         for fd in self.pass_fds:
             try:
                 os.close(fd)
@@ -102,37 +94,10 @@ class Launch:
                 pass
 
 
-def isolation_level(requested: str | None = None) -> str:
-    """The isolation level a Sandbox gets: `requested`, $NNFS_ISOLATION, or the best available."""
-    choice = (requested or os.environ.get(ISOLATION_ENV) or "auto").strip().lower()
-    choice = {"bwrap": "bubblewrap", "": "auto"}.get(choice, choice)
-    if choice not in ("auto", *LEVELS):
-        raise ValueError(f"unknown isolation level {choice!r}; use one of {', '.join(LEVELS)}")
-    if choice != "auto":
-        if not available(choice):
-            raise RuntimeError(f"isolation level {choice!r} does not work on this machine")
-        return choice
-    return next(level for level in LEVELS if available(level))
-
-
-@functools.cache
-def available(level: str) -> bool:
-    """Whether `level` works here: start Python in it once."""
-    if level == "none":
-        return True
-    if shutil.which({"bubblewrap": "bwrap", "unshare": "unshare"}[level]) is None:
-        return False
-    launch = build(level, None)
-    try:
-        result = subprocess.run(launch.argv, env=launch.env, pass_fds=launch.pass_fds,
-                                stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
-        return result.returncode == 0
-    except (OSError, subprocess.SubprocessError):
-        return False
-    finally:
-        launch.close_fds()
-        if launch.private_dir:
-            shutil.rmtree(launch.private_dir, ignore_errors=True)
+def inside_files() -> list[tuple[str, Path]]:
+    """The files the sandboxed program is made of: inside/*.py and the wire format, codec.py."""
+    files = sorted((HERE / "inside").glob("*.py"))
+    return [(path.name, path) for path in [*files, HERE / "codec.py"]]
 
 
 def interpreter() -> str:
@@ -151,20 +116,25 @@ def site_packages() -> list[str]:
 
 
 def _program(level: str, config: dict | None, path: list[str]) -> list[str]:
-    """worker.py with its configuration, or (config None) a check that NumPy imports."""
+    """template.py with its configuration, or (config None) a check that NumPy imports."""
     if config is None:
         return ["-c", f"import sys; sys.path[:0] = {path!r}; import numpy"]
-    worker = f"{INSIDE}/worker.py" if level == "bubblewrap" else str(HERE / "worker.py")
+    if level == "bubblewrap":
+        worker = f"{INSIDE}/template.py"
+    else:
+        worker, path = str(HERE / "inside" / "template.py"), [str(HERE), *path]
     config = dict(config, path=path, pidns=level != "none", private_tmp=level == "bubblewrap",
                   pdeathsig=level == "none", parent=os.getpid())
     return [worker, json.dumps(config)]
 
 
 def build(level: str, config: dict | None, pass_fds: tuple[int, ...] = ()) -> Launch:
-    """The command that starts worker.py with `config` at isolation `level`."""
+    """The command that starts template.py with `config` at isolation `level`."""
     python = interpreter()
     if level == "bubblewrap":
         return _bubblewrap(python, config, list(pass_fds))
+    if level == "user":
+        return _dedicated_user(python, config, list(pass_fds))
     program = _program(level, config, site_packages())
     private = tempfile.mkdtemp(prefix="nnfs-sandbox-")
     env = dict(ENV, MPLCONFIGDIR=os.path.join(private, "mpl"),
@@ -177,12 +147,106 @@ def build(level: str, config: dict | None, pass_fds: tuple[int, ...] = ()) -> La
     return Launch(argv, env, list(pass_fds), private)
 
 
-def _launcher(argv, stage, uid, pdeathsig, root="/tmp"):
+def _launcher(argv, stage, uid, pdeathsig, root="/tmp", gid=None):
     if not stage and uid is None and not pdeathsig:
         return argv
     spec = {"argv": [shutil.which(argv[0]) or argv[0], *argv[1:]], "stage": stage, "uid": uid,
-            "pdeathsig": pdeathsig, "parent": os.getpid(), "root": root}
+            "gid": uid if gid is None else gid, "pdeathsig": pdeathsig, "parent": os.getpid(),
+            "root": root}
     return [interpreter(), "-S", "-I", "-c", _LAUNCHER, json.dumps(spec)]
+
+
+def sandbox_user() -> tuple[str, int, int] | None:
+    """The dedicated user of the "user" level: (name, uid, gid), or None if there is none."""
+    name = os.environ.get(SANDBOX_USER_ENV) or SANDBOX_USER
+    try:
+        entry = pwd.getpwnam(name)
+        found = (name, entry.pw_uid, entry.pw_gid)
+    except KeyError:
+        if not name.isdigit():
+            return None
+        found = (name, int(name), int(name))
+    return found if found[1] != 0 and found[2] != 0 else None
+
+
+def _dedicated_user(python: str, config: dict | None, pass_fds: list[int]) -> Launch:
+    """Run as the dedicated user, from a root-owned copy of inside/ that the user may read."""
+    user = sandbox_user()
+    if user is None or os.geteuid() != 0:
+        raise OSError("the 'user' level needs root and a dedicated user "
+                      f"(${SANDBOX_USER_ENV}, default {SANDBOX_USER})")
+    name, uid, gid = user
+    lock_fd = None
+    if config is not None:
+        lock_fd = _lock(uid, name)
+    private = tempfile.mkdtemp(prefix="nnfs-sandbox-")
+    os.chmod(private, 0o755)
+    lib, work = os.path.join(private, "lib"), os.path.join(private, "work")
+    os.mkdir(lib, 0o755)
+    for file_name, source in inside_files():
+        shutil.copyfile(source, os.path.join(lib, file_name))
+        os.chmod(os.path.join(lib, file_name), 0o644)
+    os.mkdir(work, 0o700)
+    os.chown(work, uid, gid)
+    env = dict(ENV, HOME=work, MPLCONFIGDIR=os.path.join(work, "mpl"),
+               IPYTHONDIR=os.path.join(work, "ipython"), TMPDIR=work)
+    path = site_packages()
+    if config is None:
+        program = ["-c", f"import sys; sys.path[:0] = {path!r}; import numpy"]
+    else:
+        config = dict(config, path=path, pidns=False, private_tmp=False, pdeathsig=True,
+                      own_uid=True, parent=os.getpid())
+        program = [os.path.join(lib, "template.py"), json.dumps(config)]
+    argv = _launcher([python, "-S", "-I", "-B", *program], stage=[], uid=uid, gid=gid,
+                     pdeathsig=True)
+    return Launch(argv, env, pass_fds, private, lock_fd=lock_fd, sweep_uid=uid)
+
+
+def _lock(uid: int, name: str) -> int:
+    """One sandbox at a time per dedicated user: it kills every process of that user."""
+    folder = "/run/lock" if os.path.isdir("/run/lock") else tempfile.gettempdir()
+    fd = os.open(os.path.join(folder, f"nnfs-sandbox-{uid}.lock"), os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        raise OSError(f"another sandbox is running as {name}: the 'user' level runs one "
+                      "sandbox at a time (grade with --workers 1)") from None
+    return fd
+
+
+def kill_user(uid: int, seconds: float = 10.0) -> None:
+    """Kill every process of `uid` and wait until none is left."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        left = processes_of(uid)
+        if not left:
+            return
+        for pid in left:
+            try:
+                os.kill(pid, 9)
+            except OSError:
+                pass
+        time.sleep(0.01)
+
+
+def processes_of(uid: int) -> list[int]:
+    """The live (not zombie) processes whose real uid is `uid`."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status") as f:
+                fields = dict(line.split(":", 1) for line in f if ":" in line)
+            if (int(fields["Uid"].split()[0]) == uid
+                    and not fields["State"].strip().startswith("Z")):
+                found.append(int(entry))
+        except (OSError, KeyError, ValueError):
+            continue
+    return found
 
 
 def _bubblewrap(python: str, config: dict | None, pass_fds: list[int]) -> Launch:
@@ -227,8 +291,8 @@ def _bubblewrap(python: str, config: dict | None, pass_fds: list[int]) -> Launch
             source = staged
         binds += ["--ro-bind", source, target]
     args += binds
-    for name in ("worker.py", "codec.py"):
-        fd = os.open(HERE / name, os.O_RDONLY)
+    for name, source in inside_files():
+        fd = os.open(source, os.O_RDONLY)
         pass_fds.append(fd)
         args += ["--ro-bind-data", str(fd), f"{INSIDE}/{name}"]
     args += ["--proc", "/proc", "--dev", "/dev",

@@ -26,9 +26,9 @@ import time
 
 from autograder.config import Limits
 from autograder.config import limits as course_limits
-from autograder.sandbox import channel, launch
-from autograder.sandbox.launch import isolation_level
-from autograder.sandbox.student import CellResult, StudentProcess
+from autograder.sandbox import channel, launch, levels
+from autograder.sandbox.levels import isolation_level
+from autograder.sandbox.student import CellResult, ChildPipes, StudentProcess
 
 __all__ = ["CellResult", "Sandbox", "StudentProcess", "TemplateError", "isolation_level"]
 
@@ -45,19 +45,6 @@ class _Broken(Exception):
     """The template did not answer as it should."""
 
 
-class _Child:
-    """One forked student process, as the grader sees it: a pipe each way."""
-
-    def __init__(self, pid: int, request_fd: int, response_fd: int):
-        self.pid = pid
-        self.request_fd = request_fd
-        self.reader = channel.Reader(response_fd, limit=MAX_RESPONSE)
-        os.set_blocking(request_fd, False)
-
-    def close(self) -> None:
-        channel.close(self.request_fd, self.reader.fd)
-
-
 class Sandbox:
     """Runs student notebooks in isolated processes forked from one pre-warmed template."""
 
@@ -65,16 +52,15 @@ class Sandbox:
                  start: bool = True):
         self.limits = limits or course_limits()
         self.isolation = isolation_level(isolation)
-        self.warning = launch.WARNINGS[self.isolation]
-        if self.warning and os.geteuid() == 0:
-            self.warning += (" As the grader runs as root, the limit on the number of processes "
-                             "is not enforced either.")
+        self.warning = levels.warning(self.isolation)
         self.marker = f"nnfs-sandbox-{secrets.token_hex(8)}"
         self.timings: dict[str, float] = {}
         self._popen: subprocess.Popen | None = None
         self._control: socket.socket | None = None
         self._reader: channel.Reader | None = None
         self._private_dir: str | None = None
+        self._lock_fd: int | None = None
+        self._sweep_uid: int | None = None
         self._log = None
         self._owner: StudentProcess | None = None
         self._closed = False
@@ -108,7 +94,14 @@ class Sandbox:
         ours, theirs = socket.socketpair()
         fd = theirs.detach()
         config = {"control_fd": fd, "marker": self.marker}
-        plan = launch.build(self.isolation, config, (fd,))
+        try:
+            plan = launch.build(self.isolation, config, (fd,))
+        except OSError as error:
+            ours.close()
+            os.close(fd)
+            raise TemplateError(f"could not start the sandbox: {error}") from None
+        self._lock_fd, self._sweep_uid = plan.lock_fd, plan.sweep_uid
+        self._private_dir = plan.private_dir
         self._log = tempfile.TemporaryFile()
         try:
             self._popen = subprocess.Popen(
@@ -116,10 +109,10 @@ class Sandbox:
                 stdout=self._log, stderr=self._log, start_new_session=True)
         except OSError as error:
             ours.close()
+            self._stop(graceful=False)
             raise TemplateError(f"could not start the sandbox: {error}") from None
         finally:
             plan.close_fds()
-        self._private_dir = plan.private_dir
         ours.setblocking(False)
         self._control = ours
         self._reader = channel.Reader(ours.fileno(), limit=1 << 20, sock=ours)
@@ -177,6 +170,12 @@ class Sandbox:
                 except subprocess.TimeoutExpired:
                     popen.kill()
                     popen.wait()
+        if self._sweep_uid is not None:
+            launch.kill_user(self._sweep_uid)  # "user": whatever escaped the template
+            self._sweep_uid = None
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
         if self._control is not None:
             self._control.close()
             self._control = None
@@ -189,7 +188,8 @@ class Sandbox:
 
     # -- used by StudentProcess -----------------------------------------------------------
 
-    def _fork(self, owner: StudentProcess, cells: list[str], skip: set[int], nonce: str) -> _Child:
+    def _fork(self, owner: StudentProcess, cells: list[str], skip: set[int],
+              nonce: str) -> ChildPipes:
         """A fresh child running `cells`; ends whatever child was live before."""
         if self._closed:
             raise RuntimeError("the sandbox is closed")
@@ -215,7 +215,7 @@ class Sandbox:
                 if attempt:
                     raise TemplateError("the sandbox template stopped answering") from None
         self._owner = owner
-        return _Child(reply["pid"], fds[0], fds[1])
+        return ChildPipes(reply["pid"], fds[0], fds[1], MAX_RESPONSE)
 
     def _end_child(self, owner: StudentProcess) -> str | None:
         """Kill `owner`'s child and everything it started; say how the child ended."""

@@ -7,16 +7,15 @@ its values must decode as plain data. Anything else is treated as a crash of tha
 
 from __future__ import annotations
 
+import os
 import secrets
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from autograder.config import Limits
 from autograder.harness import Call, StudentError
 from autograder.sandbox import channel, codec
-
-if TYPE_CHECKING:
-    from autograder.sandbox.process import Sandbox, _Child
 
 GRACE = 1.0  # seconds past a limit before the process is killed from outside
 MAX_MESSAGE = 3000  # characters of an error message kept
@@ -33,17 +32,41 @@ class CellResult:
     output: str = ""
 
 
+class ChildPipes:
+    """One forked student process, as the grader sees it: a pipe each way."""
+
+    def __init__(self, pid: int, request_fd: int, response_fd: int, limit: int):
+        self.pid = pid
+        self.request_fd = request_fd
+        self.reader = channel.Reader(response_fd, limit=limit)
+        os.set_blocking(request_fd, False)
+
+    def close(self) -> None:
+        channel.close(self.request_fd, self.reader.fd)
+
+
+class Host(Protocol):
+    """What a StudentProcess needs of its sandbox (process.Sandbox)."""
+
+    limits: Limits
+
+    def _fork(self, owner: StudentProcess, cells: list[str], skip: set[int],
+              nonce: str) -> ChildPipes: ...
+
+    def _end_child(self, owner: StudentProcess) -> str | None: ...
+
+
 class StudentProcess:
     """A notebook loaded in the sandbox. Made by `Sandbox.load`."""
 
-    def __init__(self, sandbox: Sandbox, cells: list[str], skip: set[int]):
+    def __init__(self, sandbox: Host, cells: list[str], skip: set[int]):
         self._sandbox = sandbox
         self._sources = cells
         self._skip = set(skip)
         self.cells: list[CellResult] = []
         self.used = 0.0  # seconds of the submission's budget spent so far
         self.timings: dict[str, float] = {}
-        self._child: _Child | None = None
+        self._child: ChildPipes | None = None
         self._requests = 0
         self._timed_out: set[str] = set()  # functions that already ran past their limit
         self._closed = False

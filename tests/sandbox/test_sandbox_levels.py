@@ -7,7 +7,7 @@ import pytest
 from sandbox_helpers import LIMITS, notebook_cells, processes_with
 
 from autograder.harness import StudentError
-from autograder.sandbox import launch
+from autograder.sandbox import levels
 from autograder.sandbox.process import Sandbox, isolation_level
 
 NOTEBOOK = notebook_cells(
@@ -18,21 +18,21 @@ NOTEBOOK = notebook_cells(
 
 
 def test_the_best_available_level_is_chosen_and_can_be_forced(monkeypatch):
-    monkeypatch.delenv(launch.ISOLATION_ENV, raising=False)
-    expected = next(level for level in launch.LEVELS if launch.available(level))
+    monkeypatch.delenv(levels.ISOLATION_ENV, raising=False)
+    expected = next(level for level in levels.LEVELS if levels.available(level))
     assert isolation_level() == expected
-    monkeypatch.setenv(launch.ISOLATION_ENV, "none")
+    monkeypatch.setenv(levels.ISOLATION_ENV, "none")
     assert isolation_level() == "none"
-    assert isolation_level("bwrap") == "bubblewrap" or not launch.available("bubblewrap")
+    assert isolation_level("bwrap") == "bubblewrap" or not levels.available("bubblewrap")
     with pytest.raises(ValueError, match="unknown isolation level"):
         isolation_level("chroot")
 
 
 @pytest.mark.parametrize("level", ["none", "unshare"])
 def test_weaker_levels_still_grade_and_say_what_is_weaker(monkeypatch, level):
-    if not launch.available(level):
+    if not levels.available(level):
         pytest.skip(f"{level} does not work here")
-    monkeypatch.setenv(launch.ISOLATION_ENV, level)
+    monkeypatch.setenv(levels.ISOLATION_ENV, level)
     with Sandbox(LIMITS) as sb:
         assert sb.isolation == level
         assert "bubblewrap" in sb.warning and "read" in sb.warning
@@ -49,7 +49,7 @@ def test_weaker_levels_still_grade_and_say_what_is_weaker(monkeypatch, level):
 
 
 def test_full_isolation_has_no_warning():
-    if not launch.available("bubblewrap"):
+    if not levels.available("bubblewrap"):
         pytest.skip("bubblewrap does not work here")
     with Sandbox(LIMITS, isolation="bubblewrap") as sb:
         assert sb.isolation == "bubblewrap" and sb.warning == ""
@@ -71,3 +71,46 @@ def test_speed_template_once_then_cheap_forks_and_calls():
         assert per_load < 0.5 and per_call < 0.02
         for proc in loads:
             proc.close()
+
+
+def test_the_user_level_needs_root_and_its_dedicated_user(monkeypatch):
+    from autograder.sandbox import launch
+
+    assert levels.LEVELS.index("user") < levels.LEVELS.index("unshare")
+    monkeypatch.setenv(launch.SANDBOX_USER_ENV, "no-such-user-here")
+    levels.available.cache_clear()
+    try:
+        assert launch.sandbox_user() is None
+        assert not levels.available("user")
+        with pytest.raises(RuntimeError, match="'user' does not work"):
+            isolation_level("user")
+        monkeypatch.setenv(launch.SANDBOX_USER_ENV, "0")
+        assert launch.sandbox_user() is None  # never root
+    finally:
+        levels.available.cache_clear()
+    monkeypatch.setenv(launch.SANDBOX_USER_ENV, "64123")
+    assert launch.sandbox_user() == ("64123", 64123, 64123)
+    assert "network" in levels.warning("user") and "user 64123" in levels.warning("user")
+    graders = launch.HERE.parent / "graders"
+    assert ("readable by every user" in levels.warning("user")) == levels.readable_by_all(graders)
+
+
+def test_readable_by_all_follows_every_folder_above():
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    top = Path(tempfile.mkdtemp(dir="/var/tmp"))  # below / and /var/tmp, both open to all
+    try:
+        folder = top / "a" / "graders"
+        folder.mkdir(parents=True)
+        for path in (top, top / "a", folder):
+            path.chmod(0o755)
+        assert levels.readable_by_all(folder)
+        (top / "a").chmod(0o700)
+        assert not levels.readable_by_all(folder)
+        (top / "a").chmod(0o755)
+        folder.chmod(0o700)
+        assert not levels.readable_by_all(folder)
+    finally:
+        shutil.rmtree(top)

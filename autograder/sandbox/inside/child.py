@@ -1,0 +1,300 @@
+"""One submission's process, forked from the template: limits, the notebook's cells, requests.
+
+It applies resource limits, points fds 1 and 2 at a bounded capture, runs the notebook cells with
+IPython and then answers call/define/has/list requests on its own pair of pipes, one JSON object a
+line. Every message it sends carries the nonce of the request it answers.
+"""
+
+import ctypes
+import json
+import os
+import resource
+import signal
+import time
+import traceback
+
+import codec
+from capture import Capture
+from guard import TimeLimit, arm, cut, disarm, on_alarm, restore_builtins
+from processes import tasks_of
+
+PR_SET_PDEATHSIG = 1
+MAX_REQUEST = 1 << 30
+FRAMES = 3  # lines of the student's own traceback sent with an exception
+
+_libc = ctypes.CDLL(None, use_errno=True)
+_perf_counter = time.perf_counter
+
+
+class Child:
+    def __init__(self, shell, baseline, req_r, resp_w, message, workdir):
+        self.shell = shell
+        self.baseline = baseline
+        self.req_r, self.resp_w = req_r, resp_w
+        self.message = message
+        self.workdir = workdir
+        self.pid = os.getpid()
+        self.cell_of_count = {}
+        self.buffer = b""
+
+    def main(self):
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        keep = sorted({0, 1, 2, self.req_r, self.resp_w})
+        top = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+        for low, high in zip(keep, [*keep[1:], top], strict=True):
+            os.closerange(low + 1, high)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        signal.signal(signal.SIGALRM, on_alarm)
+        os.chdir(self.workdir)
+        os.environ["PWD"] = self.workdir
+        limits = self.message["limits"]
+        self.output = Capture(limits["output_bytes"])
+        self._limit(limits)
+        self.run_cells(self.message["cells"], set(self.message["skip"]), limits["cell_seconds"])
+        self.serve()
+        os._exit(0)
+
+    def _limit(self, limits):
+        with open("/proc/self/status") as f:
+            status = dict(line.split(":", 1) for line in f if ":" in line)
+        used = int(status["VmSize"].split()[0]) * 1024
+        memory = used + limits["memory_mb"] * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        size = limits["output_bytes"] + 16 * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+        processes = tasks_of(os.getuid()) + limits["processes"]
+        try:
+            resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
+        except (ValueError, OSError):
+            pass
+
+    # -- protocol ---------------------------------------------------------------------------
+
+    def send(self, message):
+        if os.getpid() != self.pid:  # a copy made by the student's os.fork() never answers
+            os._exit(0)
+        data = json.dumps(message, allow_nan=False).encode() + b"\n"
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self.resp_w, view):]
+
+    def receive(self):
+        while True:
+            end = self.buffer.find(b"\n")
+            if end >= 0:
+                line, self.buffer = self.buffer[:end], self.buffer[end + 1:]
+                return json.loads(line)
+            chunk = os.read(self.req_r, 1 << 20)
+            if not chunk or len(self.buffer) > MAX_REQUEST:
+                return None
+            self.buffer += chunk
+
+    # -- loading ----------------------------------------------------------------------------
+
+    def run_cells(self, cells, skip, seconds):
+        nonce = self.message["nonce"]
+        for index, source in enumerate(cells):
+            if index in skip:
+                self.send({"nonce": nonce, "cell": index, "status": "skipped", "error": "",
+                           "output": ""})
+                continue
+            self.output.mark()
+            self.cell_of_count[self.shell.execution_count] = index
+            error = None
+            try:
+                arm(seconds)
+                try:
+                    result = self.shell.run_cell(source, store_history=True)
+                finally:
+                    disarm()
+                error = result.error_before_exec or result.error_in_exec
+            except BaseException as caught:  # a time limit, or IPython itself failing
+                error = caught
+            restore_builtins()
+            if os.getpid() != self.pid:
+                os._exit(0)
+            if error is None:
+                status, text = "ok", ""
+            elif isinstance(error, TimeLimit):
+                status, text = "timeout", f"the cell ran longer than the {seconds:g} s limit"
+            else:
+                status, text = "error", self.describe(error)
+            self.send({"nonce": nonce, "cell": index, "status": status, "error": text,
+                       "output": self.output.take()})
+        self.send({"nonce": nonce, "loaded": True})
+
+    # -- requests ---------------------------------------------------------------------------
+
+    def serve(self):
+        handlers = {"call": self.call, "define": self.define, "has": self.has, "list": self.list}
+        while True:
+            request = self.receive()
+            if request is None:
+                return
+            self.output.mark()
+            try:
+                answer = handlers[request["op"]](request)
+                restore_builtins()
+            except TimeLimit:
+                answer = {"ok": False, "kind": "timeout", "message": "time limit"}
+            except BaseException as error:  # a malformed request: the grader's fault
+                answer = {"ok": False, "kind": "crash",
+                          "message": f"the sandbox could not serve the request ({error!r})"}
+            answer.setdefault("output", self.output.take())
+            self.send({"id": request["id"], "nonce": request["nonce"], **answer})
+
+    def namespace(self):
+        return self.shell.user_ns
+
+    def _resolve(self, value):
+        if isinstance(value, codec.Remote):
+            found = self.namespace().get(value.name)
+            if not callable(found):
+                raise LookupError(value.name)
+            return found
+        return value
+
+    def call(self, request):
+        name = request["function"]
+        function = self.namespace().get(name)
+        if not callable(function):
+            return _missing(name)
+        args = codec.from_plain(request["args"])
+        kwargs = codec.from_plain(request["kwargs"])
+        try:
+            live_args = [self._resolve(a) for a in args]
+            live_kwargs = {k: self._resolve(v) for k, v in kwargs.items()}
+        except LookupError as error:
+            return _missing(str(error))
+        try:
+            arm(request["timeout"])
+            try:
+                return self._run(function, args, kwargs, live_args, live_kwargs)
+            finally:
+                disarm()
+        except MemoryError:
+            return {"ok": False, "kind": "memory", "message": "MemoryError"}
+
+    def _run(self, function, args, kwargs, live_args, live_kwargs):
+        try:
+            start = _perf_counter()
+            value = function(*live_args, **live_kwargs)
+            seconds = _perf_counter() - start
+        except TimeLimit as stop:
+            restore_builtins()
+            return {"ok": False, "kind": "timeout", "message": "time limit",
+                    "progress": self.progress(stop)}
+        except MemoryError:
+            restore_builtins()
+            raise
+        except BaseException as error:  # the student's exception, SystemExit included
+            restore_builtins()
+            return {"ok": False, "kind": "exception", "message": self.describe(error)}
+        restore_builtins()
+        try:
+            plain = codec.to_plain(value)
+            after = codec.to_plain([sent if isinstance(sent, codec.Remote) else live
+                                    for sent, live in zip(args, live_args, strict=True)])
+            after_kw = codec.to_plain({k: v if isinstance(v, codec.Remote) else live_kwargs[k]
+                                       for k, v in kwargs.items()})
+        except (TimeLimit, MemoryError):
+            raise
+        except BaseException as error:
+            text = str(error) if isinstance(error, codec.CodecError) else \
+                f"the value could not be read ({type(error).__name__})"
+            return {"ok": False, "kind": "bad-output", "message": cut(text, 500)}
+        return {"ok": True, "value": plain, "args_after": after, "kwargs_after": after_kw,
+                "seconds": seconds}
+
+    def define(self, request):
+        name, source = request["name"], request["source"]
+        try:
+            arm(request["timeout"])
+            try:
+                exec(compile(source, f"<grader helper {name}>", "exec"), self.namespace())
+            finally:
+                disarm()
+                restore_builtins()
+        except TimeLimit:
+            raise
+        except BaseException as error:
+            return {"ok": False, "kind": "exception", "message": self.describe(error)}
+        return {"ok": True}
+
+    def has(self, request):
+        return {"ok": True, "value": callable(self.namespace().get(request["name"]))}
+
+    def list(self, request):
+        names = sorted(
+            name for name, value in list(self.namespace().items())
+            if isinstance(name, str) and not name.startswith("_") and name not in self.baseline
+            and callable(value) and not isinstance(value, type(os))
+        )
+        return {"ok": True, "value": names}
+
+    def describe(self, error):
+        """`Type: message` and the last few lines of the student's own traceback."""
+        try:
+            text = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        except BaseException:
+            text = type(error).__name__
+        text = cut(text, 1000)
+        lines = []
+        try:
+            for frame in traceback.extract_tb(error.__traceback__):
+                cell = self._cell(frame.filename)
+                if cell is None:
+                    continue
+                where = f"  cell {cell + 1}, line {frame.lineno}, in {frame.name}"
+                lines.append(where + (f": {frame.line.strip()}" if frame.line else ""))
+        except BaseException:
+            lines = []
+        return "\n".join([text, *[cut(line, 200) for line in lines[-FRAMES:]]])
+
+    def progress(self, stop):
+        """Where the student's code was when the time limit stopped it, and its counters.
+
+        For a training loop this says how far it got: `epoch = 4211, len(losses) = 4211`.
+        """
+        try:
+            frames = []
+            tb = stop.__traceback__
+            while tb is not None:
+                cell = self._cell(tb.tb_frame.f_code.co_filename)
+                if cell is not None:
+                    frames.append((tb.tb_frame, cell, tb.tb_lineno))
+                tb = tb.tb_next
+            if not frames:
+                return ""
+            frame, cell, line = frames[-1]
+            counters = []
+            for name, value in list(frame.f_locals.items()):
+                if name.startswith("_") or len(counters) >= 6:
+                    continue
+                if isinstance(value, int) and not isinstance(value, bool):
+                    counters.append(f"{name} = {value}")
+                elif isinstance(value, list):
+                    counters.append(f"len({name}) = {len(value)}")
+            where = f"in {frame.f_code.co_name} (cell {cell + 1}, line {line})"
+            state = f" with {', '.join(counters)}" if counters else ""
+            return cut(f"it was stopped {where}{state}", 300)
+        except BaseException:
+            return ""
+
+    def _cell(self, filename):
+        if not filename.startswith("<ipython-input-"):
+            return None
+        try:
+            return self.cell_of_count.get(int(filename.split("-")[2]))
+        except (IndexError, ValueError):
+            return None
+
+
+def _missing(name):
+    return {"ok": False, "kind": "missing", "message": f"`{name}` is not defined"}
+
+
+
