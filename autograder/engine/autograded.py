@@ -33,8 +33,10 @@ def write_autograded(assignment: Assignment, student: str, document: dict, cells
     """Write one student's autograded notebook and timestamp.txt; return the notebook's path."""
     folder = autograded_dir(assignment, student, root)
     submitted = Path(document["extra_data"]["notebook"])
-    nb = build_notebook(cells, _read(submitted), document, scrub)
     path = folder / f"{assignment.id}.ipynb"
+    if not submitted.exists() and path.exists():
+        return path  # graded in an earlier run from a file that has since moved: keep its own
+    nb = build_notebook(cells, _read(submitted), document, scrub)
     atomic_write(path, json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
     atomic_write(folder / "timestamp.txt", (timestamp[0] if timestamp else _mtime(submitted))
                  + "\n")
