@@ -6,6 +6,8 @@ settings. nbgrader reads it through the two-line `nbgrader_config.py` beside it,
 commands run in this folder and `nnfs-course ...` commands see the same settings.
 """
 
+import os
+
 COURSE_ID = "nnfs"
 
 # The lecture transcripts the course is built from, as feedback and notebooks name them.
@@ -20,12 +22,16 @@ LECTURES = {
 # Each assignment: its id (also the notebook's name), a title, the lectures it draws on, the module
 # of `reference/` holding its solutions, and the points of every graded function. The points are
 # the sum of the hidden graders' points for that function; a test keeps the two in step.
+# "due" (optional) is nbgrader's due date, e.g. "2026-10-05 23:59:00 Europe/Berlin" (a time zone
+# name or offset; UTC if none). `grade` and `release` record it in the gradebook; a submission
+# whose timestamp.txt is later is late, and gets the penalty of LATE_PENALTY below.
 ASSIGNMENTS = [
     {
         "id": "01_forward_pass",
         "title": "The forward pass",
         "lectures": ["004", "001", "003"],
         "module": "reference.forward_pass",
+        "due": None,
         "points": {
             "dot_product": 3,
             "vector_matrix_product": 3,
@@ -50,6 +56,7 @@ ASSIGNMENTS = [
         "title": "Backpropagation",
         "lectures": ["002", "000"],
         "module": "reference.backpropagation",
+        "due": None,
         "points": {
             "relu_backward": 4,
             "sigmoid_backward": 4,
@@ -69,6 +76,7 @@ ASSIGNMENTS = [
         "title": "Optimizers",
         "lectures": ["000", "004"],
         "module": "reference.optimizers",
+        "due": None,
         "points": {
             "sgd_update": 3,
             "decayed_learning_rate": 3,
@@ -84,6 +92,7 @@ ASSIGNMENTS = [
         "title": "Training a network from scratch",
         "lectures": ["003", "002"],
         "module": "reference.training",
+        "due": None,
         "points": {
             "init_params": 3,
             "forward": 4,
@@ -117,19 +126,35 @@ GRADESCOPE = {
     "stdout_visibility": "hidden",
 }
 
+# Optional roster: student id -> first_name / last_name / email, as formgrader and
+# `nbgrader export` show them. A student not listed appears under their id.
+STUDENTS = {}
+
+# What a late submission loses, as nbgrader's LateSubmissionPlugin computes it: "none" (marked
+# late, no penalty) or "zero" (the score of a late notebook becomes zero).
+LATE_PENALTY = "none"
+
+# nbgrader's exchange, through which students fetch releases and submit on a shared JupyterHub
+# or server (`nbgrader release_assignment`, `fetch_assignment`, `submit`, `collect`). It must
+# exist and be writable by every student: `mkdir -p DIR && chmod 777 DIR`. NNFS_EXCHANGE
+# overrides it (the tests use a scratch exchange that way).
+EXCHANGE_ROOT = os.environ.get("NNFS_EXCHANGE", "/srv/nbgrader/exchange")
+
 # nbgrader's settings, applied when nbgrader loads this file (see nbgrader_config.py).
 NBGRADER = {
     "CourseDirectory": {
         "course_id": COURSE_ID,
-        # Only notebooks go to students: nothing else in source/<id>/ is released.
-        "include": ["*.ipynb"],
+        # Only notebooks go to students: nothing else in source/<id>/ is released. `collect`
+        # copies with the same filter, so it must let nbgrader's timestamp.txt through.
+        "include": ["*.ipynb", "timestamp.txt"],
         "ignore": [".ipynb_checkpoints", "*.pyc", "__pycache__", "*.md", "*.py"],
     },
     "ClearSolutions": {
         "code_stub": {"python": "# YOUR CODE HERE\nraise NotImplementedError()"},
     },
     "ExecutePreprocessor": {"timeout": 300},
-    "Exchange": {"root": "/tmp/exchange"},
+    "Exchange": {"root": EXCHANGE_ROOT},
+    "LateSubmissionPlugin": {"penalty_method": LATE_PENALTY},
 }
 
 

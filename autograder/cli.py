@@ -102,6 +102,9 @@ def release(root, assignment, check):
 
     The release is verified before it replaces release/<id>/: every exercise cell must only
     raise NotImplementedError, and no line of a reference solution or a hidden grader may remain.
+    Its cells are then recorded in gradebook.db as generate_assignment records them. After a
+    class is graded, a release that adds, removes or renames a graded cell is refused, naming
+    the cells, and nothing is written.
     """
     from autograder.pipeline.release import release as release_one
 
@@ -131,20 +134,33 @@ def release(root, assignment, check):
               help="Where results go (default: grades/<ASSIGNMENT>/ in the course folder).")
 @click.option("--workers", type=click.IntRange(1, 64), default=default_workers(),
               show_default=True, help="Submissions graded in parallel.")
-@click.option("--no-gradebook", is_flag=True, help="Do not record scores in gradebook.db.")
+@click.option("--no-gradebook", is_flag=True,
+              help="Do not record scores in gradebook.db nor write autograded/.")
+@click.option("--id-pattern", metavar="REGEX",
+              help="Read student ids from loose notebooks' file names: a regular expression "
+                   "with a (?P<student_id>...) group, or `canvas` for Canvas downloads named "
+                   "lastfirst_12345_67890_<name>.ipynb.")
 @click.pass_obj
 @friendly_errors
-def grade(root, assignment, paths, out_dir, workers, no_gradebook):
+def grade(root, assignment, paths, out_dir, workers, no_gradebook, id_pattern):
     """Grade submissions with the hidden graders, each in its own sandbox.
 
     \b
     PATHS are notebooks, folders of notebooks, or an nbgrader submitted/ tree
-    (default: the course's submitted/ folder). The student id is the folder
-    name in submitted/<student>/<ASSIGNMENT>/, or else the notebook's file stem.
+    (default: the course's submitted/ folder, where `nbgrader collect` puts
+    what students submitted through the exchange). The student id is:
+      - the folder name in submitted/<student>/<ASSIGNMENT>/;
+      - with --id-pattern, what the pattern finds in the file name;
+      - for a notebook named <ASSIGNMENT>.ipynb, the folder holding it
+        (alice/<ASSIGNMENT>.ipynb is alice's);
+      - else the notebook's file stem (carol.ipynb is carol's).
+    Two notebooks with the same student id stop grade before it starts.
 
     \b
     Writes, for every student, OUT/<student>/results.json (Gradescope format),
-    then OUT/grades.csv, and records the scores in nbgrader's gradebook.
+    then OUT/grades.csv; records the scores, timestamps and late penalties in
+    nbgrader's gradebook (manual scores entered in formgrader are kept and win)
+    and writes autograded/<student>/<ASSIGNMENT>/ for formgrader.
     Exits 0 when every submission got a result, a broken notebook included.
     """
     from autograder.engine.grade import grade as grade_class
@@ -169,7 +185,7 @@ def grade(root, assignment, paths, out_dir, workers, no_gradebook):
     try:
         run = grade_class(assignment, list(paths), out_dir, workers, root=root,
                           on_start=started, on_student=one,
-                          record_gradebook=not no_gradebook)
+                          record_gradebook=not no_gradebook, id_pattern=id_pattern)
     except SubmissionPathError as error:
         raise click.BadParameter(str(error), param_hint="PATHS") from None
     finally:
@@ -256,7 +272,9 @@ def report(root, assignment, results_dir, out_path):
 def export(root, assignment, out_csv):
     """Export the gradebook as CSV, in the columns of `nbgrader export`.
 
-    `nbgrader export`, run in the course folder, shows the same scores.
+    A manual score entered in formgrader counts instead of the auto score, and a late
+    submission shows its timestamp and nbgrader's late penalty. `nbgrader export`, run in the
+    course folder, shows the same scores.
     """
     from autograder.feedback import export_gradebook
 

@@ -22,6 +22,7 @@ class Assignment:
     lectures: tuple[str, ...]
     module: str
     points: dict[str, float] = field(hash=False)
+    due: str | None = None  # nbgrader's due date, e.g. "2026-10-05 23:59:00 Europe/Berlin"
 
     @property
     def functions(self) -> list[str]:
@@ -69,6 +70,7 @@ def assignments() -> list[Assignment]:
             lectures=tuple(a["lectures"]),
             module=a["module"],
             points=dict(a["points"]),
+            due=a.get("due"),
         )
         for a in course_config.ASSIGNMENTS
     ]
@@ -86,6 +88,11 @@ def get_assignment(assignment_id: str) -> Assignment:
 def select(assignment_id: str | None) -> list[Assignment]:
     """One assignment by id, or every assignment when `assignment_id` is None."""
     return assignments() if assignment_id is None else [get_assignment(assignment_id)]
+
+
+def students_roster() -> dict[str, dict[str, str]]:
+    """Student id -> first_name / last_name / email, from course_config.STUDENTS (optional)."""
+    return {str(k): dict(v) for k, v in getattr(course_config, "STUDENTS", {}).items()}
 
 
 def limits() -> Limits:

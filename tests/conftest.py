@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
 from click.testing import CliRunner
+from course_copy import COURSE_DATA, copy_course
 from nbformat import v4
 
 from autograder.cli import cli
@@ -33,12 +33,8 @@ def write_notebook(path: Path, nb: nbformat.NotebookNode) -> Path:
 
 @pytest.fixture
 def course_copy(tmp_path) -> Path:
-    """A scratch course folder holding copies of the notebooks, lessons and graders."""
-    root = tmp_path / "course"
-    for part in ("source", "release", "reference/lessons", "autograder/graders"):
-        shutil.copytree(COURSE_ROOT / part, root / part,
-                        ignore=shutil.ignore_patterns("__pycache__", "*.db"))
-    return root
+    """A scratch course folder holding copies of the notebooks, lessons, graders and config."""
+    return copy_course(tmp_path / "course")
 
 
 @pytest.fixture
@@ -50,3 +46,23 @@ def run_cli():
         return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
     return invoke
+
+
+def _course_data_state() -> dict[str, list[tuple[str, int, int]]]:
+    state = {}
+    for name in COURSE_DATA:
+        path = COURSE_ROOT / name
+        files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+        state[name] = [(str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files
+                       if p.exists()]
+    return state
+
+
+@pytest.fixture(scope="session", autouse=True)
+def course_data_left_alone():
+    """The suite never writes the checkout's own course data: tests make a course under
+    tmp_path (see course_copy.py). Checked once, after the last test."""
+    before = _course_data_state()
+    yield
+    changed = [name for name, files in _course_data_state().items() if files != before[name]]
+    assert not changed, f"the test suite changed the course's own {', '.join(changed)}"

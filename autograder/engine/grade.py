@@ -191,6 +191,7 @@ def grade(
     on_student: Callable[[StudentSummary], None] | None = None,
     record_gradebook: bool = True,
     worker_limits: Limits | None = None,
+    id_pattern: str | None = None,
 ) -> GradeRun:
     """Grade every submission found under `paths`; see the module docstring."""
     from autograder.sandbox.process import Sandbox
@@ -199,7 +200,7 @@ def grade(
     assignment = get_assignment(assignment_id)
     out_dir = Path(out_dir) if out_dir else root / "grades" / assignment.id
     clashes: list[str] = []
-    found = discover(assignment, [Path(p) for p in paths], root, clashes)
+    found = discover(assignment, [Path(p) for p in paths], root, clashes, id_pattern)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:

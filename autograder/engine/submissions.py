@@ -33,36 +33,68 @@ class Loaded:
     problem: str = ""
 
 
+CANVAS_PATTERN = r"^(?P<student_id>[A-Za-z0-9-]+?)_(?:LATE_)?\d+_\d+_.*\.ipynb$"
+ID_PATTERNS = {"canvas": CANVAS_PATTERN}
+
+
 def discover(assignment: Assignment, paths: list[Path], root: Path = COURSE_ROOT,
-             clashes: list[str] | None = None) -> list[Found]:
+             clashes: list[str] | None = None, id_pattern: str | None = None) -> list[Found]:
     """Every submission under `paths` (default: the course's submitted/ folder), one per student.
 
-    The student id is the folder name in an nbgrader `submitted/<student>/<assignment>/` tree,
-    or else the notebook's file stem. A student found twice keeps the first path; each other
-    notebook of that id is described in `clashes` (which the CLI reports).
+    The student id is the folder name in an nbgrader `submitted/<student>/<assignment>/` tree; for
+    a notebook named after the assignment (what JupyterLab saves) the folder holding it; else the
+    notebook's file stem. With `id_pattern` (a regular expression with a `student_id` group, or
+    "canvas" for Canvas's `lastfirst_12345_67890_<name>.ipynb` downloads, as nbgrader's
+    zip_collect names its files), loose notebooks take the id the pattern finds in their name.
+    Two notebooks with the same id, a notebook the pattern does not match, and an id equal to the
+    assignment's raise SubmissionPathError naming the files: nobody is silently left out.
     """
+    pattern = _compile(id_pattern)
     if not paths:
         default = root / "submitted"
         if not default.is_dir():
             raise SubmissionPathError(f"{default}: no submitted/ folder; give notebook paths")
         paths = [default]
     found: dict[str, Found] = {}
+    problems = []
     for path in paths:
-        for item in _expand(assignment, Path(path)):
+        for item in _expand(assignment, Path(path), pattern):
+            read_timestamp(assignment, item.path)  # a broken timestamp.txt stops us here
             first = found.setdefault(item.student, item)
-            if clashes is not None and first.path.resolve() != item.path.resolve():
-                clashes.append(f"{item.path} was not graded: {first.path} has the same "
-                               f"student id ({item.student})")
+            if first.path.resolve() != item.path.resolve():
+                problems.append(f"{first.path} and {item.path} both have the student id "
+                                f"{item.student!r}")
+    if problems:
+        hint = (" (give the files separately, rename one, or use --id-pattern to read the ids "
+                "from the file names)")
+        raise SubmissionPathError("; ".join(problems) + "; nothing was graded" + hint)
+    if clashes is not None:
+        clashes.clear()
     return sorted(found.values(), key=lambda f: f.student)
 
 
-def _expand(assignment: Assignment, path: Path):
+def _compile(id_pattern: str | None):
+    if not id_pattern:
+        return None
+    text = ID_PATTERNS.get(id_pattern, id_pattern)
+    try:
+        pattern = re.compile(text)
+    except re.error as error:
+        raise SubmissionPathError(f"--id-pattern {id_pattern!r}: not a regular expression "
+                                  f"({error})") from None
+    if "student_id" not in pattern.groupindex:
+        raise SubmissionPathError(f"--id-pattern {id_pattern!r}: needs a (?P<student_id>...) "
+                                  "group")
+    return pattern
+
+
+def _expand(assignment: Assignment, path: Path, pattern=None):
     if not path.exists():
         raise SubmissionPathError(f"{path}: no such file or folder")
     if path.is_file():
         if path.suffix != ".ipynb":
             raise SubmissionPathError(f"{path}: not a notebook (.ipynb)")
-        yield Found(_student_of(assignment, path), path)
+        yield Found(_student_of(assignment, path, pattern), path)
         return
     others = {a.id for a in assignments()} - {assignment.id}
     notebooks = sorted(p for p in path.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
@@ -74,17 +106,50 @@ def _expand(assignment: Assignment, path: Path):
             continue  # another notebook in the student's folder: only the assignment's counts
         if not in_tree and (notebook.parent.name in others or notebook.stem in others):
             continue  # belongs to another assignment of the course
-        yield Found(_student_of(assignment, notebook), notebook)
+        yield Found(_student_of(assignment, notebook, pattern), notebook)
 
 
-def _student_of(assignment: Assignment, notebook: Path) -> str:
+def _student_of(assignment: Assignment, notebook: Path, pattern=None) -> str:
     if notebook.parent.name == assignment.id and notebook.parent.parent.name:
-        candidate = notebook.parent.parent.name
+        candidate = notebook.parent.parent.name  # submitted/<student>/<id>/<id>.ipynb
+    elif pattern is not None:
+        match = pattern.match(notebook.name)
+        if not match or not match.group("student_id"):
+            raise SubmissionPathError(f"{notebook}: the file name does not match --id-pattern "
+                                      f"{pattern.pattern!r}; nothing was graded")
+        candidate = match.group("student_id")
+    elif notebook.stem == assignment.id:
+        candidate = notebook.resolve().parent.name  # <student>/<id>.ipynb, as JupyterLab saves
     else:
         candidate = notebook.stem
     if not STUDENT_ID.match(candidate):
         candidate = re.sub(r"[^A-Za-z0-9._@+-]", "_", candidate).strip("._") or "unnamed"
+    if candidate == assignment.id:
+        raise SubmissionPathError(
+            f"{notebook}: no student id (the file and its folder are named after the "
+            f"assignment); put it in a folder named after the student, e.g. "
+            f"<student>/{assignment.id}.ipynb")
     return candidate
+
+
+def read_timestamp(assignment: Assignment, notebook: Path):
+    """nbgrader's timestamp.txt of a submission in a `<student>/<assignment>/` folder:
+    (its text, the UTC datetime nbgrader reads from it), or None where there is none."""
+    if notebook.parent.name != assignment.id:
+        return None
+    path = notebook.parent / "timestamp.txt"
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    if not text:
+        return None
+    from nbgrader.utils import parse_utc
+
+    try:
+        return text, parse_utc(text)
+    except (ValueError, OverflowError):
+        raise SubmissionPathError(f"{path}: not a timestamp nbgrader can read ({text!r})") from None
 
 
 def load(found: Found, release_cells: dict[str, str]) -> Loaded:

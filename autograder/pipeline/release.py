@@ -1,4 +1,11 @@
-"""Release an assignment with nbgrader's own generate_assignment, then prove it leaks nothing."""
+"""Release an assignment with nbgrader's own generate_assignment, then prove it leaks nothing.
+
+nbgrader runs in a staging folder with a scratch gradebook, so neither a failed release nor a
+leak can touch the committed release/ or the course's gradebook. Once the release is verified,
+the course's gradebook gets the notebook's cells exactly as generate_assignment's SaveCells
+records them (engine/gradebook.py). After a class is graded that keeps working while the graded
+cells stay, and nbgrader's own `generate_assignment --force` then rewrites release/ unchanged.
+"""
 
 from __future__ import annotations
 
@@ -57,6 +64,8 @@ def generate(assignment: Assignment, root: Path, into: Path) -> Path:
     ensure_tools_on_path()
     config = nbgrader_config(root)
     config.CourseDirectory.release_directory = str(into)
+    # a scratch gradebook: the course's is updated only once the release is verified
+    config.CourseDirectory.db_url = f"sqlite:///{into / 'gradebook.db'}"
     coursedir = CourseDirectory(config=config)
     api = NbGraderAPI(coursedir=coursedir, config=config)
     result = api.generate_assignment(assignment.id, force=True, create=True)
@@ -81,9 +90,15 @@ def _nbgrader_reason(result: dict) -> str:
 def release(assignment: Assignment, root: Path = COURSE_ROOT, check: bool = False) -> ReleaseResult:
     """Generate the student release into a staging folder, verify it, then move it into place.
 
-    A release with any leak is never written to release/. With `check`, nothing is written: the
-    result says whether the committed release differs from a fresh one.
+    A release with any leak is never written to release/, nor recorded. Otherwise the course's
+    gradebook records the release's cells; where submissions were graded against cells the new
+    release adds, removes or renames, GradebookConflict says which, and nothing is written.
+    With `check`, nothing is written: the result says whether the committed release differs from
+    a fresh one (and a conflict with the gradebook is raised all the same).
     """
+    from autograder.engine.cells import read_release
+    from autograder.engine.gradebook import sync_notebook
+
     target = assignment.release_notebook(root)
     with tempfile.TemporaryDirectory(prefix="nnfs-release-") as staging:
         staged = generate(assignment, root, Path(staging))
@@ -91,6 +106,8 @@ def release(assignment: Assignment, root: Path = COURSE_ROOT, check: bool = Fals
         text = staged.read_text(encoding="utf-8")
         current = target.read_text(encoding="utf-8") if target.exists() else None
         changed = current != text
+        if not leaks and (not check or (root / "gradebook.db").exists()):
+            sync_notebook(assignment, read_release(staged), root, dry_run=check)
         if not leaks and changed and not check:
             atomic_write(target, text)
     return ReleaseResult(assignment.id, target, changed, leaks)

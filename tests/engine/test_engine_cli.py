@@ -79,16 +79,15 @@ def test_an_out_folder_that_cannot_be_made_is_a_one_line_error(run_cli, submit, 
     assert "cannot write results there (Not a directory)" in one_error_line(result.output)
 
 
-def test_two_notebooks_of_one_student_id_are_reported_not_dropped_silently(
-        run_cli, submit, tmp_path):
+def test_two_notebooks_of_one_student_id_stop_grade_naming_both(run_cli, submit, tmp_path):
     first = submit(tmp_path / "class" / "a" / "carol.ipynb")
     second = submit(tmp_path / "class" / "b" / "carol.ipynb", base="release")
     out = tmp_path / "out"
     result = run_cli("grade", ASSIGNMENT.id, tmp_path / "class", "--out", out, "--no-gradebook")
-    assert result.exit_code == 0, result.output
-    assert (f"WARNING: {second} was not graded: {first} has the same student id (carol)"
+    assert result.exit_code == 2, result.output
+    assert (f"{first} and {second} both have the student id 'carol'; nothing was graded"
             in result.output)
-    assert read_results(out)["carol"]["score"] == MAX_SCORE  # the first one found
+    assert not out.exists()
 
 
 SLEEP_AND_SPAWN = """
