@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import course_config
@@ -21,11 +23,12 @@ class Assignment:
     title: str
     lectures: tuple[str, ...]
     module: str
-    points: dict[str, float] = field(hash=False)
+    functions: tuple[str, ...]
 
     @property
-    def functions(self) -> list[str]:
-        return list(self.points)
+    def points(self) -> dict[str, float]:
+        """Each graded function's points: the sum of its hidden graders' points."""
+        return dict(grader_points(self))
 
     @property
     def max_score(self) -> float:
@@ -68,10 +71,48 @@ def assignments() -> list[Assignment]:
             title=a["title"],
             lectures=tuple(a["lectures"]),
             module=a["module"],
-            points=dict(a["points"]),
+            functions=tuple(a["functions"]),
         )
         for a in course_config.ASSIGNMENTS
     ]
+
+
+@cache
+def grader_points(assignment: Assignment) -> tuple[tuple[str, float], ...]:
+    """(function, points) in the order of `assignment.functions`, read from the `@grader`
+    marks of the course's hidden graders (parametrized ones included)."""
+    path = assignment.grader_file()
+    spec = importlib.util.spec_from_file_location(f"_nnfs_points_{assignment.id}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    totals: dict[str, float] = {}
+    for name, test in vars(module).items():
+        if not (name.startswith("test_") and callable(test)):
+            continue
+        for mark in _marks(test):
+            function = mark.kwargs["function"]
+            totals[function] = totals.get(function, 0.0) + float(mark.kwargs["points"])
+    unknown = sorted(set(totals) - set(assignment.functions))
+    if unknown:
+        raise ConfigError(f"{path}: grades {', '.join(unknown)}, which course_config.py does "
+                          f"not list for {assignment.id}")
+    missing = [f for f in assignment.functions if f not in totals]
+    if missing:
+        raise ConfigError(f"{path}: no grader for {', '.join(missing)} ({assignment.id})")
+    return tuple((f, totals[f]) for f in assignment.functions)
+
+
+def _marks(test):
+    """The grader marks of a test function: its own, or one per parametrized case."""
+    found = []
+    for mark in getattr(test, "pytestmark", []):
+        if mark.name == "grader":
+            found.append(mark)
+        elif mark.name == "parametrize":
+            for case in mark.args[1]:
+                found += [getattr(m, "mark", m) for m in getattr(case, "marks", ())
+                          if getattr(m, "name", None) == "grader"]
+    return found
 
 
 def get_assignment(assignment_id: str) -> Assignment:
