@@ -361,9 +361,29 @@ def check_unchanged(call: Call, expected: Any, mistake: Mistake | None = None,
     """The call returned `expected` and left every array argument as it was.
 
     A function that leaves its inputs alone by computing nothing earns nothing: the values are
-    checked first (`close` holds check_close's options).
+    checked too (`close` holds check_close's options), and the failure says both.
     """
-    check_close(call, expected, **close)
+    try:
+        check_close(call, expected, **close)
+    except GraderFailure as failure:
+        try:
+            _check_all_unchanged(call, mistake)
+        except GraderFailure as changed:
+            found = failure.mistake or changed.mistake
+            extra = changed.mistake.describe() if failure.mistake is None and changed.mistake \
+                else ""
+            raise GraderFailure(f"{failure}\n{_after_call(str(changed))}{extra}", found) from None
+        raise
+    _check_all_unchanged(call, mistake)
+
+
+def _after_call(text: str) -> str:
+    """A failure's text without its first line (the call, said already) and its mistake."""
+    lines = text.split("\nKnown mistake:")[0].splitlines()[1:]
+    return "\n".join(lines) + "\n"
+
+
+def _check_all_unchanged(call: Call, mistake: Mistake | None) -> None:
     for i, (before, after) in enumerate(zip(call.args, call.args_after)):
         _check_one_unchanged(call, f"argument {i + 1}", before, after, mistake)
     for key, before in call.kwargs.items():
@@ -398,11 +418,25 @@ def _check_one_unchanged(call, label, before, after, mistake):
         text = (
             f"Called {call.describe()}\n"
             f"It changed its {label}: it was {describe(before)} and is now {describe(after)}.\n"
+            f"{_largest_change(before, after)}"
             "A function must return a new array and leave its inputs as they were."
         )
         if mistake is not None:
             text += "\n" + mistake.describe()
         fail(text, mistake)
+
+
+def _largest_change(before, after) -> str:
+    """The entry that changed most (clipping 0 to 1e-7 is invisible at six digits)."""
+    try:
+        b, a = np.asarray(before, dtype=float), np.asarray(after, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        return ""
+    if b.shape != a.shape or not b.size:
+        return ""
+    i = np.unravel_index(int(np.argmax(np.nan_to_num(np.abs(a - b), nan=np.inf))), a.shape)
+    where = f"at index {tuple(int(j) for j in i)} " if a.ndim else ""
+    return f"The largest change: the entry {where}went from {b[i]:.9g} to {a[i]:.9g}.\n"
 
 
 def _parts(function, actual, expected):
