@@ -144,7 +144,7 @@ class EnginePlugin:
             if isinstance(error, GraderFailure):
                 result.outcome = "failed"
                 # the share of the check's results that were right (one mistake charged once)
-                result.score = round(result.max_score * min(max(error.earned, 0.0), 1.0), 4)
+                result.score = result.max_score * min(max(error.earned, 0.0), 1.0)
                 result.output = str(error)
                 result.mistake = error.mistake.title if error.mistake else None
                 result.lecture = error.mistake.lecture if error.mistake else None

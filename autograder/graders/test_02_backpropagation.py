@@ -9,7 +9,7 @@ student's side with `student.define`; the same grader-written source is executed
 import numpy as np
 
 from autograder.harness import (
-    KEEPDIMS,  # noqa: F401 (named by check_close when an extra axis is the only difference)
+    KEEPDIMS,
     Mistake,
     check,
     check_close,
@@ -211,6 +211,9 @@ def check_gradient(call, actual, numeric, label, *, mistakes=(), tol=1e-6):
                    f"differences of the forward pass): relative error {error:.1e}, at most "
                    f"{tol:g} expected.")
     found = next((m.mistake for m in mistakes if m.matches(call.value, 1e-6, 1e-8)), None)
+    if found is None and actual is not None and actual.ndim == numeric.ndim + 1 \
+            and actual.size == numeric.size and 1 in actual.shape:
+        found = KEEPDIMS
     text = f"Called {call.describe()}\nIt returned {describe(call.value)}.\n{problem}"
     if found is not None:
         text += "\n" + found.describe()

@@ -3,8 +3,15 @@ arrays, runs of many steps that feed each step's returned state into the next, p
 
 import numpy as np
 
-from autograder.harness import GraderFailure, Mistake, check, check_close, check_unchanged, grader
+from autograder.harness import (
+    GraderFailure, Mistake, check, check_close, check_unchanged, grader, name_results,
+)
 from reference import optimizers as ref
+
+name_results("momentum_update", "w_new", "velocity_new")
+name_results("adagrad_update", "w_new", "cache_new")
+name_results("rmsprop_update", "w_new", "cache_new")
+name_results("adam_update", "w_new", "m_new", "v_new")
 
 ASSIGNMENT = "03_optimizers"
 
@@ -107,6 +114,25 @@ LAST_BATCH_DROPPED = Mistake(
     "every sample must be used once per epoch.",
     "004",
 )
+WITH_REPLACEMENT = Mistake(
+    "sampled with replacement",
+    "Drawing random indices (rng.integers, rng.choice with replace=True) repeats some samples "
+    "and skips others. An epoch uses every sample once: slice "
+    "np.random.default_rng(seed).permutation(n_samples).",
+    "004",
+)
+NO_SQRT = Mistake(
+    "no square root of the cache",
+    "The step divides by sqrt(cache) + epsilon, not by the cache itself: "
+    "w - learning_rate * dw / (np.sqrt(cache_new) + epsilon).",
+    "004",
+)
+RHO_IGNORED = Mistake(
+    "rho ignored",
+    "Use the rho you are given: cache_new = rho * cache + (1 - rho) * dw**2; 0.9 is only its "
+    "default.",
+    "004",
+)
 UNEVEN_BATCHES = Mistake(
     "batches split evenly instead of batch_size long",
     "Every batch holds batch_size indices except possibly the last: take consecutive slices "
@@ -158,6 +184,8 @@ def _cache_wrong(kind, averaged):
     def new_cache(cache, dw, rho):
         if kind == "overwritten":
             return dw**2
+        if kind == "rho-fixed":
+            return 0.9 * cache + 0.1 * dw**2
         if kind == "rho-swapped":
             return (1 - rho) * cache + rho * dw**2
         return rho * cache + (1 - rho) * dw**2 if averaged else cache + dw**2
@@ -165,7 +193,8 @@ def _cache_wrong(kind, averaged):
     def step(w, dw, cache, learning_rate, rho, epsilon):
         w, dw, cache = (np.asarray(a, dtype=float) for a in (w, dw, cache))
         new = new_cache(cache, dw, rho)
-        w_new = w - learning_rate * dw / (np.sqrt(new) + epsilon)
+        root = new if kind == "no-sqrt" else np.sqrt(new)
+        w_new = w - learning_rate * dw / (root + epsilon)
         return (w_new, cache) if kind == "old-cache" else (w_new, new)
 
     def wrong_adagrad(w, dw, cache, learning_rate, epsilon=1e-7):
@@ -181,6 +210,7 @@ def _adagrad_candidates():
     return [
         (CACHE_OVERWRITTEN, _cache_wrong("overwritten", averaged=False)),
         (CACHE_NOT_RETURNED, _cache_wrong("old-cache", averaged=False)),
+        (NO_SQRT, _cache_wrong("no-sqrt", averaged=False)),
     ]
 
 
@@ -188,6 +218,8 @@ def _rmsprop_candidates():
     return [
         (RHO_SWAPPED, _cache_wrong("rho-swapped", averaged=True)),
         (CACHE_NOT_RETURNED, _cache_wrong("old-cache", averaged=True)),
+        (NO_SQRT, _cache_wrong("no-sqrt", averaged=True)),
+        (RHO_IGNORED, _cache_wrong("rho-fixed", averaged=True)),
     ]
 
 
@@ -243,8 +275,7 @@ def _one_step(student, function, args, candidates, extra=()):
 def _check_pure(student, function, *args):
     """The call leaves its arguments unchanged, and returns what the reference returns."""
     call = student.call(function, *args)
-    check_unchanged(call, mistake=IN_PLACE)
-    check_close(call, getattr(ref, function)(*args))
+    check_unchanged(call, getattr(ref, function)(*args), IN_PLACE)
 
 
 def _run(update, w0, state0, args_of, steps, grad):
@@ -269,13 +300,13 @@ def _check_run(student, function, w0, state0, args_of, steps, grad, candidates, 
     for t in range(1, steps + 1):
         try:
             call = student.call(function, *args_of(w, grad(w), state, t))
-            check_close(call, expected[t - 1], rtol=1e-6, atol=1e-10,
+            check_close(call, expected[t - 1],
                         mistakes=[*(m.with_value(run[t - 1]) for m, run in mistaken), *extra])
         except GraderFailure as failure:
             raise GraderFailure(
                 f"Step {t} of a {steps}-step run in which each step is given the weights and the "
                 f"state that your previous step returned:\n{failure}",
-                failure.mistake,
+                failure.mistake, earned=failure.earned,
             ) from None
         w, *rest = call.value
         state = tuple(rest)
@@ -345,8 +376,8 @@ def test_decayed_learning_rate_matches_reference(student):
 
 @grader("decayed_learning_rate", points=1)
 def test_decayed_learning_rate_starts_at_initial_rate(student):
-    """iteration 0, and no decay at all, keep the initial rate"""
-    for args in [(0.05, 1e-3, 0), (0.05, 0.0, 500)]:
+    """iteration 0, and no decay at all, keep the initial rate; with decay it then falls"""
+    for args in [(0.05, 1e-3, 0), (0.05, 0.0, 500), (0.05, 1e-3, 500)]:
         _one_step(student, "decayed_learning_rate", args, _decay_candidates())
 
 
@@ -550,10 +581,12 @@ def _check_covers(call, n_samples, batch_size):
     repeated = np.flatnonzero(counts > 1).tolist()
     outside = sorted(set(used.tolist()) - set(range(n_samples)))
     dropped = len(batches) == n_samples // batch_size and n_samples % batch_size != 0
+    mistake = (LAST_BATCH_DROPPED if missing and dropped
+               else WITH_REPLACEMENT if missing and repeated and used.size == n_samples else None)
     check(not (missing or repeated or outside), call,
           f"Together the batches should hold every index 0..{n_samples - 1} exactly once. "
           f"Missing: {missing[:10]}; repeated: {repeated[:10]}; out of range: {outside[:10]}.",
-          LAST_BATCH_DROPPED if missing and dropped else None)
+          mistake)
     return batches
 
 
@@ -621,3 +654,5 @@ def test_minibatch_indices_depend_on_seed_only(student):
     check(not _same_batches(a, c), other,
           "Seeds 5 and 6 gave the same batches: the order should come from "
           "np.random.default_rng(seed).", SEED_IGNORED)
+    # the same batches every time earn nothing unless they are the right ones
+    check_close(first, ref.minibatch_indices(20, 6, 5), rtol=0, atol=0)
