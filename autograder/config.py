@@ -99,7 +99,9 @@ def grader_points(assignment: Assignment) -> tuple[tuple[str, float], ...]:
     missing = [f for f in assignment.functions if f not in totals]
     if missing:
         raise ConfigError(f"{path}: no grader for {', '.join(missing)} ({assignment.id})")
-    return tuple((f, totals[f]) for f in assignment.functions)
+    # whole numbers stay ints, as course_config.py used to write them (and notebooks show them)
+    return tuple((f, int(totals[f]) if totals[f].is_integer() else totals[f])
+                 for f in assignment.functions)
 
 
 def _marks(test):
