@@ -52,6 +52,36 @@ def test_validate_fails_when_a_grader_no_longer_catches_a_mutant(course_copy):
     assert re.search(r"^01_forward_pass +relu +\d", table(result), re.MULTILINE)
 
 
+FREE_POINT = '''
+
+# Planted by the test: relu's hand example now gives its point for whatever relu returns.
+def test_relu_hand_example(student):
+    """hand example with negative, zero and positive inputs (relu(0) = 0)"""
+    student.call("relu", np.array([[-2.0, -0.5, 0.0, 0.5, 2.0]]))
+
+
+test_relu_hand_example.pytestmark = [grader("relu", points=1).mark]
+'''
+
+
+def test_validate_fails_when_a_check_gives_points_without_right_values(course_copy):
+    graders = course_copy / "autograder" / "graders" / "test_01_forward_pass.py"
+    graders.write_text(graders.read_text() + FREE_POINT)
+    result = validate("01_forward_pass", root=course_copy, with_oracle=False)
+    assert not result.ok
+    free = [p for p in result.problems if "an answer that returns a constant earns 1 of 1 points "
+            "on relu: hand example" in p]
+    assert free, result.problems
+    assert all("relu" in p for p in result.problems), result.problems
+
+
+def test_validate_reports_the_share_of_mutants_told_their_mistake(run_cli):
+    result = run_cli("validate", "01_forward_pass", "--no-oracle")
+    assert result.exit_code == 0, result.output
+    assert re.search(r"^01_forward_pass: (\d+)/\1 mutants \(100%\) are told their own mistake; "
+                     r"\d+ do-nothing answers graded$", result.output, re.MULTILINE)
+
+
 def test_validate_fails_when_a_reference_function_is_broken(course_copy):
     path = course_copy / "source" / "01_forward_pass" / "01_forward_pass.ipynb"
     nb = nbformat.read(path, as_version=4)
