@@ -71,7 +71,7 @@ def build(root, assignment, check):
     """Build the nbgrader source notebook(s) from reference/ and reference/lessons/.
 
     Each graded function gets an answer cell whose code comes from its reference implementation
-    and an autograded cell of public checks worth its points in course_config.py.
+    and an autograded cell of public checks worth its points (the sum of its graders' points).
     """
     from autograder.pipeline.build import build as build_one
 

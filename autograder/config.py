@@ -78,20 +78,24 @@ def assignments() -> list[Assignment]:
 
 
 @cache
-def grader_points(assignment: Assignment) -> tuple[tuple[str, float], ...]:
-    """(function, points) in the order of `assignment.functions`, read from the `@grader`
-    marks of the course's hidden graders (parametrized ones included)."""
+def grader_checks(assignment: Assignment) -> tuple[tuple[str, float], ...]:
+    """(function, points) of every hidden check of `assignment`, read from the `@grader` marks
+    of the course's graders (a parametrized grader has one per case)."""
     path = assignment.grader_file()
     spec = importlib.util.spec_from_file_location(f"_nnfs_points_{assignment.id}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    return tuple((mark.kwargs["function"], float(mark.kwargs["points"]))
+                 for name, test in vars(module).items()
+                 if name.startswith("test_") and callable(test) for mark in _marks(test))
+
+
+def grader_points(assignment: Assignment) -> tuple[tuple[str, float], ...]:
+    """(function, points) in the order of `assignment.functions`: the sum of its checks."""
+    path = assignment.grader_file()
     totals: dict[str, float] = {}
-    for name, test in vars(module).items():
-        if not (name.startswith("test_") and callable(test)):
-            continue
-        for mark in _marks(test):
-            function = mark.kwargs["function"]
-            totals[function] = totals.get(function, 0.0) + float(mark.kwargs["points"])
+    for function, points in grader_checks(assignment):
+        totals[function] = totals.get(function, 0.0) + points
     unknown = sorted(set(totals) - set(assignment.functions))
     if unknown:
         raise ConfigError(f"{path}: grades {', '.join(unknown)}, which course_config.py does "

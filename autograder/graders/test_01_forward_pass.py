@@ -8,7 +8,14 @@ values of the random checks come from the reference, run here in the trusted pro
 import numpy as np
 
 from autograder.harness import (
-    ATOL, RTOL, GraderFailure, Mistake, check, check_close, grader, name_results,
+    ATOL,
+    RTOL,
+    GraderFailure,
+    Mistake,
+    check,
+    check_close,
+    grader,
+    name_results,
     unchanged_graders,
 )
 from reference import forward_pass as ref
