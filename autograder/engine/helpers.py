@@ -96,7 +96,7 @@ def _summary(problem: GraderFailure) -> str:
 def _swap_source(assignment, helpers: list[str]) -> str:
     from autograder.pipeline.solutions import function_source, reference_function
 
-    parts = ["_nnfs_saved = {n: globals().get(n) for n in %r}" % (helpers,), "_nnfs_called = []"]
+    parts = [f"_nnfs_saved = {{n: globals().get(n) for n in {helpers!r}}}", "_nnfs_called = []"]
     for name in helpers:
         source = function_source(reference_function(assignment, name))
         parts.append(source.replace(f"def {name}(", f"def _nnfs_reference_{name}(", 1))

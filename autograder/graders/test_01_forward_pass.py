@@ -184,22 +184,22 @@ ACCURACY_COUNT = Mistake(
 HALF_MSE = Mistake(
     "half the squared error",
     "Some textbooks define the loss as 1/2 * sum (or mean) of squares, so that its gradient has no "
-    "factor 2. This course's MSE is the plain mean over all elements: np.mean((y_pred - y_true)**2); "
-    "mse([21], [26]) is 25, not 12.5.",
+    "factor 2. This course's MSE is the plain mean over all elements: "
+    "np.mean((y_pred - y_true)**2); mse([21], [26]) is 25, not 12.5.",
     "001",
 )
 ONE_LABEL_FORM = Mistake(
     "handles only one form of labels",
-    "y_true may be class indices, shape (n,), or one-hot rows, shape (n, k); your function is right "
-    "for one form only. Turn one-hot rows into indices first: "
+    "y_true may be class indices, shape (n,), or one-hot rows, shape (n, k); your function is "
+    "right for one form only. Turn one-hot rows into indices first: "
     "`if y_true.ndim == 2: y_true = np.argmax(y_true, axis=1)`.",
     "001",
 )
 INTEGER_ONE_HOT = Mistake(
     "integer one-hot",
-    "one_hot returns floats: an integer array breaks the arithmetic that follows. With dtype uint8, "
-    "`-y` wraps around to 255 and `y - p` cannot go below 0. Use `np.zeros((n, n_classes))` (float64) "
-    "or `.astype(float)`.",
+    "one_hot returns floats: an integer array breaks the arithmetic that follows. With dtype "
+    "uint8, `-y` wraps around to 255 and `y - p` cannot go below 0. Use "
+    "`np.zeros((n, n_classes))` (float64) or `.astype(float)`.",
     "001",
 )
 
@@ -696,7 +696,8 @@ def test_mse_matches_reference(student):
         y_pred, y_true = rng.normal(size=shape), rng.normal(size=shape)
         call = student.call("mse", y_pred, y_true)
         squared = (y_pred - y_true) ** 2
-        candidates = [HALF_MSE.with_value(squared.mean() / 2), HALF_MSE.with_value(squared.sum() / 2)]
+        candidates = [HALF_MSE.with_value(squared.mean() / 2),
+                      HALF_MSE.with_value(squared.sum() / 2)]
         candidates.append(MSE_NOT_SQUARED.with_value(np.abs(y_pred - y_true).mean()))
         if squared.size > 1:
             candidates.append(LOSS_SUMMED.with_value(squared.sum()))

@@ -247,7 +247,8 @@ def activation_mistakes(dvalues, z):
             TANH_OF_Z.with_value(dvalues * (1 - z**2)),
             RELU_MASK_FROM_DVALUES.with_value(dvalues * (dvalues > 0)),
             TANH_NOT_SQUARED.with_value(dvalues * (1 - t)),
-            *(UPSTREAM_DROPPED.with_value(local) for local in ((z > 0) * 1.0, s * (1 - s), 1 - t**2))]
+            *(UPSTREAM_DROPPED.with_value(local)
+              for local in ((z > 0) * 1.0, s * (1 - s), 1 - t**2))]
 
 
 def activation_gradient_check(student, function, forward):
@@ -848,7 +849,8 @@ def test_two_hidden_layer_gradients_gradient_check(student):
 # Every function leaves its inputs unchanged (and earns that point only with the right values).
 
 _r = np.random.default_rng(6)
-_ACTIVATION = (arr([[1.5, -2.0, 0.5], [3.0, 1.0, -1.0]]), arr([[-1.0, 2.0, 0.5], [-0.5, -3.0, 1.0]]))
+_ACTIVATION = (arr([[1.5, -2.0, 0.5], [3.0, 1.0, -1.0]]),
+               arr([[-1.0, 2.0, 0.5], [-0.5, -3.0, 1.0]]))
 UNCHANGED = {
     "relu_backward": (1, _ACTIVATION),
     "sigmoid_backward": (1, _ACTIVATION),
