@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import sys
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -82,6 +83,8 @@ def grader_checks(assignment: Assignment) -> tuple[tuple[str, float], ...]:
     """(function, points) of every hidden check of `assignment`, read from the `@grader` marks
     of the course's graders (a parametrized grader has one per case)."""
     path = assignment.grader_file()
+    if str(path.parent) not in sys.path:  # graders import the modules beside them (pytest too)
+        sys.path.append(str(path.parent))
     spec = importlib.util.spec_from_file_location(f"_nnfs_points_{assignment.id}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -2,10 +2,33 @@
 arrays, runs of many steps that feed each step's returned state into the next, purity, batches."""
 
 import numpy as np
+from mistakes_optimizers import (
+    CACHE_NOT_RETURNED,
+    CACHE_OVERWRITTEN,
+    CORRECTED_MOMENTS_RETURNED,
+    DECAY_POWER,
+    DECAY_PRECEDENCE,
+    GRADIENT_ADDED,
+    IN_PLACE,
+    LAST_BATCH_DROPPED,
+    LEGACY_RNG,
+    MOMENTS_NOT_RETURNED,
+    MOMENTUM_SIGN,
+    NO_BIAS_CORRECTION,
+    NO_SQRT,
+    NOT_SHUFFLED,
+    RHO_IGNORED,
+    RHO_SWAPPED,
+    SEED_IGNORED,
+    T_FROM_ZERO,
+    UNEVEN_BATCHES,
+    VELOCITY_IGNORED,
+    VELOCITY_NOT_RETURNED,
+    WITH_REPLACEMENT,
+)
 
 from autograder.harness import (
     GraderFailure,
-    Mistake,
     check,
     check_close,
     grader,
@@ -20,130 +43,6 @@ name_results("rmsprop_update", "w_new", "cache_new")
 name_results("adam_update", "w_new", "m_new", "v_new")
 
 ASSIGNMENT = "03_optimizers"
-
-IN_PLACE = Mistake(
-    "updates done in place",
-    "`w -= ...`, `w += ...` or `cache += ...` on an array changes the caller's array as well. An "
-    "optimizer step must be pure: compute new arrays (`w_new = w - ...`) and return them.",
-)
-GRADIENT_ADDED = Mistake(
-    "stepped up the gradient",
-    "The gradient points uphill; gradient descent steps the other way: w - learning_rate * dw.",
-    "000",
-)
-DECAY_POWER = Mistake(
-    "decay as lr * decay**t",
-    "The lecture's decay is lr = initial_lr / (1 + decay * t): it halves the rate at "
-    "t = 1 / decay. initial_lr * decay**t collapses to 0 within a few steps.",
-    "000",
-)
-DECAY_PRECEDENCE = Mistake(
-    "denominator without parentheses",
-    "initial_lr / 1 + decay * t divides by 1 and then adds; write initial_lr / (1 + decay * t).",
-    "000",
-)
-MOMENTUM_SIGN = Mistake(
-    "momentum sign flipped",
-    "The velocity is the step itself: velocity_new = momentum * velocity - learning_rate * dw, "
-    "then w_new = w + velocity_new. The previous step is added (past matters), the gradient is "
-    "subtracted; flipping either sign climbs the loss or returns a velocity of the wrong sign.",
-    "000",
-)
-VELOCITY_NOT_RETURNED = Mistake(
-    "velocity not returned",
-    "momentum_update must return (w_new, velocity_new): the new velocity is the state the next "
-    "step needs. Returning only w, or the velocity you were given, loses the momentum.",
-    "000",
-)
-VELOCITY_IGNORED = Mistake(
-    "previous velocity ignored",
-    "velocity_new = momentum * velocity - learning_rate * dw: the previous step (the velocity "
-    "argument) must carry over, or momentum is plain gradient descent.",
-    "000",
-)
-CACHE_OVERWRITTEN = Mistake(
-    "Adagrad cache overwritten, not accumulated",
-    "Adagrad's cache is the running sum of every squared gradient: cache_new = cache + dw**2.",
-    "004",
-)
-CACHE_NOT_RETURNED = Mistake(
-    "cache not returned",
-    "Return (w_new, cache_new): the updated cache is the state the next step needs.",
-    "004",
-)
-RHO_SWAPPED = Mistake(
-    "rho and 1 - rho swapped",
-    "RMSProp keeps most of the old cache: cache_new = rho * cache + (1 - rho) * dw**2.",
-    "004",
-)
-NO_BIAS_CORRECTION = Mistake(
-    "Adam without bias correction",
-    "m and v start at 0, so early averages are too small; divide them by (1 - beta1**t) and "
-    "(1 - beta2**t) before the step.",
-    "004",
-)
-T_FROM_ZERO = Mistake(
-    "Adam with t counted from 0",
-    "t is the number of the step, counting from 1: use 1 - beta**t exactly as given (the first "
-    "step has t = 1), without adding or subtracting 1.",
-    "004",
-)
-CORRECTED_MOMENTS_RETURNED = Mistake(
-    "bias-corrected moments returned as state",
-    "Return the raw averages m_new and v_new; m_hat and v_hat are only for computing this step.",
-    "004",
-)
-MOMENTS_NOT_RETURNED = Mistake(
-    "moments not returned",
-    "adam_update must return (w_new, m_new, v_new): the new moments are the state the next step "
-    "needs.",
-    "004",
-)
-NOT_SHUFFLED = Mistake(
-    "batches not shuffled",
-    "Slice numpy.random.default_rng(seed).permutation(n_samples), not the indices in order.",
-    "004",
-)
-LEGACY_RNG = Mistake(
-    "np.random.seed instead of default_rng(seed)",
-    "np.random.seed / np.random.permutation give a different order; use "
-    "np.random.default_rng(seed).permutation(n_samples).",
-)
-SEED_IGNORED = Mistake(
-    "seed ignored",
-    "The same seed must give the same batches: build the generator with "
-    "np.random.default_rng(seed).",
-)
-LAST_BATCH_DROPPED = Mistake(
-    "last partial batch dropped",
-    "When batch_size does not divide n_samples, the leftover samples form a last, shorter batch; "
-    "every sample must be used once per epoch.",
-    "004",
-)
-WITH_REPLACEMENT = Mistake(
-    "sampled with replacement",
-    "Drawing random indices (rng.integers, rng.choice with replace=True) repeats some samples "
-    "and skips others. An epoch uses every sample once: slice "
-    "np.random.default_rng(seed).permutation(n_samples).",
-    "004",
-)
-NO_SQRT = Mistake(
-    "no square root of the cache",
-    "The step divides by sqrt(cache) + epsilon, not by the cache itself: "
-    "w - learning_rate * dw / (np.sqrt(cache_new) + epsilon).",
-    "004",
-)
-RHO_IGNORED = Mistake(
-    "rho ignored",
-    "Use the rho you are given: cache_new = rho * cache + (1 - rho) * dw**2; 0.9 is only its "
-    "default.",
-    "004",
-)
-UNEVEN_BATCHES = Mistake(
-    "batches split evenly instead of batch_size long",
-    "Every batch holds batch_size indices except possibly the last: take consecutive slices "
-    "order[i:i + batch_size], not np.array_split.",
-)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -344,7 +243,6 @@ def test_sgd_update_matches_reference_on_arrays(student):
         _one_step(student, "sgd_update", (w, dw, lr), [(GRADIENT_ADDED, _sgd_added)])
 
 
-
 # ----------------------------------------------------------------------------------------------
 # decayed_learning_rate (3 points)
 
@@ -418,7 +316,6 @@ def test_momentum_update_carries_velocity_over_many_steps(student):
                15, grad, _momentum_candidates(), _momentum_extra())
 
 
-
 # ----------------------------------------------------------------------------------------------
 # adagrad_update (4 points)
 
@@ -451,7 +348,6 @@ def test_adagrad_update_accumulates_cache_over_many_steps(student):
                _adagrad_candidates(), _cache_extra())
 
 
-
 # ----------------------------------------------------------------------------------------------
 # rmsprop_update (4 points)
 
@@ -478,7 +374,6 @@ def test_rmsprop_update_carries_cache_over_many_steps(student):
     _check_run(student, "rmsprop_update", w0, (np.zeros(5),),
                lambda w, dw, state, t: (w, dw, state[0], 0.05, 0.8), 10, grad,
                _rmsprop_candidates(), _cache_extra())
-
 
 
 # ----------------------------------------------------------------------------------------------
@@ -523,7 +418,6 @@ def test_adam_update_carries_moments_over_many_steps(student):
     _check_run(student, "adam_update", w0, (zeros, zeros),
                lambda w, dw, state, t: (w, dw, state[0], state[1], t, 0.05), 10, grad,
                _adam_candidates(), _adam_extra())
-
 
 
 # ----------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 # ruff: noqa: F811
 """Known-wrong versions of the 01_forward_pass functions; the graders must catch every one.
 
-`names` is the Mistake.title in autograder/graders/test_01_forward_pass.py that the failing
+`names` is the Mistake.title in autograder/graders/mistakes_forward_pass.py that the failing
 output must name. Each mutant is a complete function using NumPy only, as a notebook cell holds it.
 """
 

@@ -13,7 +13,7 @@ from functools import cache
 import numpy as np
 import pytest
 
-from autograder.config import assignments, get_assignment
+from autograder.config import assignments, get_assignment, grader_points
 from autograder.engine.graders import run_graders, run_graders_batch
 from autograder.harness import Mistake, ReferenceSubmission
 from autograder.mutants import mutants_for
@@ -79,6 +79,7 @@ def graded(assignment_id):
 
 
 def _grader_module(assignment_id):
+    grader_points(get_assignment(assignment_id))  # puts the graders' folder on sys.path
     path = get_assignment(assignment_id).grader_file()
     spec = importlib.util.spec_from_file_location(f"graders_{assignment_id}", path)
     module = importlib.util.module_from_spec(spec)
