@@ -356,13 +356,22 @@ def check_parts(call: Call, checks: dict[str, Callable[[], None]]) -> None:
                         earned=1 - len(failures) / len(checks))
 
 
-def check_unchanged(call: Call, expected: Any, mistake: Mistake | None = None,
+_NOT_GIVEN = object()
+
+
+def check_unchanged(call: Call, expected: Any = _NOT_GIVEN, mistake: Mistake | None = None,
                     **close: Any) -> None:
     """The call returned `expected` and left every array argument as it was.
 
-    A function that leaves its inputs alone by computing nothing earns nothing: the values are
-    checked too (`close` holds check_close's options), and the failure says both.
+    A function that leaves its inputs alone by computing nothing earns nothing, so a grader
+    gives the expected values too (`close` holds check_close's options), and the failure says
+    both. Without `expected`, only the inputs are checked (for tests of the sandbox itself).
     """
+    if isinstance(expected, Mistake):
+        raise TypeError("check_unchanged(call, expected, mistake): give the expected values")
+    if expected is _NOT_GIVEN:
+        _check_all_unchanged(call, mistake)
+        return
     try:
         check_close(call, expected, **close)
     except GraderFailure as failure:

@@ -66,7 +66,7 @@ def rerun_with_reference_helpers(student: Submission, function: str, failure: Gr
         finally:
             student.replaced = ()
             student.define("_nnfs_restore", _RESTORE)
-    except GraderFailure:
+    except Exception:  # the rerun failed too (or broke): the first failure stands
         return None
     # a remembered call (student.call_once) does not run again, nor call its helpers again
     seen = student.__dict__.setdefault("_helpers_called", {}).setdefault(

@@ -45,6 +45,7 @@ class MutationReport:
     mutants: int = 0
     named: int = 0  # mutants whose lost checks name their own mistake
     do_nothing: int = 0  # do-nothing answers graded (one per function and kind)
+    named_ids: set[str] = field(default_factory=set)
 
     @property
     def named_share(self) -> float:
@@ -140,9 +141,11 @@ def _judge(assignment: Assignment, cases, documents: dict[str, dict], report: Mu
         elif isinstance(case, list):
             _judge_do_nothing(case, documents.get(student), report)
     if report.named < report.mutants:
+        unnamed = [m.id for m in cases.values()
+                   if isinstance(m, Mutant) and m.id not in report.named_ids]
         report.problems.append(
             f"only {report.named} of {report.mutants} mutants ({report.named_share:.0%}) are told "
-            "the name of their own mistake; every mutant must be")
+            f"the name of their own mistake; every mutant must be (not: {', '.join(unnamed)})")
     for entry in report.functions.values():
         for name in entry.silent_graders:
             report.notes.append(f"no mutant makes this grader fail: {name}")
@@ -190,6 +193,7 @@ def _judge_mutant(student: str, mutant: Mutant, document: dict | None, report: M
                                f"{mutant.names!r}")
     elif lost:
         report.named += 1
+        report.named_ids.add(mutant.id)
     collateral = [t["name"] for t in others if t["score"] < t["max_score"]]
     if collateral:
         report.problems.append(f"mutant {mutant.id} also loses points on other functions: "
