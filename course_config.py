@@ -1,7 +1,7 @@
 """The one configuration file of the course.
 
 Everything the tools need lives here: the course id, the assignments (with the lectures they draw
-on and the points of every graded function), the limits student code runs under, and nbgrader's
+on and the functions it grades), the limits student code runs under, and nbgrader's
 settings. nbgrader reads it through the two-line `nbgrader_config.py` beside it, so `nbgrader ...`
 commands run in this folder and `nnfs-course ...` commands see the same settings.
 """
@@ -20,8 +20,9 @@ LECTURES = {
 }
 
 # Each assignment: its id (also the notebook's name), a title, the lectures it draws on, the module
-# of `reference/` holding its solutions, and the points of every graded function. The points are
-# the sum of the hidden graders' points for that function; a test keeps the two in step.
+# of `reference/` holding its solutions, and its graded functions in notebook order. A function's
+# points are stated once, next to each check in the hidden graders (`@grader(function, points)` in
+# autograder/graders/test_<id>.py); `Assignment.points` adds them up.
 # "due" (optional) is nbgrader's due date, e.g. "2026-10-05 23:59:00 Europe/Berlin" (a time zone
 # name or offset; UTC if none). `grade` and `release` record it in the gradebook; a submission
 # whose timestamp.txt is later is late, and gets the penalty of LATE_PENALTY below.
@@ -32,24 +33,24 @@ ASSIGNMENTS = [
         "lectures": ["004", "001", "003"],
         "module": "reference.forward_pass",
         "due": None,
-        "points": {
-            "dot_product": 3,
-            "vector_matrix_product": 3,
-            "matrix_vector_product": 3,
-            "matrix_product": 3,
-            "neuron_forward": 3,
-            "dense_forward": 5,
-            "relu": 3,
-            "sigmoid": 3,
-            "tanh": 3,
-            "softmax": 5,
-            "one_hot": 3,
-            "categorical_cross_entropy": 5,
-            "binary_cross_entropy": 4,
-            "mse": 3,
-            "collapse_linear_layers": 4,
-            "accuracy": 4,
-        },
+        "functions": [
+            "dot_product",
+            "vector_matrix_product",
+            "matrix_vector_product",
+            "matrix_product",
+            "neuron_forward",
+            "dense_forward",
+            "relu",
+            "sigmoid",
+            "tanh",
+            "softmax",
+            "one_hot",
+            "categorical_cross_entropy",
+            "binary_cross_entropy",
+            "mse",
+            "collapse_linear_layers",
+            "accuracy",
+        ],
     },
     {
         "id": "02_backpropagation",
@@ -57,19 +58,19 @@ ASSIGNMENTS = [
         "lectures": ["002", "000"],
         "module": "reference.backpropagation",
         "due": None,
-        "points": {
-            "relu_backward": 4,
-            "sigmoid_backward": 4,
-            "tanh_backward": 4,
-            "dense_backward": 6,
-            "mse_backward": 4,
-            "categorical_cross_entropy_backward": 4,
-            "softmax_cross_entropy_backward": 4,
-            "single_neuron_gradients": 4,
-            "lecture_layer_gradients": 4,
-            "numerical_gradient": 4,
-            "two_hidden_layer_gradients": 6,
-        },
+        "functions": [
+            "relu_backward",
+            "sigmoid_backward",
+            "tanh_backward",
+            "dense_backward",
+            "mse_backward",
+            "categorical_cross_entropy_backward",
+            "softmax_cross_entropy_backward",
+            "single_neuron_gradients",
+            "lecture_layer_gradients",
+            "numerical_gradient",
+            "two_hidden_layer_gradients",
+        ],
     },
     {
         "id": "03_optimizers",
@@ -77,15 +78,15 @@ ASSIGNMENTS = [
         "lectures": ["000", "004"],
         "module": "reference.optimizers",
         "due": None,
-        "points": {
-            "sgd_update": 3,
-            "decayed_learning_rate": 3,
-            "momentum_update": 5,
-            "adagrad_update": 4,
-            "rmsprop_update": 4,
-            "adam_update": 6,
-            "minibatch_indices": 5,
-        },
+        "functions": [
+            "sgd_update",
+            "decayed_learning_rate",
+            "momentum_update",
+            "adagrad_update",
+            "rmsprop_update",
+            "adam_update",
+            "minibatch_indices",
+        ],
     },
     {
         "id": "04_training",
@@ -93,12 +94,12 @@ ASSIGNMENTS = [
         "lectures": ["003", "002"],
         "module": "reference.training",
         "due": None,
-        "points": {
-            "init_params": 3,
-            "forward": 4,
-            "train_classifier": 10,
-            "predict": 3,
-        },
+        "functions": [
+            "init_params",
+            "forward",
+            "train_classifier",
+            "predict",
+        ],
     },
 ]
 

@@ -72,7 +72,7 @@ def build(root, assignment, check):
     """Build the nbgrader source notebook(s) from reference/ and reference/lessons/.
 
     Each graded function gets an answer cell whose code comes from its reference implementation
-    and an autograded cell of public checks worth its points in course_config.py.
+    and an autograded cell of public checks worth its points (the sum of its graders' points).
     """
     from autograder.pipeline.build import build as build_one
 
@@ -302,18 +302,23 @@ def validate(root, assignment, workers, errata, no_oracle):
       - the reference earns full marks and the release stubs earn zero,
         graded by the same isolated engine that grades students;
       - every mutant in autograder/mutants/ loses points on its own function,
-        keeps full marks elsewhere and, where it makes a known mistake, is
-        told that mistake's name;
+        keeps full marks elsewhere and is told the name of its mistake (the
+        share of mutants told their mistake must be 100%);
+      - answers that compute nothing (return a constant, None, zeros or their
+        first argument, or raise), made for every graded function from the
+        reference signatures, earn no point on any check;
       - every worked example of the lectures holds for the reference;
       - the reference backward passes agree with PyTorch autograd (if installed).
     Exits non-zero on any failure.
     """
-    from autograder.validate.run import examples_table, table
+    from autograder.validate.run import examples_table, summary, table
     from autograder.validate.run import validate as run_validation
 
     result = run_validation(assignment, root=root, workers=workers, with_oracle=not no_oracle,
                             on_step=lambda text: click.echo(f"... {text}", err=True))
     click.echo(table(result))
+    click.echo("")
+    click.echo(summary(result))
     click.echo("")
     click.echo(examples_table(result, errata_only=errata))
     if result.oracle_skipped:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import sys
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import course_config
@@ -21,12 +24,13 @@ class Assignment:
     title: str
     lectures: tuple[str, ...]
     module: str
-    points: dict[str, float] = field(hash=False)
+    functions: tuple[str, ...]
     due: str | None = None  # nbgrader's due date, e.g. "2026-10-05 23:59:00 Europe/Berlin"
 
     @property
-    def functions(self) -> list[str]:
-        return list(self.points)
+    def points(self) -> dict[str, float]:
+        """Each graded function's points: the sum of its hidden graders' points."""
+        return dict(grader_points(self))
 
     @property
     def max_score(self) -> float:
@@ -69,11 +73,57 @@ def assignments() -> list[Assignment]:
             title=a["title"],
             lectures=tuple(a["lectures"]),
             module=a["module"],
-            points=dict(a["points"]),
+            functions=tuple(a["functions"]),
             due=a.get("due"),
         )
         for a in course_config.ASSIGNMENTS
     ]
+
+
+@cache
+def grader_checks(assignment: Assignment) -> tuple[tuple[str, float], ...]:
+    """(function, points) of every hidden check of `assignment`, read from the `@grader` marks
+    of the course's graders (a parametrized grader has one per case)."""
+    path = assignment.grader_file()
+    if str(path.parent) not in sys.path:  # graders import the modules beside them (pytest too)
+        sys.path.append(str(path.parent))
+    spec = importlib.util.spec_from_file_location(f"_nnfs_points_{assignment.id}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return tuple((mark.kwargs["function"], float(mark.kwargs["points"]))
+                 for name, test in vars(module).items()
+                 if name.startswith("test_") and callable(test) for mark in _marks(test))
+
+
+def grader_points(assignment: Assignment) -> tuple[tuple[str, float], ...]:
+    """(function, points) in the order of `assignment.functions`: the sum of its checks."""
+    path = assignment.grader_file()
+    totals: dict[str, float] = {}
+    for function, points in grader_checks(assignment):
+        totals[function] = totals.get(function, 0.0) + points
+    unknown = sorted(set(totals) - set(assignment.functions))
+    if unknown:
+        raise ConfigError(f"{path}: grades {', '.join(unknown)}, which course_config.py does "
+                          f"not list for {assignment.id}")
+    missing = [f for f in assignment.functions if f not in totals]
+    if missing:
+        raise ConfigError(f"{path}: no grader for {', '.join(missing)} ({assignment.id})")
+    # whole numbers stay ints, as course_config.py used to write them (and notebooks show them)
+    return tuple((f, int(totals[f]) if totals[f].is_integer() else totals[f])
+                 for f in assignment.functions)
+
+
+def _marks(test):
+    """The grader marks of a test function: its own, or one per parametrized case."""
+    found = []
+    for mark in getattr(test, "pytestmark", []):
+        if mark.name == "grader":
+            found.append(mark)
+        elif mark.name == "parametrize":
+            for case in mark.args[1]:
+                found += [getattr(m, "mark", m) for m in getattr(case, "marks", ())
+                          if getattr(m, "name", None) == "grader"]
+    return found
 
 
 def get_assignment(assignment_id: str) -> Assignment:

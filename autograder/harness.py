@@ -30,10 +30,15 @@ from autograder.sandbox import codec
 from autograder.sandbox.codec import Remote
 
 __all__ = [
-    "Call", "GraderFailure", "Mistake", "Remote", "ReferenceSubmission", "StudentError",
-    "Submission", "check", "check_close", "check_unchanged", "describe", "fail", "grader",
+    "KEEPDIMS", "RTOL", "ATOL", "Call", "GraderFailure", "Mistake", "Remote",
+    "ReferenceSubmission", "StudentError", "Submission", "check", "check_close", "check_parts",
+    "check_unchanged", "describe", "fail", "grader", "name_results", "unchanged_graders",
     "rel_error",
 ]
+
+# The grading policy's tolerances for value checks (COURSE_SPEC.md, "Grading policy"): loose
+# enough that numerically equivalent idioms agree (`np.log(p + 1e-7)` instead of clipping).
+RTOL, ATOL = 1e-5, 1e-8
 
 
 def grader(function: str, points: float):
@@ -87,10 +92,12 @@ class GraderFailure(AssertionError):
     ("timeout", "crash", ...), and None when it returned a wrong answer.
     """
 
-    def __init__(self, message: str, mistake: Mistake | None = None, kind: str | None = None):
+    def __init__(self, message: str, mistake: Mistake | None = None, kind: str | None = None,
+                 earned: float = 0.0):
         super().__init__(message)
         self.mistake = mistake
         self.kind = kind
+        self.earned = earned  # the share of the check's points earned: results that were right
 
 
 class StudentError(Exception):
@@ -145,6 +152,30 @@ class Submission:
         self._define(name, source)
         return Remote(name)
 
+    def call_once(self, function: str, *args, **kwargs) -> Call:
+        """`call`, remembered: the same call (while the same helpers are swapped) runs once.
+
+        A failure is remembered too, and raised again. For long runs (a whole training) that
+        several checks judge.
+        """
+        key = (function, codec_key(args), codec_key(kwargs), self.replaced)
+        cache = self.__dict__.setdefault("_calls", {})
+        if key not in cache:
+            try:
+                cache[key] = self.call(function, *args, **kwargs)
+            except GraderFailure as failure:
+                cache[key] = failure
+        if isinstance(cache[key], GraderFailure):
+            raise cache[key]
+        return cache[key]
+
+    replaced: tuple = ()  # student functions now replaced by the reference (engine reruns)
+
+    @property
+    def problems(self) -> dict:
+        """function -> the first GraderFailure of its checks in this run."""
+        return self.__dict__.setdefault("_problems", {})
+
     def has(self, function: str) -> bool:
         raise NotImplementedError
 
@@ -161,16 +192,22 @@ class Submission:
 class ReferenceSubmission(Submission):
     """The reference implementations, called in-process through the same plain-data codec.
 
-    `overrides` replaces named functions (a mutant, in `nnfs-course validate`).
+    `overrides` replaces named functions (a mutant, in `nnfs-course validate`): a function, or
+    the source of one, which then runs in the namespace as a notebook cell would (its calls of
+    other functions find this namespace's functions).
     """
 
-    def __init__(self, assignment: str, overrides: dict[str, Callable] | None = None):
+    def __init__(self, assignment: str, overrides: dict[str, Callable | str] | None = None):
         from autograder.config import get_assignment
 
         self.assignment = assignment
         module = get_assignment(assignment).reference_module()
         self._namespace = dict(vars(module))
-        self._namespace.update(overrides or {})
+        for name, override in (overrides or {}).items():
+            if isinstance(override, str):
+                exec(compile(override, f"<answer {name}>", "exec"), self._namespace)
+            else:
+                self._namespace[name] = override
 
     def has(self, function: str) -> bool:
         return callable(self._namespace.get(function))
@@ -208,6 +245,11 @@ def _roundtrip(value):
     return codec.from_plain(codec.to_plain(value))
 
 
+def codec_key(value) -> str:
+    """A hashable key of plain data (arrays included)."""
+    return repr(codec.to_plain(value))
+
+
 # ----------------------------------------------------------------------------------------------
 # Checks. Each raises GraderFailure with a message a student can act on.
 
@@ -231,16 +273,37 @@ def check(condition: bool, call: Call | None, message: str, mistake: Mistake | N
         fail(text, mistake)
 
 
+KEEPDIMS = Mistake(
+    "keepdims left an extra axis",
+    "The values are right, but the array has an extra axis of length 1: (1, m) where (m,) "
+    "belongs. `np.sum(..., axis=0, keepdims=True)` (or a reshape) keeps the summed axis; "
+    "leave out `keepdims` so the result has the shape the function's table gives.",
+)
+
+_RESULT_NAMES: dict[str, tuple[str, ...]] = {}
+
+
+def name_results(function: str, *names: str) -> None:
+    """Name the results of a function that returns a tuple, for its checks' verdicts."""
+    _RESULT_NAMES[function] = names
+
+
 def check_close(
     call: Call,
     expected: Any,
     *,
-    rtol: float = 1e-6,
-    atol: float = 1e-8,
+    rtol: float = RTOL,
+    atol: float = ATOL,
     mistakes: Sequence[MistakeCandidate] = (),
     hint: str = "",
+    why: str = "",
 ) -> None:
-    """The call returned `expected` (same structure, shapes and values within tolerance)."""
+    """The call returned `expected` (same structure, shapes and values within tolerance).
+
+    A function of several results (a tuple, a dict) is judged result by result: the failure
+    says every result's verdict and earns the share of results that were right. `why` says why
+    a check is stricter than the policy's tolerance, when it is.
+    """
     actual = call.value
     problem = _difference(actual, expected, rtol, atol)
     if problem is None:
@@ -251,20 +314,110 @@ def check_close(
         f"Expected    {describe(expected)}",
         problem,
     ]
+    earned = 0.0
+    parts = _parts(call.function, actual, expected)
+    if parts:
+        verdicts = [(label, _difference(a, e, rtol, atol)) for label, a, e in parts]
+        earned = sum(p is None for _, p in verdicts) / len(verdicts)
+        lines.append("Result by result: " + "; ".join(
+            f"{label} right" if p is None else f"{label} wrong ({p})" for label, p in verdicts))
+    if why:
+        lines.append(why)
     found = next((m.mistake for m in mistakes if m.matches(actual, rtol, atol)), None)
+    if found is None and _keepdims(actual, expected, rtol, atol):
+        found = KEEPDIMS
     if found is not None:
         lines.append(found.describe())
     elif hint:
         lines.append(hint)
-    fail("\n".join(lines), found)
+    raise GraderFailure("\n".join(lines), found, earned=earned)
 
 
-def check_unchanged(call: Call, mistake: Mistake | None = None) -> None:
-    """The call left every array argument as it was."""
+def check_parts(call: Call, checks: dict[str, Callable[[], None]]) -> None:
+    """Run one check per result (label -> check); fail with every result's verdict.
+
+    The failure earns the share of results whose check passed, and carries the first named
+    mistake among the failing ones.
+    """
+    failures = {}
+    for label, one_check in checks.items():
+        try:
+            one_check()
+        except GraderFailure as failure:
+            failures[label] = failure
+    if not failures:
+        return
+    first = next(iter(failures.values()))
+    verdicts = "; ".join(f"{label} right" if label not in failures else f"{label} wrong"
+                         for label in checks)
+    mistake = next((f.mistake for f in failures.values() if f.mistake), None)
+    text = "\n\n".join(str(f) for f in failures.values())
+    raise GraderFailure(f"{text}\nResult by result: {verdicts}", mistake or first.mistake,
+                        earned=1 - len(failures) / len(checks))
+
+
+_NOT_GIVEN = object()
+
+
+def check_unchanged(call: Call, expected: Any = _NOT_GIVEN, mistake: Mistake | None = None,
+                    **close: Any) -> None:
+    """The call returned `expected` and left every array argument as it was.
+
+    A function that leaves its inputs alone by computing nothing earns nothing, so a grader
+    gives the expected values too (`close` holds check_close's options), and the failure says
+    both. Without `expected`, only the inputs are checked (for tests of the sandbox itself).
+    """
+    if isinstance(expected, Mistake):
+        raise TypeError("check_unchanged(call, expected, mistake): give the expected values")
+    if expected is _NOT_GIVEN:
+        _check_all_unchanged(call, mistake)
+        return
+    try:
+        check_close(call, expected, **close)
+    except GraderFailure as failure:
+        try:
+            _check_all_unchanged(call, mistake)
+        except GraderFailure as changed:
+            found = failure.mistake or changed.mistake
+            extra = changed.mistake.describe() if failure.mistake is None and changed.mistake \
+                else ""
+            raise GraderFailure(f"{failure}\n{_after_call(str(changed))}{extra}", found) from None
+        raise
+    _check_all_unchanged(call, mistake)
+
+
+def _after_call(text: str) -> str:
+    """A failure's text without its first line (the call, said already) and its mistake."""
+    lines = text.split("\nKnown mistake:")[0].splitlines()[1:]
+    return "\n".join(lines) + "\n"
+
+
+def _check_all_unchanged(call: Call, mistake: Mistake | None) -> None:
     for i, (before, after) in enumerate(zip(call.args, call.args_after)):
         _check_one_unchanged(call, f"argument {i + 1}", before, after, mistake)
     for key, before in call.kwargs.items():
         _check_one_unchanged(call, f"argument {key}", before, call.kwargs_after.get(key), mistake)
+
+
+def unchanged_graders(reference, cases: dict[str, tuple[float, tuple]], mistake: Mistake,
+                      mistakes: Callable[[str, tuple], Sequence[MistakeCandidate]] | None = None):
+    """One grader per function, "leaves its inputs unchanged": `cases` maps a function to
+    (points, arguments). The expected values are the reference's, on copies of the arguments.
+    `mistakes(function, args)` gives the known mistakes that may explain wrong values."""
+    import copy
+
+    params = [pytest.param(function, args, marks=grader(function, points), id=function)
+              for function, (points, args) in cases.items()]
+
+    @pytest.mark.parametrize("function, args", params)
+    def test_leaves_inputs_unchanged(student, function, args):
+        """leaves its inputs unchanged"""
+        call = student.call(function, *args)
+        expected = getattr(reference, function)(*copy.deepcopy(args))
+        found = mistakes(function, args) if mistakes else ()
+        check_unchanged(call, expected, mistake, mistakes=found)
+
+    return test_leaves_inputs_unchanged
 
 
 def _check_one_unchanged(call, label, before, after, mistake):
@@ -274,11 +427,52 @@ def _check_one_unchanged(call, label, before, after, mistake):
         text = (
             f"Called {call.describe()}\n"
             f"It changed its {label}: it was {describe(before)} and is now {describe(after)}.\n"
+            f"{_largest_change(before, after)}"
             "A function must return a new array and leave its inputs as they were."
         )
         if mistake is not None:
             text += "\n" + mistake.describe()
         fail(text, mistake)
+
+
+def _largest_change(before, after) -> str:
+    """The entry that changed most (clipping 0 to 1e-7 is invisible at six digits)."""
+    try:
+        b, a = np.asarray(before, dtype=float), np.asarray(after, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        return ""
+    if b.shape != a.shape or not b.size:
+        return ""
+    i = np.unravel_index(int(np.argmax(np.nan_to_num(np.abs(a - b), nan=np.inf))), a.shape)
+    where = f"at index {tuple(int(j) for j in i)} " if a.ndim else ""
+    return f"The largest change: the entry {where}went from {b[i]:.9g} to {a[i]:.9g}.\n"
+
+
+def _parts(function, actual, expected):
+    """[(label, actual part, expected part)] of a tuple or dict result, else None."""
+    if isinstance(expected, tuple) and isinstance(actual, (tuple, list)) \
+            and len(actual) == len(expected) and len(expected) > 1:
+        names = _RESULT_NAMES.get(function, ())
+        labels = names if len(names) == len(expected) else [
+            f"value {i + 1}" for i in range(len(expected))]
+        return list(zip(labels, actual, expected))
+    if isinstance(expected, dict) and isinstance(actual, dict) and len(expected) > 1 \
+            and all(k in actual for k in expected):
+        return [(str(k), actual[k], expected[k]) for k in expected]
+    return None
+
+
+def _keepdims(actual, expected, rtol, atol) -> bool:
+    """Some array of `actual` holds the expected values with an extra axis of length 1."""
+    if isinstance(expected, (tuple, dict)):
+        parts = _parts("", actual, expected) or []
+        return any(_keepdims(a, e, rtol, atol) for _, a, e in parts)
+    try:
+        a, e = np.asarray(actual, dtype=float), np.asarray(expected, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        return False
+    return (a.shape != e.shape and a.ndim == e.ndim + 1 and a.size == e.size
+            and 1 in a.shape and np.allclose(a.reshape(e.shape), e, rtol=rtol, atol=atol))
 
 
 def _close(actual, expected, rtol, atol) -> bool:
@@ -324,6 +518,9 @@ def _difference(actual, expected, rtol, atol) -> str | None:
         return f"Expected a number or an array, got {_kind(actual)}."
     e = np.asarray(expected, dtype=float)
     if a.shape != e.shape:
+        if _keepdims(a, e, rtol, atol):
+            return (f"The shape is {a.shape}; it should be {e.shape}: the values are right, "
+                    "with an extra axis of length 1 (`keepdims`).")
         return f"The shape is {a.shape}; it should be {e.shape}."
     if np.isnan(a).any() and not np.isnan(e).any():
         return "The answer contains nan."

@@ -2,116 +2,47 @@
 arrays, runs of many steps that feed each step's returned state into the next, purity, batches."""
 
 import numpy as np
+from mistakes_optimizers import (
+    CACHE_NOT_RETURNED,
+    CACHE_OVERWRITTEN,
+    CORRECTED_MOMENTS_RETURNED,
+    DECAY_POWER,
+    DECAY_PRECEDENCE,
+    GRADIENT_ADDED,
+    IN_PLACE,
+    LAST_BATCH_DROPPED,
+    LEGACY_RNG,
+    MOMENTS_NOT_RETURNED,
+    MOMENTUM_SIGN,
+    NO_BIAS_CORRECTION,
+    NO_SQRT,
+    NOT_SHUFFLED,
+    RHO_IGNORED,
+    RHO_SWAPPED,
+    SEED_IGNORED,
+    T_FROM_ZERO,
+    UNEVEN_BATCHES,
+    VELOCITY_IGNORED,
+    VELOCITY_NOT_RETURNED,
+    WITH_REPLACEMENT,
+)
 
-from autograder.harness import GraderFailure, Mistake, check, check_close, check_unchanged, grader
+from autograder.harness import (
+    GraderFailure,
+    check,
+    check_close,
+    grader,
+    name_results,
+    unchanged_graders,
+)
 from reference import optimizers as ref
 
-ASSIGNMENT = "03_optimizers"
+name_results("momentum_update", "w_new", "velocity_new")
+name_results("adagrad_update", "w_new", "cache_new")
+name_results("rmsprop_update", "w_new", "cache_new")
+name_results("adam_update", "w_new", "m_new", "v_new")
 
-IN_PLACE = Mistake(
-    "updates done in place",
-    "`w -= ...`, `w += ...` or `cache += ...` on an array changes the caller's array as well. An "
-    "optimizer step must be pure: compute new arrays (`w_new = w - ...`) and return them.",
-)
-GRADIENT_ADDED = Mistake(
-    "stepped up the gradient",
-    "The gradient points uphill; gradient descent steps the other way: w - learning_rate * dw.",
-    "000",
-)
-DECAY_POWER = Mistake(
-    "decay as lr * decay**t",
-    "The lecture's decay is lr = initial_lr / (1 + decay * t): it halves the rate at "
-    "t = 1 / decay. initial_lr * decay**t collapses to 0 within a few steps.",
-    "000",
-)
-DECAY_PRECEDENCE = Mistake(
-    "denominator without parentheses",
-    "initial_lr / 1 + decay * t divides by 1 and then adds; write initial_lr / (1 + decay * t).",
-    "000",
-)
-MOMENTUM_SIGN = Mistake(
-    "momentum sign flipped",
-    "The velocity is the step itself: velocity_new = momentum * velocity - learning_rate * dw, "
-    "then w_new = w + velocity_new. The previous step is added (past matters), the gradient is "
-    "subtracted; flipping either sign climbs the loss or returns a velocity of the wrong sign.",
-    "000",
-)
-VELOCITY_NOT_RETURNED = Mistake(
-    "velocity not returned",
-    "momentum_update must return (w_new, velocity_new): the new velocity is the state the next "
-    "step needs. Returning only w, or the velocity you were given, loses the momentum.",
-    "000",
-)
-VELOCITY_IGNORED = Mistake(
-    "previous velocity ignored",
-    "velocity_new = momentum * velocity - learning_rate * dw: the previous step (the velocity "
-    "argument) must carry over, or momentum is plain gradient descent.",
-    "000",
-)
-CACHE_OVERWRITTEN = Mistake(
-    "Adagrad cache overwritten, not accumulated",
-    "Adagrad's cache is the running sum of every squared gradient: cache_new = cache + dw**2.",
-    "004",
-)
-CACHE_NOT_RETURNED = Mistake(
-    "cache not returned",
-    "Return (w_new, cache_new): the updated cache is the state the next step needs.",
-    "004",
-)
-RHO_SWAPPED = Mistake(
-    "rho and 1 - rho swapped",
-    "RMSProp keeps most of the old cache: cache_new = rho * cache + (1 - rho) * dw**2.",
-    "004",
-)
-NO_BIAS_CORRECTION = Mistake(
-    "Adam without bias correction",
-    "m and v start at 0, so early averages are too small; divide them by (1 - beta1**t) and "
-    "(1 - beta2**t) before the step.",
-    "004",
-)
-T_FROM_ZERO = Mistake(
-    "Adam with t counted from 0",
-    "t is the number of the step, counting from 1: use 1 - beta**t exactly as given (the first "
-    "step has t = 1), without adding or subtracting 1.",
-    "004",
-)
-CORRECTED_MOMENTS_RETURNED = Mistake(
-    "bias-corrected moments returned as state",
-    "Return the raw averages m_new and v_new; m_hat and v_hat are only for computing this step.",
-    "004",
-)
-MOMENTS_NOT_RETURNED = Mistake(
-    "moments not returned",
-    "adam_update must return (w_new, m_new, v_new): the new moments are the state the next step "
-    "needs.",
-    "004",
-)
-NOT_SHUFFLED = Mistake(
-    "batches not shuffled",
-    "Slice numpy.random.default_rng(seed).permutation(n_samples), not the indices in order.",
-    "004",
-)
-LEGACY_RNG = Mistake(
-    "np.random.seed instead of default_rng(seed)",
-    "np.random.seed / np.random.permutation give a different order; use "
-    "np.random.default_rng(seed).permutation(n_samples).",
-)
-SEED_IGNORED = Mistake(
-    "seed ignored",
-    "The same seed must give the same batches: build the generator with "
-    "np.random.default_rng(seed).",
-)
-LAST_BATCH_DROPPED = Mistake(
-    "last partial batch dropped",
-    "When batch_size does not divide n_samples, the leftover samples form a last, shorter batch; "
-    "every sample must be used once per epoch.",
-    "004",
-)
-UNEVEN_BATCHES = Mistake(
-    "batches split evenly instead of batch_size long",
-    "Every batch holds batch_size indices except possibly the last: take consecutive slices "
-    "order[i:i + batch_size], not np.array_split.",
-)
+ASSIGNMENT = "03_optimizers"
 
 
 # ----------------------------------------------------------------------------------------------
@@ -158,6 +89,8 @@ def _cache_wrong(kind, averaged):
     def new_cache(cache, dw, rho):
         if kind == "overwritten":
             return dw**2
+        if kind == "rho-fixed":
+            return 0.9 * cache + 0.1 * dw**2
         if kind == "rho-swapped":
             return (1 - rho) * cache + rho * dw**2
         return rho * cache + (1 - rho) * dw**2 if averaged else cache + dw**2
@@ -165,7 +98,8 @@ def _cache_wrong(kind, averaged):
     def step(w, dw, cache, learning_rate, rho, epsilon):
         w, dw, cache = (np.asarray(a, dtype=float) for a in (w, dw, cache))
         new = new_cache(cache, dw, rho)
-        w_new = w - learning_rate * dw / (np.sqrt(new) + epsilon)
+        root = new if kind == "no-sqrt" else np.sqrt(new)
+        w_new = w - learning_rate * dw / (root + epsilon)
         return (w_new, cache) if kind == "old-cache" else (w_new, new)
 
     def wrong_adagrad(w, dw, cache, learning_rate, epsilon=1e-7):
@@ -181,6 +115,7 @@ def _adagrad_candidates():
     return [
         (CACHE_OVERWRITTEN, _cache_wrong("overwritten", averaged=False)),
         (CACHE_NOT_RETURNED, _cache_wrong("old-cache", averaged=False)),
+        (NO_SQRT, _cache_wrong("no-sqrt", averaged=False)),
     ]
 
 
@@ -188,6 +123,8 @@ def _rmsprop_candidates():
     return [
         (RHO_SWAPPED, _cache_wrong("rho-swapped", averaged=True)),
         (CACHE_NOT_RETURNED, _cache_wrong("old-cache", averaged=True)),
+        (NO_SQRT, _cache_wrong("no-sqrt", averaged=True)),
+        (RHO_IGNORED, _cache_wrong("rho-fixed", averaged=True)),
     ]
 
 
@@ -240,13 +177,6 @@ def _one_step(student, function, args, candidates, extra=()):
     return call
 
 
-def _check_pure(student, function, *args):
-    """The call leaves its arguments unchanged, and returns what the reference returns."""
-    call = student.call(function, *args)
-    check_unchanged(call, mistake=IN_PLACE)
-    check_close(call, getattr(ref, function)(*args))
-
-
 def _run(update, w0, state0, args_of, steps, grad):
     """The outputs of `steps` updates, each fed the weights and state the previous one returned."""
     outputs, w, state = [], w0, state0
@@ -269,13 +199,13 @@ def _check_run(student, function, w0, state0, args_of, steps, grad, candidates, 
     for t in range(1, steps + 1):
         try:
             call = student.call(function, *args_of(w, grad(w), state, t))
-            check_close(call, expected[t - 1], rtol=1e-6, atol=1e-10,
+            check_close(call, expected[t - 1],
                         mistakes=[*(m.with_value(run[t - 1]) for m, run in mistaken), *extra])
         except GraderFailure as failure:
             raise GraderFailure(
                 f"Step {t} of a {steps}-step run in which each step is given the weights and the "
                 f"state that your previous step returned:\n{failure}",
-                failure.mistake,
+                failure.mistake, earned=failure.earned,
             ) from None
         w, *rest = call.value
         state = tuple(rest)
@@ -313,13 +243,6 @@ def test_sgd_update_matches_reference_on_arrays(student):
         _one_step(student, "sgd_update", (w, dw, lr), [(GRADIENT_ADDED, _sgd_added)])
 
 
-@grader("sgd_update", points=1)
-def test_sgd_update_leaves_inputs_unchanged(student):
-    """returns the new weights as a new array and leaves w and dw unchanged"""
-    w, dw = _arrays(10, (3, 4), 2)
-    _check_pure(student, "sgd_update", w, dw, 0.1)
-
-
 # ----------------------------------------------------------------------------------------------
 # decayed_learning_rate (3 points)
 
@@ -345,8 +268,8 @@ def test_decayed_learning_rate_matches_reference(student):
 
 @grader("decayed_learning_rate", points=1)
 def test_decayed_learning_rate_starts_at_initial_rate(student):
-    """iteration 0, and no decay at all, keep the initial rate"""
-    for args in [(0.05, 1e-3, 0), (0.05, 0.0, 500)]:
+    """iteration 0, and no decay at all, keep the initial rate; with decay it then falls"""
+    for args in [(0.05, 1e-3, 0), (0.05, 0.0, 500), (0.05, 1e-3, 500)]:
         _one_step(student, "decayed_learning_rate", args, _decay_candidates())
 
 
@@ -393,13 +316,6 @@ def test_momentum_update_carries_velocity_over_many_steps(student):
                15, grad, _momentum_candidates(), _momentum_extra())
 
 
-@grader("momentum_update", points=1)
-def test_momentum_update_leaves_inputs_unchanged(student):
-    """returns the right new arrays and leaves w, dw and velocity unchanged"""
-    w, dw, v = _arrays(31, (3, 4), 3)
-    _check_pure(student, "momentum_update", w, dw, v, 0.1, 0.9)
-
-
 # ----------------------------------------------------------------------------------------------
 # adagrad_update (4 points)
 
@@ -432,13 +348,6 @@ def test_adagrad_update_accumulates_cache_over_many_steps(student):
                _adagrad_candidates(), _cache_extra())
 
 
-@grader("adagrad_update", points=1)
-def test_adagrad_update_leaves_inputs_unchanged(student):
-    """returns the right new arrays and leaves w, dw and cache unchanged"""
-    w, dw, cache = _arrays(51, (3, 4), 3, positive={2})
-    _check_pure(student, "adagrad_update", w, dw, cache, 0.1)
-
-
 # ----------------------------------------------------------------------------------------------
 # rmsprop_update (4 points)
 
@@ -465,13 +374,6 @@ def test_rmsprop_update_carries_cache_over_many_steps(student):
     _check_run(student, "rmsprop_update", w0, (np.zeros(5),),
                lambda w, dw, state, t: (w, dw, state[0], 0.05, 0.8), 10, grad,
                _rmsprop_candidates(), _cache_extra())
-
-
-@grader("rmsprop_update", points=1)
-def test_rmsprop_update_leaves_inputs_unchanged(student):
-    """returns the right new arrays and leaves w, dw and cache unchanged"""
-    w, dw, cache = _arrays(71, (3, 4), 3, positive={2})
-    _check_pure(student, "rmsprop_update", w, dw, cache, 0.1)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -518,13 +420,6 @@ def test_adam_update_carries_moments_over_many_steps(student):
                _adam_candidates(), _adam_extra())
 
 
-@grader("adam_update", points=1)
-def test_adam_update_leaves_inputs_unchanged(student):
-    """returns the right new arrays and leaves w, dw, m and v unchanged"""
-    w, dw, m, v = _arrays(91, (3, 4), 4, positive={3})
-    _check_pure(student, "adam_update", w, dw, m, v, 3, 0.01)
-
-
 # ----------------------------------------------------------------------------------------------
 # minibatch_indices (5 points)
 
@@ -550,10 +445,12 @@ def _check_covers(call, n_samples, batch_size):
     repeated = np.flatnonzero(counts > 1).tolist()
     outside = sorted(set(used.tolist()) - set(range(n_samples)))
     dropped = len(batches) == n_samples // batch_size and n_samples % batch_size != 0
+    mistake = (LAST_BATCH_DROPPED if missing and dropped
+               else WITH_REPLACEMENT if missing and repeated and used.size == n_samples else None)
     check(not (missing or repeated or outside), call,
           f"Together the batches should hold every index 0..{n_samples - 1} exactly once. "
           f"Missing: {missing[:10]}; repeated: {repeated[:10]}; out of range: {outside[:10]}.",
-          LAST_BATCH_DROPPED if missing and dropped else None)
+          mistake)
     return batches
 
 
@@ -621,3 +518,18 @@ def test_minibatch_indices_depend_on_seed_only(student):
     check(not _same_batches(a, c), other,
           "Seeds 5 and 6 gave the same batches: the order should come from "
           "np.random.default_rng(seed).", SEED_IGNORED)
+    # the same batches every time earn nothing unless they are the right ones
+    check_close(first, ref.minibatch_indices(20, 6, 5), rtol=0, atol=0)
+
+
+# ----------------------------------------------------------------------------------------------
+# Every update leaves its inputs unchanged (and earns that point only with the right values).
+
+UNCHANGED = {
+    "sgd_update": (1, (*_arrays(10, (3, 4), 2), 0.1)),
+    "momentum_update": (1, (*_arrays(31, (3, 4), 3), 0.1, 0.9)),
+    "adagrad_update": (1, (*_arrays(51, (3, 4), 3, positive={2}), 0.1)),
+    "rmsprop_update": (1, (*_arrays(71, (3, 4), 3, positive={2}), 0.1)),
+    "adam_update": (1, (*_arrays(91, (3, 4), 4, positive={3}), 3, 0.01)),
+}
+test_leaves_inputs_unchanged = unchanged_graders(ref, UNCHANGED, IN_PLACE)

@@ -9,8 +9,9 @@ name, registered with `@mutant`:
         return X @ W + b
 
 `names` is the title of the known mistake the graders must name in their output when they catch
-this mutant (a `Mistake.title` in the grader module), or None for a plain wrong answer. Several
-mutants of one function may share the function's name: the registry keeps each of them.
+this mutant (a `Mistake.title` in autograder/graders/mistakes_<topic>.py). Every mutant names one:
+`nnfs-course validate` fails unless all of them are told their own mistake. Several mutants of
+one function may share the function's name: the registry keeps each of them.
 """
 
 from __future__ import annotations

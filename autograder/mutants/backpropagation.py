@@ -22,7 +22,7 @@ def relu_backward(dvalues, z):
     return dvalues
 
 
-@mutant("relu_backward")
+@mutant("relu_backward", names="ReLU's mask taken from dvalues instead of z")
 def relu_backward(dvalues, z):
     # the mask taken from the upstream gradient instead of from z
     return dvalues * (dvalues > 0)
@@ -37,7 +37,7 @@ def sigmoid_backward(dvalues, z):
     return dvalues * z * (1 - z)
 
 
-@mutant("sigmoid_backward")
+@mutant("sigmoid_backward", names="upstream gradient not multiplied in")
 def sigmoid_backward(dvalues, z):
     s = sigmoid(z)
     return s * (1 - s)
@@ -48,7 +48,7 @@ def tanh_backward(dvalues, z):
     return dvalues * (1 - z**2)
 
 
-@mutant("tanh_backward")
+@mutant("tanh_backward", names="tanh's derivative without the square")
 def tanh_backward(dvalues, z):
     return dvalues * (1 - np.tanh(z))
 
@@ -72,7 +72,7 @@ def dense_backward(dvalues, X, W):
     return dvalues @ W.T, dvalues.T @ X, dvalues.sum(axis=0)
 
 
-@mutant("dense_backward")
+@mutant("dense_backward", names="`db` averaged instead of summed")
 def dense_backward(dvalues, X, W):
     # the mean over the batch instead of the sum
     return dvalues @ W, dvalues.T @ X, dvalues.mean(axis=0)
@@ -87,13 +87,13 @@ def mse_backward(y_pred, y_true):
     return 2 * (y_pred - y_true)
 
 
-@mutant("mse_backward")
+@mutant("mse_backward", names="MSE gradient divided by the samples, not every element")
 def mse_backward(y_pred, y_true):
     # divided by the samples, not by every element
     return 2 * (y_pred - y_true) / len(y_pred)
 
 
-@mutant("mse_backward")
+@mutant("mse_backward", names="`target - output` instead of `output - target`")
 def mse_backward(y_pred, y_true):
     return 2 * (y_true - y_pred) / y_pred.size
 
@@ -125,7 +125,7 @@ def categorical_cross_entropy_backward(y_pred, y_true):
     return -y_true / y_pred / len(y_pred)
 
 
-@mutant("categorical_cross_entropy_backward")
+@mutant("categorical_cross_entropy_backward", names="the minus of -ln(p) lost")
 def categorical_cross_entropy_backward(y_pred, y_true):
     # the minus sign of -ln(p) lost
     if y_true.ndim == 1:
@@ -194,7 +194,7 @@ def lecture_layer_gradients(x, W, b):
     return np.outer(x, dz), dz
 
 
-@mutant("lecture_layer_gradients")
+@mutant("lecture_layer_gradients", names="y summed over z instead of relu(z)")
 def lecture_layer_gradients(x, W, b):
     # y summed over z, not over relu(z)
     z = W @ x + b
@@ -230,7 +230,7 @@ def numerical_gradient(f, x, h=1e-5):
     return grad
 
 
-@mutant("numerical_gradient")
+@mutant("numerical_gradient", names="ignores the h it is given")
 def numerical_gradient(f, x, h=1e-5):
     # ignores the h it is given
     x = np.array(x, dtype=float)
@@ -304,3 +304,17 @@ def two_hidden_layer_gradients(x, params, target):
     for k in params:
         params[k] -= 0.01 * grads["d" + k]
     return grads
+
+
+# ----------------------------------------------------------------------------------------------
+# Conventions that textbooks and course code teach differently from this course
+
+
+@mutant("dense_backward", names="keepdims left an extra axis")
+def dense_backward(dvalues, X, W):
+    return dvalues @ W, dvalues.T @ X, np.sum(dvalues, axis=0, keepdims=True)
+
+
+@mutant("mse_backward", names="MSE gradient without the factor 2")
+def mse_backward(y_pred, y_true):
+    return (y_pred - y_true) / y_pred.size

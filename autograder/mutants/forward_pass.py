@@ -1,7 +1,7 @@
 # ruff: noqa: F811
 """Known-wrong versions of the 01_forward_pass functions; the graders must catch every one.
 
-`names` is the Mistake.title in autograder/graders/test_01_forward_pass.py that the failing
+`names` is the Mistake.title in autograder/graders/mistakes_forward_pass.py that the failing
 output must name. Each mutant is a complete function using NumPy only, as a notebook cell holds it.
 """
 
@@ -25,7 +25,7 @@ def dot_product(a, b):
     return float(a.sum())
 
 
-@mutant("dot_product")
+@mutant("dot_product", names="multiplied the sums instead of summing the products")
 def dot_product(a, b):
     return float(np.sum(a) * np.sum(b))
 
@@ -140,7 +140,7 @@ def sigmoid(z):
     return 1.0 / z
 
 
-@mutant("sigmoid")
+@mutant("sigmoid", names="sigmoid kept away from 0 and 1")
 def sigmoid(z):
     # saturates to exactly 0 / 1 only where the true value is within 1e-3 of it
     return np.clip(1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float))), 1e-3, 1 - 1e-3)
@@ -159,7 +159,7 @@ def tanh(z):
     return z
 
 
-@mutant("tanh")
+@mutant("tanh", names="2 sigmoid(z) - 1 is tanh(z / 2)")
 def tanh(z):
     z = np.asarray(z, dtype=float)
     return 2.0 / (1.0 + np.exp(-z)) - 1.0  # 2 sigmoid(z) - 1 is tanh(z / 2)
@@ -275,7 +275,7 @@ def categorical_cross_entropy(y_pred, y_true):
     return float(-np.mean(np.sum(y_true * np.log(y_pred), axis=1)))
 
 
-@mutant("categorical_cross_entropy")
+@mutant("categorical_cross_entropy", names="handles only one form of labels")
 def categorical_cross_entropy(y_pred, y_true):
     # handles one-hot targets only
     y_pred = np.clip(np.asarray(y_pred, dtype=float), 1e-7, 1 - 1e-7)
@@ -323,7 +323,7 @@ def mse(y_pred, y_true):
     return float(np.mean(y_pred ** 2))
 
 
-@mutant("mse")
+@mutant("mse", names="differences not squared")
 def mse(y_pred, y_true):
     # mean absolute error: the differences are not squared
     return float(np.mean(np.abs(np.asarray(y_true, dtype=float) - np.asarray(y_pred, dtype=float))))
@@ -381,3 +381,35 @@ def accuracy(y_pred, y_true):
     if y_true.ndim == 2:
         y_true = np.argmax(y_true, axis=1)
     return float(np.mean(np.argmax(y_pred, axis=1) == y_true))
+
+
+# ----------------------------------------------------------------------------------------------
+# Conventions that textbooks and course code teach differently from this course
+
+
+@mutant("mse", names="half the squared error")
+def mse(y_pred, y_true):
+    diff = np.asarray(y_pred, dtype=float) - np.asarray(y_true, dtype=float)
+    return float(0.5 * np.sum(diff ** 2))
+
+
+@mutant("one_hot", names="integer one-hot")
+def one_hot(labels, n_classes):
+    labels = np.asarray(labels)
+    out = np.zeros((labels.size, n_classes), dtype=np.uint8)
+    out[np.arange(labels.size), labels] = 1
+    return out
+
+
+@mutant("categorical_cross_entropy", names="handles only one form of labels")
+def categorical_cross_entropy(y_pred, y_true):
+    # class indices only: one-hot targets index the wrong entries
+    y_pred = np.clip(np.asarray(y_pred, dtype=float), 1e-7, 1 - 1e-7)
+    y_true = np.asarray(y_true).astype(int)
+    return float(-np.mean(np.log(y_pred[np.arange(len(y_pred)), y_true])))
+
+
+@mutant("accuracy", names="handles only one form of labels")
+def accuracy(y_pred, y_true):
+    # one-hot targets only
+    return float(np.mean(np.argmax(y_pred, axis=1) == np.argmax(y_true, axis=1)))

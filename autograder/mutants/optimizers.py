@@ -100,7 +100,7 @@ def adagrad_update(w, dw, cache, learning_rate, epsilon=1e-7):
     return np.asarray(w) - learning_rate * np.asarray(dw) / (np.sqrt(cache_new) + epsilon), cache
 
 
-@mutant("adagrad_update")
+@mutant("adagrad_update", names="no square root of the cache")
 def adagrad_update(w, dw, cache, learning_rate, epsilon=1e-7):
     # no square root: the step shrinks like 1/cache instead of 1/sqrt(cache)
     cache_new = np.asarray(cache) + np.asarray(dw) ** 2
@@ -134,7 +134,7 @@ def rmsprop_update(w, dw, cache, learning_rate, rho=0.9, epsilon=1e-7):
     return np.asarray(w) - learning_rate * np.asarray(dw) / (np.sqrt(cache_new) + epsilon), cache
 
 
-@mutant("rmsprop_update")
+@mutant("rmsprop_update", names="rho ignored")
 def rmsprop_update(w, dw, cache, learning_rate, rho=0.9, epsilon=1e-7):
     # rho fixed at its default: a caller's rho is ignored
     cache_new = 0.9 * np.asarray(cache) + 0.1 * np.asarray(dw) ** 2
@@ -253,7 +253,7 @@ def minibatch_indices(n_samples, batch_size, seed):
     return np.array_split(order, -(-n_samples // batch_size))
 
 
-@mutant("minibatch_indices")
+@mutant("minibatch_indices", names="sampled with replacement")
 def minibatch_indices(n_samples, batch_size, seed):
     # a sample drawn with replacement: some indices twice, some never
     rng = np.random.default_rng(seed)

@@ -30,6 +30,17 @@ def init_params(n_inputs, n_hidden, n_outputs, seed):
     }
 
 
+@mutant("init_params", names="biases of shape (1, n)")
+def init_params(n_inputs, n_hidden, n_outputs, seed):
+    rng = np.random.default_rng(seed)
+    return {
+        "W1": np.sqrt(2.0 / n_inputs) * rng.standard_normal((n_hidden, n_inputs)),
+        "b1": np.zeros((1, n_hidden)),
+        "W2": np.sqrt(2.0 / n_hidden) * rng.standard_normal((n_outputs, n_hidden)),
+        "b2": np.zeros((1, n_outputs)),
+    }
+
+
 @mutant("init_params", names="biases not zero")
 def init_params(n_inputs, n_hidden, n_outputs, seed):
     rng = np.random.default_rng(seed)
@@ -120,7 +131,7 @@ def predict(params, X):
     return np.argmax(hidden @ params["W2"].T + params["b2"], axis=0)
 
 
-@mutant("predict")
+@mutant("predict", names="argmin instead of argmax")
 def predict(params, X):
     hidden = np.maximum(0, X @ params["W1"].T + params["b1"])
     return np.argmin(hidden @ params["W2"].T + params["b2"], axis=1)
@@ -294,7 +305,7 @@ def train_classifier(X, y, n_hidden=64, epochs=10001, learning_rate=1.0, decay=1
     return {"params": params, "losses": losses}
 
 
-@mutant("train_classifier")
+@mutant("train_classifier", names="loss recorded only every 100 epochs")
 def train_classifier(X, y, n_hidden=64, epochs=10001, learning_rate=1.0, decay=1e-3,
                      momentum=0.9, seed=0):
     X, y = np.asarray(X, dtype=float), np.asarray(y)

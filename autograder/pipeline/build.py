@@ -30,7 +30,7 @@ class BuildResult:
 
 
 def build_notebook(assignment: Assignment, root: Path = COURSE_ROOT) -> nbformat.NotebookNode:
-    for name in assignment.points:
+    for name in assignment.functions:
         reference_function(assignment, name)  # a missing one is named before anything else
     lesson = assignment.lesson(root)
     blocks = parse_lesson(lesson)
@@ -100,7 +100,7 @@ def _tag(cell, grade_id: str, role: str, *, solution=False, grade=False, locked=
 
 
 def _check_structure(assignment: Assignment, lesson: Path, blocks: list[Block]) -> None:
-    graded = set(assignment.points)
+    graded = set(assignment.functions)
     seen: dict[str, dict[str, Block]] = {"solution": {}, "checks": {}}
     for block in blocks:
         if block.kind not in seen:
@@ -117,7 +117,7 @@ def _check_structure(assignment: Assignment, lesson: Path, blocks: list[Block]) 
                                 "its solution cell")
         seen[block.kind][block.arg] = block
     for kind, found in seen.items():
-        missing = [name for name in assignment.points if name not in found]
+        missing = [name for name in assignment.functions if name not in found]
         if missing:
             raise PipelineError(f"{lesson}: no <!-- {kind}: {missing[0]} --> cell "
                                 f"({len(missing)} graded function(s) lack one)")

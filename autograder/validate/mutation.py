@@ -1,8 +1,9 @@
 """Grade the reference, the stubs and every mutant through the real engine, and judge the graders.
 
 A synthetic class is written to a scratch folder: `reference.ipynb` (the source notebook, with the
-reference solutions), `stub.ipynb` (the release notebook) and one notebook per mutant (the source
-notebook with one answer cell replaced by the mutant). `nnfs-course grade`'s engine grades them in
+reference solutions), `stub.ipynb` (the release notebook), one notebook per mutant (the source
+notebook with one answer cell replaced by the mutant) and one per kind of answer that computes
+nothing (every answer cell replaced; see do_nothing.py). `nnfs-course grade`'s engine grades them in
 its sandboxes, exactly as it grades students; this module then reads their results.json files.
 """
 
@@ -19,6 +20,7 @@ from autograder.config import COURSE_ROOT, Assignment, Limits
 from autograder.engine.grade import grade
 from autograder.mutants import Mutant, mutants_for
 from autograder.pipeline import PipelineError
+from autograder.validate.do_nothing import KINDS, DoNothing, do_nothing_answers
 
 
 @dataclass
@@ -40,6 +42,14 @@ class MutationReport:
     functions: dict[str, FunctionReport] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)  # each one fails validation
     notes: list[str] = field(default_factory=list)  # worth reading, not failures
+    mutants: int = 0
+    named: int = 0  # mutants whose lost checks name their own mistake
+    do_nothing: int = 0  # do-nothing answers graded (one per function and kind)
+    named_ids: set[str] = field(default_factory=set)
+
+    @property
+    def named_share(self) -> float:
+        return self.named / self.mutants if self.mutants else 1.0
 
 
 def mutant_notebooks(assignment: Assignment, folder: Path, root: Path = COURSE_ROOT
@@ -53,19 +63,30 @@ def mutant_notebooks(assignment: Assignment, folder: Path, root: Path = COURSE_R
     source = nbformat.read(source_path, as_version=4)
     nbformat.write(source, folder / "reference.ipynb")
     nbformat.write(nbformat.read(release_path, as_version=4), folder / "stub.ipynb")
-    cases: dict[str, Mutant | None] = {"reference": None, "stub": None}
+    cases: dict[str, Mutant | list[DoNothing] | None] = {"reference": None, "stub": None}
+
+    def answer_cell(nb, function, what):
+        cells = [c for c in nb.cells
+                 if c.metadata.get("nbgrader", {}).get("solution")
+                 and c.metadata["nbgrader"].get("grade_id") == function]
+        if len(cells) != 1:
+            raise PipelineError(f"{source_path}: no answer cell for `{function}` ({what})")
+        return cells[0]
+
     for index, mutant in enumerate(mutants_for(assignment.module)):
         student = f"mutant-{index:02d}-{mutant.function}"
         nb = copy.deepcopy(source)
-        cells = [c for c in nb.cells
-                 if c.metadata.get("nbgrader", {}).get("solution")
-                 and c.metadata["nbgrader"].get("grade_id") == mutant.function]
-        if len(cells) != 1:
-            raise PipelineError(f"{source_path}: no answer cell for `{mutant.function}` "
-                                f"(mutant {mutant.id})")
-        cells[0].source = mutant.source()
+        answer_cell(nb, mutant.function, f"mutant {mutant.id}").source = mutant.source()
         nbformat.write(nb, folder / f"{student}.ipynb")
         cases[student] = mutant
+    for index, kind in enumerate(KINDS):
+        student = f"do-nothing-{index}"
+        nb = copy.deepcopy(source)
+        answers = do_nothing_answers(assignment, kind)
+        for answer in answers:
+            answer_cell(nb, answer.function, f"do-nothing {answer.id}").source = answer.source()
+        nbformat.write(nb, folder / f"{student}.ipynb")
+        cases[student] = answers
     return cases
 
 
@@ -106,7 +127,7 @@ def _judge(assignment: Assignment, cases, documents: dict[str, dict], report: Mu
                    if t["extra_data"]["function"] == function)
         if best != assignment.points[function]:
             report.problems.append(f"{function}: graders are worth {best:g} points, "
-                                   f"course_config.py says {assignment.points[function]:g}")
+                                   f"their marks add up to {assignment.points[function]:g}")
     stub = documents.get("stub")
     if stub is None:
         report.problems.append("the release stub got no result")
@@ -114,18 +135,40 @@ def _judge(assignment: Assignment, cases, documents: dict[str, dict], report: Mu
         passing = [t["name"] for t in stub["tests"] if t["score"] > 0]
         report.problems.append(f"the release stubs earn {stub['score']:g} points "
                                f"({', '.join(passing[:3])})")
-    for student, mutant in cases.items():
-        if mutant is None:
-            continue
-        _judge_mutant(student, mutant, documents.get(student), report)
+    for student, case in cases.items():
+        if isinstance(case, Mutant):
+            _judge_mutant(student, case, documents.get(student), report)
+        elif isinstance(case, list):
+            _judge_do_nothing(case, documents.get(student), report)
+    if report.named < report.mutants:
+        unnamed = [m.id for m in cases.values()
+                   if isinstance(m, Mutant) and m.id not in report.named_ids]
+        report.problems.append(
+            f"only {report.named} of {report.mutants} mutants ({report.named_share:.0%}) are told "
+            f"the name of their own mistake; every mutant must be (not: {', '.join(unnamed)})")
     for entry in report.functions.values():
         for name in entry.silent_graders:
             report.notes.append(f"no mutant makes this grader fail: {name}")
 
 
+def _judge_do_nothing(answers: list[DoNothing], document: dict | None, report: MutationReport):
+    """An answer that computes nothing earns nothing, on any check of its function."""
+    kind = answers[0].kind
+    if document is None:
+        report.problems.append(f"the do-nothing notebook ({kind}) got no result")
+        return
+    report.do_nothing += len(answers)
+    for test in document["tests"]:
+        if test["score"] > 0:
+            report.problems.append(
+                f"an answer that {kind} earns {test['score']:g} of {test['max_score']:g} points "
+                f"on {test['name']} (function {test['extra_data']['function']})")
+
+
 def _judge_mutant(student: str, mutant: Mutant, document: dict | None, report: MutationReport):
     entry = report.functions.setdefault(mutant.function, FunctionReport(mutant.function))
     entry.mutants += 1
+    report.mutants += 1
     if document is None:
         report.problems.append(f"mutant {mutant.id} got no result")
         return
@@ -142,9 +185,15 @@ def _judge_mutant(student: str, mutant: Mutant, document: dict | None, report: M
     if broken:
         report.problems.append(f"mutant {mutant.id} does not run in a notebook (NameError in "
                                f"{broken[0]}): it must use only names the notebook defines")
-    if mutant.names and lost and not any(mutant.names in t["output"] for t in lost):
+    if not mutant.names:
+        report.problems.append(f"mutant {mutant.id} names no mistake: give it the title of the "
+                               "known mistake it makes (and teach the graders to recognise it)")
+    elif lost and not any(mutant.names in t["output"] for t in lost):
         report.problems.append(f"mutant {mutant.id}: the failing tests never name the mistake "
                                f"{mutant.names!r}")
+    elif lost:
+        report.named += 1
+        report.named_ids.add(mutant.id)
     collateral = [t["name"] for t in others if t["score"] < t["max_score"]]
     if collateral:
         report.problems.append(f"mutant {mutant.id} also loses points on other functions: "

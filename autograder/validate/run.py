@@ -71,6 +71,16 @@ def table(result: Validation) -> str:
     return _columns(rows)
 
 
+def summary(result: Validation) -> str:
+    """Per assignment: the share of mutants told their own mistake, and the do-nothing answers."""
+    lines = []
+    for report in result.mutation:
+        lines.append(f"{report.assignment}: {report.named}/{report.mutants} mutants "
+                     f"({report.named_share:.0%}) are told their own mistake; "
+                     f"{report.do_nothing} do-nothing answers graded")
+    return "\n".join(lines)
+
+
 def examples_table(result: Validation, errata_only: bool = False) -> str:
     if not result.examples:
         return "(no lecture worked examples in this assignment)"

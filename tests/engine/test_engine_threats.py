@@ -7,6 +7,7 @@ import json
 
 import pytest
 from engine_helpers import (
+    ASSIGNMENT,
     MAX_SCORE,
     POINTS,
     function_score,
@@ -24,7 +25,7 @@ from threat_notebooks import (
     WRITTEN,
 )
 
-from autograder.config import COURSE_ROOT
+from autograder.config import COURSE_ROOT, grader_checks
 
 HONEST = ["reference", "stub", "mutant"]
 
@@ -46,7 +47,7 @@ def checks_of(document: dict, function: str) -> list[dict]:
 def test_every_submission_gets_a_complete_result(threat_class):
     run, results = threat_class.run, threat_class.results
     reference_names = [t["name"] for t in results["reference"]["tests"]]
-    assert len(reference_names) == GRADER_FILE.read_text().count("@grader(")
+    assert len(reference_names) == len(grader_checks(ASSIGNMENT))
     assert sorted(results) == sorted(HONEST + ADVERSARIES + BROKEN)
     assert sorted(s.student for s in run.students) == sorted(results)
     assert not run.errors and not run.interrupted
@@ -174,12 +175,12 @@ def test_forged_output_and_writes_change_no_score(threat_class):
     out, results = threat_class.out, threat_class.results
     forger = results["forger"]
     full_except(forger, "dot_product", "vector_matrix_product")
-    for test in checks_of(forger, "dot_product"):
-        assert test["score"] == (test["max_score"] if "unchanged" in test["name"] else 0)
+    for test in checks_of(forger, "dot_product"):  # inputs unchanged earns only with the values
+        assert test["score"] == 0
     for test in checks_of(forger, "vector_matrix_product"):  # forged replies on its pipes
         assert test["score"] == 0
         assert "not an answer onto the grader's channel" in test["output"]
-    assert forger["score"] == MAX_SCORE - 3 - 2
+    assert forger["score"] == MAX_SCORE - POINTS["dot_product"] - POINTS["vector_matrix_product"]
     assert results["victim"]["score"] == MAX_SCORE
     # What it tried to write on the host (results, the CSV, the victim's notebook) is not there.
     assert not (out / WRITTEN).exists() and not (COURSE_ROOT / "autograder" / WRITTEN).exists()
@@ -188,7 +189,8 @@ def test_forged_output_and_writes_change_no_score(threat_class):
     for path in [*out.glob("*/results.json"), out / "grades.csv"]:
         assert WRITTEN not in path.read_text(), path
     rows = dict(line.split(",")[:2] for line in (out / "grades.csv").read_text().splitlines())
-    assert rows["forger"] == f"{MAX_SCORE - 5:g}" and rows["victim"] == f"{MAX_SCORE:g}"
+    lost = POINTS["dot_product"] + POINTS["vector_matrix_product"]
+    assert rows["forger"] == f"{MAX_SCORE - lost:g}" and rows["victim"] == f"{MAX_SCORE:g}"
 
 
 def test_odd_return_values_earn_nothing_and_never_show_the_graders_code(threat_class):

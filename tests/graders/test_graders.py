@@ -13,11 +13,12 @@ from functools import cache
 import numpy as np
 import pytest
 
-from autograder.config import assignments, get_assignment
+from autograder.config import assignments, get_assignment, grader_points
 from autograder.engine.graders import run_graders, run_graders_batch
 from autograder.harness import Mistake, ReferenceSubmission
 from autograder.mutants import mutants_for
 from autograder.mutants.training import NEVER_RETURNS
+from autograder.validate.do_nothing import KINDS, do_nothing_answers
 from reference import training
 
 ASSIGNMENTS = [a.id for a in assignments()]
@@ -70,10 +71,15 @@ def graded(assignment_id):
     for m in mutants(assignment_id):
         submissions[f"mutant-{m.index}"] = (
             lambda m=m: ReferenceSubmission(assignment_id, _overrides(assignment_id, m)))
+    for kind in KINDS:
+        answers = {a.function: a.source() for a in do_nothing_answers(config, kind)}
+        submissions[f"do-nothing: {kind}"] = (
+            lambda answers=answers: ReferenceSubmission(assignment_id, answers))
     return run_graders_batch(assignment_id, submissions)
 
 
 def _grader_module(assignment_id):
+    grader_points(get_assignment(assignment_id))  # puts the graders' folder on sys.path
     path = get_assignment(assignment_id).grader_file()
     spec = importlib.util.spec_from_file_location(f"graders_{assignment_id}", path)
     module = importlib.util.module_from_spec(spec)
@@ -104,6 +110,22 @@ def test_unanswered_notebook_scores_zero(assignment_id):
     assert run.score == 0
     assert run.max_score == get_assignment(assignment_id).max_score
     assert all(t.outcome == "failed" and "NotImplementedError" in t.output for t in run.tests)
+
+
+@pytest.mark.parametrize("assignment_id", ASSIGNMENTS)
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_an_answer_that_computes_nothing_earns_nothing(assignment_id, kind):
+    run = graded(assignment_id)[f"do-nothing: {kind}"]
+    earning = [f"{t.name}: {t.score:g}" for t in run.tests if t.score > 0]
+    assert not earning, earning
+    assert not [t.name for t in run.tests if t.outcome == "error"]
+    assert run.max_score == get_assignment(assignment_id).max_score
+
+
+@pytest.mark.parametrize("assignment_id", ASSIGNMENTS)
+def test_every_mutant_names_its_mistake(assignment_id):
+    unnamed = [m.id for m in mutants_for(get_assignment(assignment_id).module) if not m.names]
+    assert not unnamed
 
 
 @pytest.mark.parametrize("assignment_id", ASSIGNMENTS)
@@ -139,7 +161,7 @@ def test_every_grader_can_fail(assignment_id):
     runs = graded(assignment_id)
 
     def grader_id(test):
-        return test.nodeid.split("[")[0]  # without the submission's parameter
+        return test.name  # "function: check", the same for every submission
 
     caught = {grader_id(t) for m in mutants(assignment_id)
               for t in runs[f"mutant-{m.index}"].tests if t.score < t.max_score}

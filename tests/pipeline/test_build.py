@@ -86,7 +86,7 @@ def test_missing_reference_function_names_the_module(monkeypatch, run_cli):
     import course_config
 
     changed = [dict(a) for a in course_config.ASSIGNMENTS]
-    changed[0]["points"] = dict(changed[0]["points"], no_such_function=1)
+    changed[0]["functions"] = [*changed[0]["functions"], "no_such_function"]
     monkeypatch.setattr(course_config, "ASSIGNMENTS", changed)
     result = run_cli("build", "--check", "01_forward_pass")
     assert result.exit_code == 1

@@ -46,10 +46,45 @@ def test_validate_fails_when_a_grader_no_longer_catches_a_mutant(course_copy):
     graders.write_text(graders.read_text() + WEAKEN)
     result = validate("01_forward_pass", root=course_copy, with_oracle=False)
     assert not result.ok
-    uncaught = [p for p in result.problems if "mutant relu:" in p and "is not caught" in p]
-    assert uncaught, result.problems
+    # relu's mutants are now caught only by "leaves its inputs unchanged", which does not
+    # recognise "min instead of max"; the stubs and the do-nothing answers earn relu's points
+    unnamed = [p for p in result.problems if "mutant relu:min-instead-of-max-in-relu: the "
+               "failing tests never name the mistake" in p]
+    assert unnamed, result.problems
+    assert any("an answer that returns a constant earns 1 of 1 points on relu" in p
+               for p in result.problems), result.problems
     assert all("relu" in p for p in result.problems), result.problems
     assert re.search(r"^01_forward_pass +relu +\d", table(result), re.MULTILINE)
+
+
+FREE_POINT = '''
+
+# Planted by the test: relu's hand example now gives its point for whatever relu returns.
+def test_relu_hand_example(student):
+    """hand example with negative, zero and positive inputs (relu(0) = 0)"""
+    student.call("relu", np.array([[-2.0, -0.5, 0.0, 0.5, 2.0]]))
+
+
+test_relu_hand_example.pytestmark = [grader("relu", points=1).mark]
+'''
+
+
+def test_validate_fails_when_a_check_gives_points_without_right_values(course_copy):
+    graders = course_copy / "autograder" / "graders" / "test_01_forward_pass.py"
+    graders.write_text(graders.read_text() + FREE_POINT)
+    result = validate("01_forward_pass", root=course_copy, with_oracle=False)
+    assert not result.ok
+    free = [p for p in result.problems if "an answer that returns a constant earns 1 of 1 points "
+            "on relu: hand example" in p]
+    assert free, result.problems
+    assert all("relu" in p for p in result.problems), result.problems
+
+
+def test_validate_reports_the_share_of_mutants_told_their_mistake(run_cli):
+    result = run_cli("validate", "01_forward_pass", "--no-oracle")
+    assert result.exit_code == 0, result.output
+    assert re.search(r"^01_forward_pass: (\d+)/\1 mutants \(100%\) are told their own mistake; "
+                     r"\d+ do-nothing answers graded$", result.output, re.MULTILINE)
 
 
 def test_validate_fails_when_a_reference_function_is_broken(course_copy):

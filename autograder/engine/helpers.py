@@ -1,0 +1,115 @@
+"""One mistake charged once: rerun a failed check with the reference in place of the student's
+helpers.
+
+A student's `train_classifier` may call the student's own `init_params`; when `init_params`
+returns `(1, n)` biases the training's checks fail too, though the loop is right. After a check
+of function F fails, the student's side is asked which other graded functions F refers to. Those
+are replaced, in the student's namespace, by the reference (wrapped, to record which ones F
+really calls), the check runs again, and the student's versions are put back. When the rerun is
+right and F called a replaced helper, the check keeps its points and says which helper was wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from autograder.config import get_assignment
+from autograder.harness import GraderFailure, Submission
+
+# Kinds of failure a rerun cannot change (or must not repeat: a timeout would cost its limit again).
+_NO_RERUN = {"timeout", "budget", "crash", "memory", "missing", "not-run", "bad-output"}
+
+_PROBE = '''
+def _nnfs_refers_to(name, candidates):
+    import types
+    function, seen, found = globals().get(name), set(), set()
+    codes = [getattr(function, "__code__", None)]
+    while codes:
+        code = codes.pop()
+        if not isinstance(code, types.CodeType) or id(code) in seen:
+            continue
+        seen.add(id(code))
+        found.update(n for n in code.co_names if n in candidates)
+        codes.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
+    found.discard(name)
+    return sorted(found)
+
+
+def _nnfs_helpers_called():
+    return sorted(set(_nnfs_called))
+'''
+
+
+def rerun_with_reference_helpers(student: Submission, function: str, failure: GraderFailure,
+                                 rerun: Callable[[], None]) -> str | None:
+    """The note of a check that passes with the reference helpers, or None (the failure stands)."""
+    if failure.kind in _NO_RERUN or student.replaced or not student.assignment:
+        return None
+    assignment = get_assignment(student.assignment)
+    candidates = [f for f in assignment.functions if f != function]
+    try:
+        if not student.__dict__.get("_probe_defined"):
+            student.define("_nnfs_probe", _PROBE)
+            student.__dict__["_probe_defined"] = True
+        helpers = student.call("_nnfs_refers_to", function, candidates).value
+    except GraderFailure:
+        return None
+    if not isinstance(helpers, list) or not helpers:
+        return None
+    helpers = [h for h in helpers if h in candidates]
+    try:
+        student.define("_nnfs_swap", _swap_source(assignment, helpers))
+        student.replaced = tuple(helpers)
+        try:
+            rerun()
+            called = student.call("_nnfs_helpers_called").value
+        finally:
+            student.replaced = ()
+            student.define("_nnfs_restore", _RESTORE)
+    except Exception:  # the rerun failed too (or broke): the first failure stands
+        return None
+    # a remembered call (student.call_once) does not run again, nor call its helpers again
+    seen = student.__dict__.setdefault("_helpers_called", {}).setdefault(
+        (function, tuple(helpers)), set())
+    seen.update(called if isinstance(called, list) else [])
+    called = sorted(seen)
+    if not called:
+        return None
+    lines = [f"This check passes once your {', '.join(f'`{h}`' for h in called)} "
+             f"{'is' if len(called) == 1 else 'are'} replaced by a correct version, so "
+             f"`{function}` keeps its points here; the points are lost on the helper's own checks."]
+    for helper in called:
+        problem = student.problems.get(helper)
+        what = _summary(problem) if problem is not None else "it differs from the reference"
+        lines.append(f"Your `{function}` calls your `{helper}`, which is wrong: {what}")
+    lines.append("What the check found with your own helper:\n" + str(failure))
+    return "\n".join(lines)
+
+
+def _summary(problem: GraderFailure) -> str:
+    if problem.mistake is not None:
+        return f"{problem.mistake.title}."
+    text = [line for line in str(problem).splitlines() if line.strip()]
+    return text[-1] if text else "see its checks."
+
+
+def _swap_source(assignment, helpers: list[str]) -> str:
+    from autograder.pipeline.solutions import function_source, reference_function
+
+    parts = [f"_nnfs_saved = {{n: globals().get(n) for n in {helpers!r}}}", "_nnfs_called = []"]
+    for name in helpers:
+        source = function_source(reference_function(assignment, name))
+        parts.append(source.replace(f"def {name}(", f"def _nnfs_reference_{name}(", 1))
+        parts.append(f"def {name}(*args, **kwargs):\n"
+                     f"    _nnfs_called.append({name!r})\n"
+                     f"    return _nnfs_reference_{name}(*args, **kwargs)\n")
+    return "\n\n".join(parts)
+
+
+_RESTORE = '''
+for _nnfs_name, _nnfs_value in _nnfs_saved.items():
+    if _nnfs_value is None:
+        globals().pop(_nnfs_name, None)
+    else:
+        globals()[_nnfs_name] = _nnfs_value
+'''
