@@ -124,4 +124,4 @@ def test_nbgrader_validate_counts_an_unwritten_function_as_failed(tmp_path):
     failed = partly["failed"]
     assert len(failed) == len(assignment.points) - 1
     assert not any(f'checking("{solved}"' in f["source"] for f in failed)
-    assert any(f'checking("dot_product"' in f["source"] for f in failed)
+    assert any('checking("dot_product"' in f["source"] for f in failed)
