@@ -84,7 +84,7 @@ class Place:
         return f"{kind.get(self.role, 'a cell you added')} in {where}"
 
 
-_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.M)
+_HEADING = re.compile(r"^#{1,3}\s+(.+?)\s*#*\s*$", re.M)
 _CELL_LINE = re.compile(r"\bcell (\d+), line (\d+)")
 _INPUT_LINE = re.compile(r"\s*\(<ipython-input-\d+-[0-9a-f]+>, line (\d+)\)")
 _INPUT = re.compile(r"<ipython-input-\d+-[0-9a-f]+>")
@@ -104,16 +104,16 @@ def notebook_places(path: Path) -> list[Place]:
             continue
         source = cell.get("source", "")
         source = "".join(map(str, source)) if isinstance(source, list) else str(source)
+        meta = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
+        grade_id = str((meta.get("nbgrader") or {}).get("grade_id") or "")
         if cell.get("cell_type") == "markdown":
-            heading = _HEADING.search(source)
-            if heading and not heading.group(0).startswith("###"):
-                section = heading.group(1)
+            headings = _HEADING.findall(source)
+            if headings and grade_id != "how-to-work":  # the guide is no section
+                section = headings[-1]
             continue
         if cell.get("cell_type") != "code":
             continue
-        meta = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
         role = str((meta.get("nnfs") or {}).get("role") or "")
-        grade_id = str((meta.get("nbgrader") or {}).get("grade_id") or "")
         function = grade_id.removeprefix("test_") if role in ("solution", "checks") else ""
         places.append(Place(role, function, section))
     return places
