@@ -27,6 +27,7 @@ from process_table import processes_with
 from autograder.config import COURSE_ROOT
 
 sys.path.insert(0, str(COURSE_ROOT / "docs"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "feedback"))  # feedback_class
 import screenshots  # noqa: E402  (docs/screenshots.py: the README's screenshots use it too)
 
 BIN = Path(sys.executable).parent
