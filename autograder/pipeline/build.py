@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import platform
 from dataclasses import dataclass
 from pathlib import Path
-
-import platform
 
 import nbformat
 from nbformat import v4
