@@ -62,6 +62,10 @@ def test_a_student_writes_one_function_runs_all_saves_and_earns_its_points(
         menus = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
         assert "Nbgrader" not in menus, menus  # its items are the instructor's tools
         assert not set(commands) & set(INSTRUCTOR_COMMANDS), commands
+        server_log = jupyter_lab.log.read_text(errors="replace")
+        for part in ("formgrader", "assignment_list", "course_list"):  # their server parts
+            assert f"nbgrader.server_extensions.{part} | extension was" not in server_log
+        assert "nbgrader.server_extensions.validate_assignment | extension was" in server_log
         toasts = " ".join(page.locator(".Toastify__toast").all_inner_texts())
         assert "exchange" not in toasts.lower() and "courses" not in toasts.lower(), toasts
 
