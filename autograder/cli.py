@@ -248,18 +248,22 @@ def feedback(root, assignment, results_dir, out_dir):
 @RESULTS_OPTION
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
               help="The report file (default: reports/<ASSIGNMENT>.html).")
+@click.option("--feedback", "feedback_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where the students' feedback pages are, for the links from the student "
+                   "table (default: feedback/, where `nnfs-course feedback` writes them).")
 @click.pass_obj
 @friendly_errors
-def report(root, assignment, results_dir, out_path):
+def report(root, assignment, results_dir, out_path, feedback_dir):
     """Write the class report: score histogram, pass rates, common mistakes, broken notebooks.
 
-    The report is one HTML file with its plots embedded; it works offline.
+    The report is one HTML file with its plots embedded; it works offline. Each student in it
+    links to their feedback page.
     """
     from autograder.config import get_assignment
     from autograder.feedback import write_report
 
     get_assignment(assignment)
-    path = write_report(assignment, results_dir, out_path, root=root)
+    path = write_report(assignment, results_dir, out_path, root=root, feedback_dir=feedback_dir)
     click.echo(f"wrote {path}")
 
 

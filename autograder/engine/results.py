@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.config import Assignment
@@ -15,7 +17,14 @@ from autograder.files import atomic_write
 def results_document(assignment: Assignment, student: str, notebook: str, run: GraderRun,
                      *, seconds: float, status: str, problem: str, isolation: str,
                      cells: list[dict]) -> dict:
-    """The Gradescope results.json of one submission."""
+    """The Gradescope results.json of one submission.
+
+    Places in the student's notebook are named as the student sees them (JupyterLab numbers no
+    cells): "line 2 of the answer cell of `relu` (section “7. ReLU: `relu`”)". A function that
+    is missing because its own cell failed says so.
+    """
+    places = notebook_places(Path(notebook))
+    broken = [_located(dict(c), places) for c in cells if c["status"] not in ("ok", "skipped")]
     tests = []
     for number, test in enumerate(run.tests, start=1):
         tags = [test.function] + ([f"mistake: {test.mistake}"] if test.mistake else [])
@@ -24,7 +33,7 @@ def results_document(assignment: Assignment, student: str, notebook: str, run: G
             "number": str(number),
             "score": test.score,
             "max_score": test.max_score,
-            "output": test.output,
+            "output": _cause_of_missing(name_places(test.output, places), broken, places),
             "visibility": "visible",
             "tags": tags,
             "extra_data": {"function": test.function, "outcome": test.outcome,
@@ -36,9 +45,8 @@ def results_document(assignment: Assignment, student: str, notebook: str, run: G
     lines = [f"{student}: {run.score:g} / {run.max_score:g} on {assignment.id}"]
     if problem:
         lines.append(f"Your notebook could not be run: {problem}")
-    broken = [c for c in cells if c["status"] not in ("ok", "skipped")]
     for cell in broken:
-        text = f"Code cell {cell['index'] + 1}: {cell['status']}: {cell['error']}"
+        text = f"{_capital(cell['where'])}: {cell['status']}: {cell['error']}"
         lines.append(text.rstrip(": "))
     return {
         "score": run.score,
@@ -53,6 +61,122 @@ def results_document(assignment: Assignment, student: str, notebook: str, run: G
                        "cells": broken, "functions": functions},
         "tests": tests,
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Naming places in the notebook the way the student sees it.
+
+@dataclass(frozen=True)
+class Place:
+    """One code cell of a submission (by its index among the code cells)."""
+
+    role: str  # "solution" | "checks" | "given" | "demo" | "code" | "" (a cell the student added)
+    function: str  # the graded function of an answer or check cell
+    section: str  # the title of the section the cell is in, "" before the first one
+
+    def describe(self) -> str:
+        where = f"section “{self.section}”" if self.section else "the top of the notebook"
+        if self.role == "solution":
+            return f"the answer cell of `{self.function}` ({where})"
+        if self.role == "checks":
+            return f"the check cell of `{self.function}` ({where})"
+        kind = {"given": "a read-only cell", "demo": "the demo cell", "code": "the scratch cell"}
+        return f"{kind.get(self.role, 'a cell you added')} in {where}"
+
+
+_HEADING = re.compile(r"^#{1,3}\s+(.+?)\s*#*\s*$", re.M)
+_CELL_LINE = re.compile(r"\bcell (\d+), line (\d+)")
+_INPUT_LINE = re.compile(r"\s*\(<ipython-input-\d+-[0-9a-f]+>, line (\d+)\)")
+_INPUT = re.compile(r"<ipython-input-\d+-[0-9a-f]+>")
+_MISSING = re.compile(r"`(\w+)` is not defined in your notebook[^\n]*(?:\n`\w+` is not defined)?")
+_SYNTAX = re.compile(r"^(SyntaxError|IndentationError|TabError): (.*?)(?: \(line (\d+)\))?$")
+
+
+def notebook_places(path: Path) -> list[Place]:
+    """A Place for every code cell of the notebook at `path`, in order; [] if it cannot be read."""
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8", errors="replace"))["cells"]
+    except Exception:  # an unreadable notebook has no cells to name
+        return []
+    places, section = [], ""
+    for cell in cells if isinstance(cells, list) else []:
+        if not isinstance(cell, dict):
+            continue
+        source = cell.get("source", "")
+        source = "".join(map(str, source)) if isinstance(source, list) else str(source)
+        meta = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
+        grade_id = str((meta.get("nbgrader") or {}).get("grade_id") or "")
+        if cell.get("cell_type") == "markdown":
+            headings = _HEADING.findall(source)
+            if headings and grade_id != "how-to-work":  # the guide is no section
+                section = headings[-1]
+            continue
+        if cell.get("cell_type") != "code":
+            continue
+        role = str((meta.get("nnfs") or {}).get("role") or "")
+        function = grade_id.removeprefix("test_") if role in ("solution", "checks") else ""
+        places.append(Place(role, function, section))
+    return places
+
+
+def describe_cell(index: int, places: list[Place]) -> str:
+    if 0 <= index < len(places):
+        return places[index].describe()
+    return "a cell of your notebook"
+
+
+def name_places(text: str, places: list[Place]) -> str:
+    """`text` with the sandbox's "cell 15, line 2" and IPython's cell names made readable."""
+    if not text:
+        return text
+    text = _CELL_LINE.sub(
+        lambda m: f"line {m.group(2)} of {describe_cell(int(m.group(1)) - 1, places)}", text)
+    return _INPUT.sub("a notebook cell", text)
+
+
+def _located(cell: dict, places: list[Place]) -> dict:
+    index = cell.get("index")
+    where = describe_cell(index, places) if isinstance(index, int) else "a cell of your notebook"
+    error = _INPUT_LINE.sub(lambda m: f" (line {m.group(1)})", str(cell.get("error") or ""))
+    cell["error"] = name_places(error, places)
+    cell["where"] = where
+    if isinstance(index, int) and 0 <= index < len(places):
+        cell["section"] = places[index].section
+        cell["function"] = places[index].function if places[index].role == "solution" else ""
+    return cell
+
+
+def _cause_of_missing(output: str, broken: list[dict], places: list[Place]) -> str:
+    """"`relu` is not defined" becomes why: the syntax error (or other error) in relu's cell."""
+    match = _MISSING.search(output or "")
+    if not match:
+        return output
+    name = match.group(1)
+    cell = next((c for c in broken if c.get("function") == name), None)
+    if cell is None:
+        return output
+    first = (cell.get("error") or "").strip().splitlines()
+    first = first[0] if first else ""
+    syntax = _SYNTAX.match(first)
+    if cell["status"] == "timeout":
+        cause = f"its cell ran too long: {first or 'the time limit stopped it'}"
+    elif syntax:
+        kind = {"SyntaxError": "a syntax error", "IndentationError": "an indentation error",
+                "TabError": "mixed tabs and spaces"}[syntax.group(1)]
+        on = f" on line {syntax.group(3)}" if syntax.group(3) else ""
+        cause = f"its cell has {kind}{on}: {syntax.group(2)}"
+    else:
+        line = re.search(r"\bline (\d+) of the answer cell of `" + re.escape(name) + "`",
+                         cell.get("error") or "")
+        cause = f"its cell raised {first or 'an error'}" + (f" on line {line.group(1)}"
+                                                               if line else "")
+    text = (f"`{name}` was not defined because {cause}. Fix {cell['where']}, run it, "
+            "and submit again.")
+    return output[:match.start()] + text + output[match.end():]
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def write_results(out_dir: Path, student: str, document: dict) -> Path:

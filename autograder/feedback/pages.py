@@ -84,7 +84,7 @@ def render_page(result: StudentResult, assignment, scrub: Scrubber) -> str:
         result=result,
         percent=_percent(result.score, result.max_score),
         problem=scrub(result.problem),
-        cell_errors=[(c.index, scrub(c.error) or c.status) for c in result.cell_errors],
+        cell_errors=[(scrub(c.place), scrub(c.error) or c.status) for c in result.cell_errors],
         functions=functions,
         groups=_groups(shown, functions, scrub),
         hidden=(len(hidden), sum(t.score for t in hidden), sum(t.max_score for t in hidden)),
@@ -101,6 +101,10 @@ class FunctionRow:
     percent: float
 
     @property
+    def anchor(self) -> str:
+        return "fn-" + _slug(self.name)
+
+    @property
     def state(self) -> str:
         if self.max_score and self.score >= self.max_score:
             return "full"
@@ -112,7 +116,18 @@ class Check:
     test: TestResult
     name: str
     lines: list[tuple[str, str]]  # (kind, text)
-    mistake: dict | None  # title, explanation, lecture
+    mistake: dict | None  # title, explanation, lecture, anchor (explained once per function)
+
+
+@dataclass
+class Group:
+    row: FunctionRow
+    checks: list[Check]
+    mistakes: list[dict]  # each known mistake of the function once, in the order first seen
+
+    @property
+    def anchor(self) -> str:
+        return self.row.anchor
 
 
 def _function_rows(result: StudentResult, configured: list[str], scrub) -> list[FunctionRow]:
@@ -130,12 +145,31 @@ def _function_rows(result: StudentResult, configured: list[str], scrub) -> list[
     return rows
 
 
-def _groups(tests: list[TestResult], functions: list[FunctionRow], scrub):
-    """[(FunctionRow, [Check])] in the functions' order."""
+def _groups(tests: list[TestResult], functions: list[FunctionRow], scrub) -> list[Group]:
+    """A Group per function with checks, in the functions' order; a known mistake is explained
+    once per function, and each check it explains points to it."""
     by_function: dict[str, list[Check]] = {}
     for test in tests:
         by_function.setdefault(scrub(test.function), []).append(_check(test, scrub))
-    return [(row, by_function[row.name]) for row in functions if row.name in by_function]
+    groups = []
+    for row in functions:
+        if row.name not in by_function:
+            continue
+        mistakes: dict[str, dict] = {}
+        for check in by_function[row.name]:
+            if check.mistake is None:
+                continue
+            first = mistakes.setdefault(check.mistake["title"], {
+                **check.mistake, "anchor": f"mistake-{_slug(row.name)}-{len(mistakes) + 1}"})
+            first["explanation"] = first["explanation"] or check.mistake["explanation"]
+            first["lecture"] = first["lecture"] or check.mistake["lecture"]
+            check.mistake = first
+        groups.append(Group(row, by_function[row.name], list(mistakes.values())))
+    return groups
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-") or "x"
 
 
 def _check(test: TestResult, scrub) -> Check:

@@ -48,6 +48,15 @@ class CellError:
     index: int | None
     status: str
     error: str
+    where: str = ""  # "the answer cell of `relu` (section “7. …”)", as `grade` names it
+
+    @property
+    def place(self) -> str:
+        """Where the cell is, for a sentence; results written before places were named give
+        only the code cell's number."""
+        if self.where:
+            return self.where
+        return f"code cell {self.index + 1}" if self.index is not None else "a cell"
 
 
 @dataclass(frozen=True)
@@ -150,6 +159,7 @@ def _cell(raw) -> CellError:
         index=index if isinstance(index, int) else None,
         status=_text(raw.get("status")) or "error",
         error=_text(raw.get("error")),
+        where=_text(raw.get("where")),
     )
 
 

@@ -62,7 +62,7 @@ class Broken:
     student: str
     status: str
     problem: str
-    cells: list[tuple[int | None, str]]
+    cells: list[tuple[str, str]]  # (where, error)
 
 
 @dataclass
@@ -136,7 +136,7 @@ def class_stats(results: list[StudentResult], configured: list[str] = ()) -> Cla
         mistakes=sorted(mistakes.values(), key=lambda m: (-m.count, -m.occurrences, m.title)),
         broken=[
             Broken(r.student, r.status, r.problem,
-                   [(c.index, c.error or c.status) for c in r.cell_errors])
+                   [(c.place, c.error or c.status) for c in r.cell_errors])
             for r in results if not r.ran_cleanly
         ],
     )

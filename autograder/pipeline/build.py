@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import platform
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +12,13 @@ from nbformat import v4
 from autograder.config import COURSE_ROOT, Assignment, lecture_name
 from autograder.files import atomic_write
 from autograder.pipeline import PipelineError
+from autograder.pipeline.guide import (
+    HELPER,
+    RUN_ON,
+    guide_text,
+    wrap_checks,
+    wrap_demo,
+)
 from autograder.pipeline.lesson import Block, parse_lesson
 from autograder.pipeline.solutions import (
     any_reference_function,
@@ -20,6 +28,18 @@ from autograder.pipeline.solutions import (
 )
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+# What ipykernel reports about its language. JupyterLab writes the kernel's language_info into a
+# notebook when it opens it, so a notebook holding less is "unsaved" before the student types.
+# The version is that of the Python building the course (the course's kernel); a notebook that
+# differs only there is not rebuilt (see `build`).
+LANGUAGE_INFO = {
+    "codemirror_mode": {"name": "ipython", "version": 3},
+    "file_extension": ".py",
+    "mimetype": "text/x-python",
+    "name": "python",
+    "nbconvert_exporter": "python",
+    "pygments_lexer": "ipython3",
+}
 
 
 @dataclass
@@ -38,12 +58,14 @@ def build_notebook(assignment: Assignment, root: Path = COURSE_ROOT) -> nbformat
     nb = v4.new_notebook()
     nb.metadata = {
         "kernelspec": dict(KERNELSPEC),
-        "language_info": {"name": "python"},
+        "language_info": {**LANGUAGE_INFO, "version": platform.python_version()},
         "nnfs": {"assignment": assignment.id, "title": assignment.title,
                  "lectures": [lecture_name(lec) for lec in assignment.lectures]},
     }
     for index, block in enumerate(blocks):
-        nb.cells.append(_cell(assignment, block, index))
+        nb.cells.append(_cell(assignment, lesson, block, index))
+        if index == 0:
+            nb.cells += _guide_cells(assignment)
     nbformat.validate(nb)
     return nb
 
@@ -57,13 +79,28 @@ def build(assignment: Assignment, root: Path = COURSE_ROOT, check: bool = False)
     path = assignment.source_notebook(root)
     text = notebook_text(build_notebook(assignment, root))
     current = path.read_text(encoding="utf-8") if path.exists() else None
-    changed = current != text
+    changed = current is None or _without_version(current) != _without_version(text)
     if changed and not check:
         atomic_write(path, text)
     return BuildResult(assignment.id, path, changed)
 
 
-def _cell(assignment: Assignment, block: Block, index: int):
+def _without_version(text: str) -> str:
+    """The notebook's text without its Python version (another machine's build differs there)."""
+    nb = nbformat.reads(text, as_version=4)
+    nb.metadata.get("language_info", {}).pop("version", None)
+    return nbformat.writes(nb)
+
+
+def _guide_cells(assignment: Assignment) -> list:
+    """How to work in the notebook, and the check cells' helper: after the lesson's intro."""
+    guide = v4.new_markdown_cell(guide_text(assignment.release_notebook().name))
+    helper = v4.new_code_cell(HELPER)
+    return [_tag(guide, "how-to-work", "markdown", locked=True),
+            _tag(helper, "check-helper", "given", locked=True)]
+
+
+def _cell(assignment: Assignment, lesson: Path, block: Block, index: int):
     if block.kind == "markdown":
         cell = v4.new_markdown_cell(block.text)
         return _tag(cell, f"md-{index}", "markdown", locked=True)
@@ -79,13 +116,28 @@ def _cell(assignment: Assignment, block: Block, index: int):
         cell = v4.new_code_cell(code)
         return _tag(cell, block.arg, "solution", solution=True)
     if block.kind == "checks":
-        cell = v4.new_code_cell(block.text)
-        return _tag(cell, f"test_{block.arg}", "checks", grade=True, locked=True,
+        cell = v4.new_code_cell(_wrapped(lesson, block, wrap_checks, block.arg))
+        cell = _tag(cell, f"test_{block.arg}", "checks", grade=True, locked=True,
                     points=assignment.points[block.arg])
-    cell = v4.new_code_cell(block.text)
+        cell.metadata["tags"] = [RUN_ON]
+        return cell
+    demo = block.kind == "demo"
+    cell = v4.new_code_cell(_wrapped(lesson, block, wrap_demo) if demo else block.text)
     cell.id = f"{block.kind}-{index}"
     cell.metadata = {"nnfs": {"role": block.kind}}
+    if demo:
+        cell.metadata["tags"] = [RUN_ON]
     return cell
+
+
+def _wrapped(lesson: Path, block: Block, wrap, *args) -> str:
+    try:
+        return wrap(*args, block.text)
+    except SyntaxError as error:
+        raise PipelineError(f"{lesson}:{block.line}: the code does not parse "
+                            f"(line {error.lineno} of the block: {error.msg})") from None
+    except ValueError as error:
+        raise PipelineError(f"{lesson}:{block.line}: {error}") from None
 
 
 def _tag(cell, grade_id: str, role: str, *, solution=False, grade=False, locked=False,

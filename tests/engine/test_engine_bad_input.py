@@ -37,14 +37,19 @@ def test_a_missing_function_costs_only_its_own_points(threat_class, student):
         assert function_score(doc, function) == (0 if function == "relu" else POINTS[function])
     for test in doc["tests"]:
         if test["extra_data"]["function"] == "relu":
-            assert test["output"].startswith("`relu` is not defined in your notebook.")
+            # A syntax error in relu's own cell is named as the cause.
+            expected = ("`relu` was not defined because its cell has a syntax error on line "
+                        if student == "syntax_error" else "`relu` is not defined in your notebook.")
+            assert test["output"].startswith(expected), test["output"]
 
 
 def test_a_syntax_error_is_reported_with_its_cell(threat_class):
     doc = threat_class.results["syntax_error"]
     (cell,) = doc["extra_data"]["cells"]
     assert cell["status"] == "error" and cell["error"].startswith("SyntaxError")
-    assert f"Code cell {cell['index'] + 1}: error: SyntaxError" in doc["output"]
+    where = cell["where"]  # named as the student sees the notebook, not by a cell number
+    assert f"{where[:1].upper()}{where[1:]}: error: SyntaxError" in doc["output"]
+    assert "Code cell" not in doc["output"] and "ipython-input" not in doc["output"]
 
 
 def test_a_notebook_without_code_gets_zero_for_every_function(threat_class):

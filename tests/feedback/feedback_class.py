@@ -9,7 +9,7 @@ per-function totals are summed from the checks, as `nnfs-course grade` does), an
 |---------|----------------|---------------|---------------|--------------|-----------------------|
 | alice   | pass           | pass          | pass          | pass         | 8/8                   |
 | bob     | SUMMED         | pass          | pass          | NOSHIFT      | 4/8                   |
-| carol   | SUMMED         | pass          | pass          | pass         | code cell 4 fails, 7/8 |
+| carol   | SUMMED         | pass          | pass          | pass         | a cell fails, 7/8     |
 | dave    | -              | -             | -             | -            | failed to run, 0/8    |
 | eve     | pass           | raised SCRIPT | pass          | pass         | 6/8                   |
 """
@@ -26,6 +26,7 @@ SUMMED = ("summed a only", "A dot product multiplies a[i] * b[i] pairwise before
 NOSHIFT = ("softmax without the max shift",
            "exp overflows for large logits; subtract each row's max first.", "000")
 SCRIPT = "<script>alert('pwned')</script>"
+CAROL_CELL = "the answer cell of `softmax` (section “2. Softmax: `softmax`”)"
 
 
 def mistake_output(called: str, returned: str, expected: str, mistake=None) -> str:
@@ -117,7 +118,8 @@ def write_tiny_class(results_dir: Path) -> Path:
     write_student(results_dir, "bob", class_checks(dot_example=summed, soft_large=noshift))
     write_student(results_dir, "carol", class_checks(dot_example=summed),
                   cells=[{"index": 3, "status": "error",
-                          "error": "NameError: name 'np' is not defined"}])
+                          "error": "NameError: name 'np' is not defined",
+                          "where": CAROL_CELL}])
     write_student(results_dir, "dave", [], status="failed-to-run",
                   problem="the notebook is not valid JSON (line 3)",
                   functions={"dot_product": {"score": 0.0, "max_score": 3.0},

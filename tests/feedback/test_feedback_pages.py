@@ -99,7 +99,10 @@ def test_failed_to_run_and_cell_errors_are_explained(tiny_class, tmp_path):
     html = pages(tiny_class, tmp_path / "out")
     assert "Your notebook could not be graded" in html["dave"]
     assert "the notebook is not valid JSON (line 3)" in html["dave"]
-    assert "Code cell 4:" in html["carol"] and "NameError: name" in html["carol"]
+    # Named as the student sees the notebook, its Markdown rendered: no cell numbers.
+    assert ("The answer cell of <code>softmax</code> (section “2. Softmax: <code>softmax</code>”)"
+            in html["carol"].replace("the answer", "The answer"))
+    assert "NameError: name" in html["carol"] and "Code cell" not in html["carol"]
     assert "could not be graded" not in html["carol"]
     assert "Every check passed" in html["alice"]
 

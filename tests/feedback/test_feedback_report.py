@@ -9,7 +9,8 @@ from autograder.config import lecture_name
 from autograder.feedback import FeedbackError, write_report
 from autograder.feedback.report import default_report_path
 
-PNG = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
+SVG = re.compile(r'<img class="(wide|narrow)" alt="[^"]*" '
+                 r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"')
 
 
 @pytest.fixture
@@ -72,12 +73,14 @@ def test_submissions_that_failed_to_run_or_had_failing_cells(report):
     assert rows[1][2] == "the notebook is not valid JSON (line 3)"
 
 
-def test_charts_are_embedded_pngs_and_the_report_works_offline(report):
-    images = PNG.findall(report)
-    assert len(images) == 3  # histogram, per function, per check
-    for data in images:
-        png = base64.b64decode(data)
-        assert png.startswith(b"\x89PNG") and len(png) > 2000
+def test_charts_are_embedded_scalable_svgs_and_the_report_works_offline(report):
+    images = SVG.findall(report)
+    # histogram, per function, per check: each for a laptop and for a phone
+    assert [size for size, _ in images] == ["wide", "narrow"] * 3
+    for _, data in images:
+        svg = base64.b64decode(data)
+        assert b"<svg" in svg and b"viewBox" in svg and len(svg) > 2000
+        assert b"<script" not in svg
     for external in ("http://", "https://", "<link", "<script", "@import"):
         assert external not in report
 
