@@ -29,12 +29,31 @@ def friendly_errors(command):
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         from autograder.feedback import FeedbackError
+        from autograder.files import MachineError
         from autograder.pipeline import PipelineError
 
         try:
             return command(*args, **kwargs)
-        except (ConfigError, PipelineError, FeedbackError) as error:
+        except (ConfigError, PipelineError, FeedbackError, MachineError) as error:
             raise click.ClickException(str(error)) from None
+
+    return wrapper
+
+
+def stops_cleanly(command):
+    """Ctrl-C, SIGTERM and SIGHUP stop the command alike: it says so and exits 128 + signal."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        from autograder.engine.stopping import stop_on_signals, stopped
+
+        try:
+            with stop_on_signals():
+                return command(*args, **kwargs)
+        except KeyboardInterrupt as error:  # stopped where nothing was left to keep
+            stop = stopped(error)
+            click.echo(f"interrupted by {stop.name}", err=True)
+            sys.exit(stop.exit_status)
 
     return wrapper
 
@@ -132,6 +151,7 @@ def release(root, assignment, check):
               show_default=True, help="Submissions graded in parallel.")
 @click.option("--no-gradebook", is_flag=True, help="Do not record scores in gradebook.db.")
 @click.pass_obj
+@stops_cleanly
 @friendly_errors
 def grade(root, assignment, paths, out_dir, workers, no_gradebook):
     """Grade submissions with the hidden graders, each in its own sandbox.
@@ -147,6 +167,7 @@ def grade(root, assignment, paths, out_dir, workers, no_gradebook):
     Exits 0 when every submission got a result, a broken notebook included.
     """
     from autograder.engine.grade import grade as grade_class
+    from autograder.engine.stopping import Stopped
     from autograder.engine.submissions import SubmissionPathError
 
     bar = None
@@ -167,19 +188,25 @@ def grade(root, assignment, paths, out_dir, workers, no_gradebook):
 
     try:
         run = grade_class(assignment, list(paths), out_dir, workers, root=root,
-                          on_start=started, on_student=one,
-                          record_gradebook=not no_gradebook)
+                          on_start=started, on_student=one, record_gradebook=not no_gradebook)
     except SubmissionPathError as error:
         raise click.BadParameter(str(error), param_hint="PATHS") from None
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
     click.echo(summary_text(run))
-    if run.interrupted:
-        raise click.ClickException("interrupted: the results above are kept; run again to finish")
+    kept = sum(1 for s in run.students if s.status != "error")
+    if run.stopped_by:
+        stop = Stopped(run.stopped_by)
+        click.echo(f"interrupted by {stop.name}: the {kept} finished result(s) are kept; "
+                   "run again to finish", err=True)
+        sys.exit(stop.exit_status)
+    if run.failure:
+        raise click.ClickException(f"{run.failure}; the {kept} finished result(s) are kept, "
+                                   "run again once that is fixed")
     if run.errors:
         raise click.ClickException(f"{len(run.errors)} submission(s) could not be graded "
-                                   "because of a grader fault (listed above)")
+                                   "(the reasons are listed above)")
 
 
 def summary_text(run) -> str:
@@ -273,6 +300,7 @@ def export(root, assignment, out_csv):
               help="Also print the lecture examples whose transcript differs from the truth.")
 @click.option("--no-oracle", is_flag=True, help="Skip the PyTorch autograd comparison.")
 @click.pass_obj
+@stops_cleanly
 @friendly_errors
 def validate(root, assignment, workers, errata, no_oracle):
     """Prove every grader is right both ways, and the course material is consistent.
