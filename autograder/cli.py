@@ -166,9 +166,12 @@ def grade(root, assignment, paths, out_dir, workers, no_gradebook):
     then OUT/grades.csv, and records the scores in nbgrader's gradebook.
     Exits 0 when every submission got a result, a broken notebook included.
     """
+    probe = _probe_isolation()  # while the engine (NumPy, pytest) is imported
     from autograder.engine.grade import grade as grade_class
     from autograder.engine.stopping import Stopped
     from autograder.engine.submissions import SubmissionPathError
+
+    probe.join()
 
     bar = None
 
@@ -207,6 +210,24 @@ def grade(root, assignment, paths, out_dir, workers, no_gradebook):
     if run.errors:
         raise click.ClickException(f"{len(run.errors)} submission(s) could not be graded "
                                    "(the reasons are listed above)")
+
+
+def _probe_isolation():
+    """Find the isolation level in a thread (it starts Python in a sandbox once, 0.1 to 0.5 s):
+    grade() asks again and gets the cached answer, or the error, once the thread is joined."""
+    import threading
+
+    from autograder.sandbox.launch import isolation_level
+
+    def probe():
+        try:
+            isolation_level()
+        except (ValueError, RuntimeError):  # grade() reports it
+            pass
+
+    thread = threading.Thread(target=probe, name="isolation-probe", daemon=True)
+    thread.start()
+    return thread
 
 
 def summary_text(run) -> str:
@@ -345,6 +366,12 @@ def validate(root, assignment, workers, errata, no_oracle):
 
 
 def main():
+    # With PYTHONDONTWRITEBYTECODE set (many containers set it), every run would compile this
+    # package's modules and the hidden graders (with pytest's assertion rewriting) again, in
+    # the command and in each grading worker. Installed packages are compiled when installed;
+    # this package, installed editable, gets its bytecode here (a __pycache__ next to each
+    # module; Python skips writing where it may not).
+    sys.dont_write_bytecode = False
     try:
         cli(prog_name="nnfs-course")
     except KeyboardInterrupt:

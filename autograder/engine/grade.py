@@ -3,7 +3,8 @@
 The parent process finds the submissions and hands them, a few at a time, to warm worker
 processes. Each worker owns one sandbox (a started, pre-imported template process) and runs the
 hidden graders with pytest against each submission it is given, writing that student's
-results.json the moment the student is done. The parent then writes grades.csv and the gradebook.
+results.json the moment the student is done. The parent then writes grades.csv and records the
+gradebook (having imported nbgrader while the workers graded: recorder.py).
 
 A run that is stopped (Ctrl-C, SIGTERM, SIGHUP: see stopping.py) kills its workers and keeps every
 finished result; a worker dies with the parent whatever ends it. A folder that cannot be written
@@ -12,9 +13,11 @@ finished result; a worker dies with the parent whatever ends it. A folder that c
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -30,8 +33,8 @@ from autograder.config import (
     get_assignment,
     limits,
 )
-from autograder.engine import gradebook
 from autograder.engine.graders import GraderRun, run_graders_batch
+from autograder.engine.recorder import Recorder
 from autograder.engine.results import (
     read_results,
     results_document,
@@ -119,16 +122,48 @@ def _init_worker(parent: int, assignment_id: str, worker_limits: Limits, isolati
                  out_dir: str, skippable: dict[str, str], root: str) -> None:
     # Before anything else: a worker, and with it its sandbox, never outlives the run.
     die_with_parent(parent)
-    from autograder.sandbox.process import Sandbox
-
     _forget_test_modules()
     _WORKER.update(
         assignment=get_assignment(assignment_id),
-        sandbox=Sandbox(worker_limits, isolation=isolation),
+        sandbox=_StartingSandbox(worker_limits, isolation),
         out_dir=Path(out_dir),
         skippable=skippable,
         root=Path(root),
     )
+
+
+class _StartingSandbox:
+    """The worker's sandbox, its template started in a thread: pytest starts and collects the
+    graders meanwhile, and the first submission waits for the template only if it is not ready.
+
+    The thread never ends: the template dies with the *thread* that started it (bwrap's
+    --die-with-parent and the launcher use PR_SET_PDEATHSIG, which follows the forking thread),
+    so that thread must live as long as the worker.
+    """
+
+    def __init__(self, worker_limits: Limits, isolation: str | None):
+        self._sandbox = None
+        self._error: BaseException | None = None
+        self._started = threading.Event()
+        self._thread = threading.Thread(target=self._start, args=(worker_limits, isolation),
+                                        name="sandbox-start", daemon=True)
+        self._thread.start()
+
+    def _start(self, worker_limits: Limits, isolation: str | None) -> None:
+        from autograder.sandbox.process import Sandbox
+
+        try:
+            self._sandbox = Sandbox(worker_limits, isolation=isolation)
+        except BaseException as error:  # raised by get(), in the thread that grades
+            self._error = error
+        self._started.set()
+        threading.Event().wait()  # see the class docstring
+
+    def get(self):
+        self._started.wait()
+        if self._error is not None:
+            raise self._error
+        return self._sandbox
 
 
 def _forget_test_modules() -> None:
@@ -145,13 +180,14 @@ def _grade_batch(found: list[Found]) -> BatchResult:
     import pytest
 
     assignment: Assignment = _WORKER["assignment"]
-    sandbox = _WORKER["sandbox"]
+    starting: _StartingSandbox = _WORKER["sandbox"]
     out_dir: Path = _WORKER["out_dir"]
     loaded = {f.student: load(f, _WORKER["skippable"]) for f in found}
     started: dict[str, float] = {}
     opened: dict[str, Submission] = {}
     summaries: list[StudentSummary] = []
     failures: list[str] = []
+    broken: list[BaseException] = []  # why the sandbox did not start
 
     def opener(item: Loaded) -> Callable[[], Submission]:
         def open_submission() -> Submission:
@@ -161,6 +197,11 @@ def _grade_batch(found: list[Found]) -> BatchResult:
             if item.problem:
                 submission: Submission = UnrunnableSubmission(assignment.id, item.problem)
             else:
+                try:
+                    sandbox = starting.get()
+                except Exception as error:  # no student can be graded here: stop the session
+                    broken.append(error)
+                    pytest.exit("the sandbox did not start")
                 submission = SandboxSubmission(sandbox.load(item.cells, item.skip), assignment.id)
             opened[item.student] = submission
             return submission
@@ -187,13 +228,15 @@ def _grade_batch(found: list[Found]) -> BatchResult:
         status = "failed-to-run" if item.problem else "graded"
         document = results_document(
             assignment, student, str(item.path), run, seconds=seconds, status=status,
-            problem=item.problem, isolation=sandbox.isolation, cells=cells)
+            problem=item.problem, isolation=starting.get().isolation, cells=cells)
         write_results(out_dir, student, document)
         summaries.append(StudentSummary(student, run.score, run.max_score, status, seconds,
                                         item.problem))
 
     run_graders_batch(assignment.id, {s: opener(item) for s, item in loaded.items()}, finished,
                       root=_WORKER["root"])
+    if broken:
+        raise broken[0]
     if failures:
         return BatchResult(summaries, failures[0])
     graded = {s.student for s in summaries}
@@ -248,10 +291,12 @@ def grade(
         on_start(len(found), run.isolation, run.warning)
     skippable = release_skippable(assignment.release_notebook(root))
     batches = _batches(found, workers)
+    workers = max(1, min(workers, len(batches)))  # a worker without a batch only costs a sandbox
     initargs = (os.getpid(), assignment.id, worker_limits, isolation, str(out_dir), skippable,
                 str(root))
+    recorder = Recorder(assignment, root) if record_gradebook else None
     try:
-        _run_pool(batches, workers, initargs, run, on_student)
+        _run_pool(batches, workers, initargs, run, on_student, recorder)
     except KeyboardInterrupt as error:
         run.stopped_by = stopped(error).signo
     except MachineError as error:
@@ -269,9 +314,9 @@ def grade(
             if machine_cause(error) is None:
                 raise
             run.failure = run.failure or str(machine_error(out_dir, error, "grades.csv"))
-        if record_gradebook and not run.stopped_by and not run.failure:
+        if recorder is not None and not run.stopped_by and not run.failure:
             try:
-                run.gradebook_recorded = gradebook.record(assignment, documents, root)
+                run.gradebook_recorded = recorder.finish(documents)
             except Exception as error:
                 if machine_cause(error) is None:
                     raise
@@ -316,7 +361,8 @@ def _batches(found: list[Found], workers: int) -> list[list[Found]]:
     return batches
 
 
-def _run_pool(batches, workers, initargs, run: GradeRun, on_student) -> None:
+def _run_pool(batches, workers, initargs, run: GradeRun, on_student,
+              recorder: Recorder | None = None) -> None:
     """Grade the batches in a pool of workers; a batch whose worker died is graded once more.
 
     Raises Stopped (a KeyboardInterrupt) or MachineError after ending every worker.
@@ -334,7 +380,10 @@ def _run_pool(batches, workers, initargs, run: GradeRun, on_student) -> None:
         with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=context,
                                  initializer=_init_worker, initargs=initargs) as pool:
             try:
-                futures = {pool.submit(_grade_batch, batch): batch for batch in pending}
+                with recorder.forking() if recorder else contextlib.nullcontext():
+                    futures = {pool.submit(_grade_batch, batch): batch for batch in pending}
+                if recorder is not None:  # the workers are forked: see recorder.py
+                    recorder.start()
                 not_done = set(futures)
                 while not_done:
                     done, not_done = wait(not_done, return_when=FIRST_COMPLETED)
