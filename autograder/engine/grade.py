@@ -46,6 +46,11 @@ from autograder.engine.submissions import Found, Loaded, discover, load, release
 from autograder.files import MachineError, machine_cause, machine_error, remove_stale_temporaries
 from autograder.harness import StudentError, Submission
 
+# Importing nbgrader for the gradebook (about 1 s) is overlapped with grading for classes up to
+# this size. In a larger class it is a small part of the run, and nbgrader in the parent while
+# the workers are at their largest would add about 65 MB to the run's peak memory.
+OVERLAP_IMPORT_UP_TO = 50
+
 
 @dataclass
 class StudentSummary:
@@ -295,8 +300,9 @@ def grade(
     initargs = (os.getpid(), assignment.id, worker_limits, isolation, str(out_dir), skippable,
                 str(root))
     recorder = Recorder(assignment, root) if record_gradebook else None
+    overlap = recorder is not None and len(found) <= OVERLAP_IMPORT_UP_TO
     try:
-        _run_pool(batches, workers, initargs, run, on_student, recorder)
+        _run_pool(batches, workers, initargs, run, on_student, recorder if overlap else None)
     except KeyboardInterrupt as error:
         run.stopped_by = stopped(error).signo
     except MachineError as error:
