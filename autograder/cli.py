@@ -29,12 +29,31 @@ def friendly_errors(command):
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         from autograder.feedback import FeedbackError
+        from autograder.files import MachineError
         from autograder.pipeline import PipelineError
 
         try:
             return command(*args, **kwargs)
-        except (ConfigError, PipelineError, FeedbackError) as error:
+        except (ConfigError, PipelineError, FeedbackError, MachineError) as error:
             raise click.ClickException(str(error)) from None
+
+    return wrapper
+
+
+def stops_cleanly(command):
+    """Ctrl-C, SIGTERM and SIGHUP stop the command alike: it says so and exits 128 + signal."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        from autograder.engine.stopping import stop_on_signals, stopped
+
+        try:
+            with stop_on_signals():
+                return command(*args, **kwargs)
+        except KeyboardInterrupt as error:  # stopped where nothing was left to keep
+            stop = stopped(error)
+            click.echo(f"interrupted by {stop.name}", err=True)
+            sys.exit(stop.exit_status)
 
     return wrapper
 
@@ -141,6 +160,7 @@ def release(root, assignment, check):
                    "with a (?P<student_id>...) group, or `canvas` for Canvas downloads named "
                    "lastfirst_12345_67890_<name>.ipynb.")
 @click.pass_obj
+@stops_cleanly
 @friendly_errors
 def grade(root, assignment, paths, out_dir, workers, no_gradebook, id_pattern):
     """Grade submissions with the hidden graders, each in its own sandbox.
@@ -163,8 +183,12 @@ def grade(root, assignment, paths, out_dir, workers, no_gradebook, id_pattern):
     and writes autograded/<student>/<ASSIGNMENT>/ for formgrader.
     Exits 0 when every submission got a result, a broken notebook included.
     """
+    probe = _probe_isolation()  # while the engine (NumPy, pytest) is imported
     from autograder.engine.grade import grade as grade_class
+    from autograder.engine.stopping import Stopped
     from autograder.engine.submissions import SubmissionPathError
+
+    probe.join()
 
     bar = None
 
@@ -192,11 +216,36 @@ def grade(root, assignment, paths, out_dir, workers, no_gradebook, id_pattern):
         if bar is not None:
             bar.__exit__(None, None, None)
     click.echo(summary_text(run))
-    if run.interrupted:
-        raise click.ClickException("interrupted: the results above are kept; run again to finish")
+    kept = sum(1 for s in run.students if s.status != "error")
+    if run.stopped_by:
+        stop = Stopped(run.stopped_by)
+        click.echo(f"interrupted by {stop.name}: the {kept} finished result(s) are kept; "
+                   "run again to finish", err=True)
+        sys.exit(stop.exit_status)
+    if run.failure:
+        raise click.ClickException(f"{run.failure}; the {kept} finished result(s) are kept, "
+                                   "run again once that is fixed")
     if run.errors:
         raise click.ClickException(f"{len(run.errors)} submission(s) could not be graded "
-                                   "because of a grader fault (listed above)")
+                                   "(the reasons are listed above)")
+
+
+def _probe_isolation():
+    """Find the isolation level in a thread (it starts Python in a sandbox once, 0.1 to 0.5 s):
+    grade() asks again and gets the cached answer, or the error, once the thread is joined."""
+    import threading
+
+    from autograder.sandbox.launch import isolation_level
+
+    def probe():
+        try:
+            isolation_level()
+        except (ValueError, RuntimeError):  # grade() reports it
+            pass
+
+    thread = threading.Thread(target=probe, name="isolation-probe", daemon=True)
+    thread.start()
+    return thread
 
 
 def summary_text(run) -> str:
@@ -296,6 +345,7 @@ def export(root, assignment, out_csv):
               help="Also print the lecture examples whose transcript differs from the truth.")
 @click.option("--no-oracle", is_flag=True, help="Skip the PyTorch autograd comparison.")
 @click.pass_obj
+@stops_cleanly
 @friendly_errors
 def validate(root, assignment, workers, errata, no_oracle):
     """Prove every grader is right both ways, and the course material is consistent.
@@ -387,6 +437,12 @@ def gradescope(root, assignment, out_path, try_notebooks):
 
 
 def main():
+    # With PYTHONDONTWRITEBYTECODE set (many containers set it), every run would compile this
+    # package's modules and the hidden graders (with pytest's assertion rewriting) again, in
+    # the command and in each grading worker. Installed packages are compiled when installed;
+    # this package, installed editable, gets its bytecode here (a __pycache__ next to each
+    # module; Python skips writing where it may not).
+    sys.dont_write_bytecode = False
     try:
         cli(prog_name="nnfs-course")
     except KeyboardInterrupt:

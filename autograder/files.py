@@ -2,10 +2,47 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
 TMP_MARK = ".tmp-"
+
+# Failures of the machine, not of a student or a grader: every later write to the same place
+# fails the same way, so a run stops at the first one and says so once.
+_CAUSES = {
+    errno.ENOSPC: "no space left on the disk",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EROFS: "the folder is on a read-only file system",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EIO: "the disk reported an input/output error",
+}
+# How SQLite (the gradebook) words the same failures.
+_SQLITE_CAUSES = {
+    "database or disk is full": errno.ENOSPC,
+    "attempt to write a readonly database": errno.EROFS,
+    "unable to open database file": errno.EACCES,
+    "disk i/o error": errno.EIO,
+}
+
+
+class MachineError(Exception):
+    """A folder cannot be written because of the machine (full disk, read-only, permission)."""
+
+
+def machine_cause(error: BaseException) -> str | None:
+    """What went wrong, in words, when `error` is a failure of the machine rather than ours."""
+    if isinstance(error, OSError):
+        return _CAUSES.get(error.errno)
+    text = str(getattr(error, "orig", None) or error).lower()
+    number = next((n for words, n in _SQLITE_CAUSES.items() if words in text), None)
+    return _CAUSES[number] if number is not None else None
+
+
+def machine_error(folder: Path, error: BaseException, what: str = "results") -> MachineError:
+    """The one line that stops a run: the folder, and what the machine said."""
+    return MachineError(f"{folder}: cannot write {what} there: {machine_cause(error)}")
 
 
 def atomic_write(path: Path, text: str) -> None:
@@ -24,7 +61,11 @@ def atomic_write(path: Path, text: str) -> None:
 
 
 def remove_stale_temporaries(folder: Path) -> None:
-    """Temporaries a killed run may have left behind."""
+    """Temporaries a killed run may have left behind (best effort: a read-only folder keeps
+    them, and the run's first write then says why)."""
     if folder.is_dir():
         for tmp in folder.rglob(f"*{TMP_MARK}*"):
-            tmp.unlink(missing_ok=True)
+            try:
+                tmp.unlink(missing_ok=True)
+            except OSError:
+                return

@@ -1,23 +1,27 @@
 """Grading throughput: `nnfs-course grade` against `nbgrader autograde` on one synthetic class.
 
-    python benchmarks/grading_throughput.py              # 100 submissions of 01_forward_pass
-    python benchmarks/grading_throughput.py --n 30 --assignments 04_training
-    python benchmarks/grading_throughput.py --assignments all --n 50 --json figures.json
+    python benchmarks/grading_throughput.py              # N = 1, 30, 100 of 01_forward_pass
+    python benchmarks/grading_throughput.py --n 20 --assignments 04_training
+    python benchmarks/grading_throughput.py --assignments all --n 1,50 --json figures.json
 
-For each assignment it builds N submissions from the release notebook (each graded function is
-answered with the reference solution, a known-wrong "mutant" from autograder/mutants/, or left as
-the release's stub, chosen by a seeded RNG from the student's index; every tenth student answers
-everything correctly), then times, each as a subprocess running the real command line:
+For each assignment it builds the largest N submissions from the release notebook (each graded
+function is answered with the reference solution, a known-wrong "mutant" from
+autograder/mutants/, or left as the release's stub, chosen by a seeded RNG from the student's
+index; every tenth student answers everything correctly). For each N, the first N of them are
+graded, each as a subprocess running the real command line, side by side in the same run:
 
-  - `nnfs-course grade ID submitted/ --workers 1` and `--workers W` (the hidden graders, every
-    student in the sandbox: bubblewrap when it works here), recording scores in a gradebook.db
-    of a scratch copy of the course (`--root`), as nbgrader records its own;
+  - `nnfs-course grade ID submitted/ --workers W` (the hidden graders, every student in the
+    sandbox: bubblewrap when it works here), recording scores in the gradebook.db of a scratch
+    copy of the course (`--root`), as nbgrader records its own, and again with --no-gradebook;
+    also the time from the command's start until the first results.json exists;
   - `nbgrader autograde ID` in a scratch nbgrader course built from source/ID/ID.ipynb with
     `nbgrader generate_assignment` (the notebook's public checks are nbgrader's graded cells);
-  - one submission alone with each tool, end to end (what a student waiting for feedback waits),
-    and for our engine also warm (a grading worker already started: results.json's
-    execution_time);
+  - N = 1 is run --repeats times by each tool, and the median run is shown;
   - for 04_training, the engine's overhead over the student's own training time.
+
+The ratio of each N is nbgrader's time over ours for the same N notebooks, measured minutes apart
+in the same run, so that a machine shared with other work skews both alike; the 1-minute load
+average at the start of each run is shown next to it.
 
 Peak memory is the largest sum over the command's whole process tree of each process's
 proportional set size (PSS, so pages shared by forked processes count once), polled every 0.1 s;
@@ -127,6 +131,7 @@ class Measured:
     peak_mb: float  # largest sum of PSS over the process tree
     max_rss_mb: float  # largest single process (ru_maxrss of the waited children)
     output: str = ""
+    first_result: float = float("nan")  # seconds until the first results.json was written
 
 
 def _pss_kb(pid: int) -> int:
@@ -155,9 +160,11 @@ def _tree(root: int) -> list[int]:
 
 
 def run(argv: list[str], cwd: Path, env: dict[str, str] | None = None,
-        timeout: float = 3600) -> Measured:
-    """Run `argv`, timing it and polling the memory of its process tree."""
+        timeout: float = 3600, first: Path | None = None) -> Measured:
+    """Run `argv`, timing it and polling the memory of its process tree; with `first` (a
+    folder), also the time until the first */results.json appears in it (polled every 5 ms)."""
     log = tempfile.TemporaryFile()
+    first_seconds = float("nan")
     started = time.perf_counter()
     popen = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=log,
                              stderr=subprocess.STDOUT)
@@ -174,11 +181,14 @@ def run(argv: list[str], cwd: Path, env: dict[str, str] | None = None,
     deadline = time.monotonic() + timeout
     while True:
         pid, status, usage = os.wait4(popen.pid, os.WNOHANG)
+        if first is not None and first_seconds != first_seconds:  # nan: not seen yet
+            if next(first.glob("*/results.json"), None) is not None:
+                first_seconds = time.perf_counter() - started
         if pid:
             break
         if time.monotonic() > deadline:
             popen.kill()
-        time.sleep(0.01)
+        time.sleep(0.005 if first is not None else 0.01)
     seconds = time.perf_counter() - started
     done.set()
     watcher.join()
@@ -187,7 +197,7 @@ def run(argv: list[str], cwd: Path, env: dict[str, str] | None = None,
     output = log.read().decode("utf-8", "replace")
     log.close()
     return Measured(argv, seconds, popen.returncode, peak[0] / 1024, usage.ru_maxrss / 1024,
-                    output)
+                    output, first_seconds)
 
 
 def tool_env() -> dict[str, str]:
@@ -242,7 +252,7 @@ def grade_ours(course: Path, assignment_id: str, paths: list[Path], out: Path, w
     if out.exists():
         shutil.rmtree(out)
     shutil.copy(course / "gradebook.pristine.db", course / "gradebook.db")
-    return check(run(argv, COURSE_ROOT, tool_env()), "nnfs-course grade")
+    return check(run(argv, COURSE_ROOT, tool_env(), first=out), "nnfs-course grade")
 
 
 def our_results(out: Path) -> dict[str, dict]:
@@ -348,6 +358,9 @@ def reference_training_seconds(repeats: int = 5) -> float:
 # One assignment
 
 
+NAN = float("nan")
+
+
 @dataclass
 class Row:
     tool: str
@@ -358,89 +371,103 @@ class Row:
     peak_mb: float
     max_rss_mb: float
     mean_score: float
+    first_result: float = NAN  # seconds from the command's start to the first results.json
+    load: float = 0.0  # the 1-minute load average as the run started
     note: str = ""
 
 
 @dataclass
 class Figures:
     assignment: str
-    n: int
+    sizes: list[int]
     rows: list[Row] = field(default_factory=list)
     latency: dict[str, float] = field(default_factory=dict)
-    ratio: float = 0.0
-    scaling: float = 0.0
+    ratios: dict[int, dict[str, float]] = field(default_factory=dict)  # N -> tool -> ratio
     training: dict[str, float] = field(default_factory=dict)
     isolation: str = ""
 
 
-def bench_assignment(assignment_id: str, n: int, workers: int, seed: int, scratch: Path,
-                     repeats: int, gradebook: bool, nbgrader_timeout: int,
+def _median_run(measure, repeats: int) -> tuple[Measured, float]:
+    """Run `measure` `repeats` times; the run of median duration, and the load before it."""
+    runs = []
+    for _ in range(max(1, repeats)):
+        load = os.getloadavg()[0]
+        runs.append((measure(), load))
+    runs.sort(key=lambda pair: pair[0].seconds)
+    return runs[len(runs) // 2]
+
+
+def _class_of(submitted: Path, target: Path, n: int) -> Path:
+    """The first `n` students of `submitted`, as a submitted/ tree of their own."""
+    shutil.rmtree(target, ignore_errors=True)
+    for index in range(n):
+        student = STUDENTS.format(index)
+        shutil.copytree(submitted / student, target / student)
+    return target
+
+
+def bench_assignment(assignment_id: str, sizes: list[int], workers: int, seed: int,
+                     scratch: Path, repeats: int, gradebook: bool, nbgrader_timeout: int,
                      log=print) -> Figures:
     work = scratch / assignment_id
     shutil.rmtree(work, ignore_errors=True)
     submitted = work / "class" / "submitted"
-    log(f"[{assignment_id}] building {n} submissions")
-    build_class(assignment_id, n, seed, submitted)
+    sizes = sorted(set(sizes))
+    log(f"[{assignment_id}] building {max(sizes)} submissions")
+    build_class(assignment_id, max(sizes), seed, submitted)
     course = scratch_course(work / "course", assignment_id)
-    figures = Figures(assignment_id, n)
-    first = submitted / STUDENTS.format(0) / assignment_id / f"{assignment_id}.ipynb"
+    figures = Figures(assignment_id, sizes)
+    log(f"[{assignment_id}] nbgrader generate_assignment (untimed)")
+    nbroot = nbgrader_course(work / "nbgrader", assignment_id, 0, submitted, nbgrader_timeout)
 
-    # Our engine: the class with 1 and W workers, then one submission alone.
-    for count in sorted({1, workers}):
-        log(f"[{assignment_id}] nnfs-course grade, {count} worker(s)")
-        out = work / f"ours-w{count}"
-        m = grade_ours(course, assignment_id, [submitted], out, count, gradebook)
-        documents = our_results(out)
-        if len(documents) != n:
-            raise SystemExit(f"nnfs-course grade wrote {len(documents)} results, not {n}")
-        figures.isolation = our_isolation(out)
-        figures.rows.append(Row("nnfs-course grade", count, n, m.seconds, m.seconds / n,
-                                m.peak_mb, m.max_rss_mb, our_mean_score(out),
-                                f"isolation={figures.isolation}"))
-        if count == 1:
-            warm = [d["execution_time"] for d in documents.values()]
-            figures.latency["nnfs-course, inside a 1-worker run (warm worker), median"] = (
-                statistics.median(warm))
-    if gradebook:  # the same class without the gradebook step, for comparison
-        log(f"[{assignment_id}] nnfs-course grade, {workers} worker(s), --no-gradebook")
-        out = work / f"ours-w{workers}-nogb"
-        m = grade_ours(course, assignment_id, [submitted], out, workers, False)
-        figures.rows.append(Row("nnfs-course grade --no-gradebook", workers, n, m.seconds,
-                                m.seconds / n, m.peak_mb, m.max_rss_mb, our_mean_score(out),
-                                f"isolation={figures.isolation}"))
-    for record in sorted({False, gradebook}):
-        singles = []
-        for _ in range(repeats):
-            m = grade_ours(course, assignment_id, [first], work / "ours-one", 1, record)
-            singles.append(m.seconds)
-        what = ("recording the gradebook too" if record
-                else "--no-gradebook: results.json is the feedback")
-        figures.latency[f"nnfs-course one submission, end to end ({what})"] = (
-            statistics.median(singles))
-
-    # nbgrader.
-    log(f"[{assignment_id}] nbgrader: generate_assignment, then autograde")
-    nbroot = nbgrader_course(work / "nbgrader", assignment_id, n, submitted, nbgrader_timeout)
-    m = autograde(nbroot, assignment_id)
-    graded, mean = nbgrader_graded(nbroot, assignment_id)
-    if graded != n:
-        raise SystemExit(f"nbgrader's gradebook holds {graded} submissions, not {n}")
-    figures.rows.insert(0, Row("nbgrader autograde", 1, n, m.seconds, m.seconds / n, m.peak_mb,
-                               m.max_rss_mb, mean, "public checks, one kernel per notebook"))
-    singles = []
-    for _ in range(repeats):
-        singles.append(autograde(nbroot, assignment_id, STUDENTS.format(0)).seconds)
-    figures.latency["nbgrader autograde one submission, end to end (records its gradebook)"] = (
-        statistics.median(singles))
-
-    ours = {r.workers: r.seconds for r in figures.rows if r.tool == "nnfs-course grade"}
-    figures.ratio = figures.rows[0].per_submission / (min(ours.values()) / n)
-    figures.scaling = ours[1] / ours[workers] if workers in ours else 1.0
+    for n in sizes:
+        # The same N notebooks for both tools; N = 1 is run `repeats` times (the median shown).
+        times = repeats if n == 1 else 1
+        ours_class = _class_of(submitted, work / f"class-{n}" / "submitted", n)
+        for student in range(n):
+            name = STUDENTS.format(student)
+            shutil.copytree(submitted / name, nbroot / "submitted" / name, dirs_exist_ok=True)
+        ours: dict[str, Row] = {}
+        for record in ([True, False] if gradebook else [False]):
+            tool = "nnfs-course grade" + ("" if record else " --no-gradebook")
+            log(f"[{assignment_id}] N={n}: {tool}, {workers} worker(s)")
+            out = work / f"ours-{n}-{'gb' if record else 'nogb'}"
+            m, load = _median_run(
+                lambda out=out, record=record, paths=[ours_class]: grade_ours(
+                    course, assignment_id, paths, out, workers, record), times)
+            documents = our_results(out)
+            if len(documents) != n:
+                raise SystemExit(f"nnfs-course grade wrote {len(documents)} results, not {n}")
+            figures.isolation = our_isolation(out)
+            ours[tool] = Row(tool, workers, n, m.seconds, m.seconds / n, m.peak_mb, m.max_rss_mb,
+                             our_mean_score(out), m.first_result, load,
+                             f"isolation={figures.isolation}")
+            if n == max(sizes) and record == gradebook:
+                warm = [d["execution_time"] for d in documents.values()]
+                figures.latency[f"nnfs-course, one student inside the N={n} run (a warm worker), "
+                                "median"] = statistics.median(warm)
+        log(f"[{assignment_id}] N={n}: nbgrader autograde")
+        m, load = _median_run(lambda: autograde(nbroot, assignment_id), times)
+        graded, mean = nbgrader_graded(nbroot, assignment_id)
+        if graded != n:
+            raise SystemExit(f"nbgrader's gradebook holds {graded} submissions, not {n}")
+        nb = Row("nbgrader autograde", 1, n, m.seconds, m.seconds / n, m.peak_mb, m.max_rss_mb,
+                 mean, NAN, load, "public checks, one kernel per notebook")
+        figures.rows += [nb, *ours.values()]
+        figures.ratios[n] = {tool: nb.seconds / row.seconds for tool, row in ours.items()}
+        if n == 1:
+            for tool, row in ours.items():
+                figures.latency[f"{tool}, one submission: its results.json, from the command's "
+                                "start"] = row.first_result
+                figures.latency[f"{tool}, one submission: the whole command"] = row.seconds
+            figures.latency["nbgrader autograde, one submission: the whole command (records its "
+                            "gradebook)"] = nb.seconds
 
     if assignment_id == "04_training":
         # Five copies of an all-correct notebook, graded by one warm worker: each one's grading
         # time (results.json's execution_time) against the reference's own training time.
         log(f"[{assignment_id}] training overhead: 5 all-correct submissions, 1 worker")
+        first = submitted / STUDENTS.format(0) / assignment_id / f"{assignment_id}.ipynb"
         correct = work / "correct"
         for k in range(5):
             target = correct / f"correct{k}" / assignment_id / first.name
@@ -479,24 +506,34 @@ def machine() -> str:
             f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
 
 
+def _seconds(value: float) -> str:
+    return "–" if value != value else f"{value:.2f}"
+
+
 def table(all_figures: list[Figures]) -> str:
     lines = []
-    head = ("| assignment | tool | workers | N | total s | s / submission | peak MB (tree PSS) "
-            "| max RSS MB | mean score % |")
-    lines += [head, "|" + "---|" * 9]
+    head = ("| assignment | N | tool | workers | total s | s / submission | first results.json s "
+            "| peak MB (tree PSS) | max RSS MB | mean score % | load (1 min) |")
+    lines += [head, "|" + "---|" * 11]
     for f in all_figures:
         for r in f.rows:
-            lines.append(f"| {f.assignment} | {r.tool} | {r.workers} | {r.submissions} | "
-                         f"{r.seconds:.2f} | {r.per_submission:.4f} | {r.peak_mb:.0f} | "
-                         f"{r.max_rss_mb:.0f} | {r.mean_score:.1f} |")
+            lines.append(f"| {f.assignment} | {r.submissions} | {r.tool} | {r.workers} | "
+                         f"{r.seconds:.2f} | {r.per_submission:.4f} | {_seconds(r.first_result)} | "
+                         f"{r.peak_mb:.0f} | {r.max_rss_mb:.0f} | {r.mean_score:.1f} | "
+                         f"{r.load:.1f} |")
     lines.append("")
-    lines.append("| assignment | nbgrader s/sub ÷ ours (best run recording the gradebook) "
-                 "| ours: workers 1 → N speed-up | isolation |")
-    lines.append("|---|---|---|---|")
+    lines.append("| assignment | N | nbgrader ÷ ours, recording the gradebook "
+                 "| nbgrader ÷ ours, --no-gradebook | isolation |")
+    lines.append("|---|---|---|---|---|")
     for f in all_figures:
-        lines.append(f"| {f.assignment} | {f.ratio:.1f}× | {f.scaling:.2f}× | {f.isolation} |")
+        for n, ratios in f.ratios.items():
+            with_gb = ratios.get("nnfs-course grade")
+            without = ratios.get("nnfs-course grade --no-gradebook")
+            lines.append(f"| {f.assignment} | {n} | "
+                         f"{f'{with_gb:.1f}×' if with_gb else '–'} | "
+                         f"{f'{without:.1f}×' if without else '–'} | {f.isolation} |")
     lines.append("")
-    lines.append("| assignment | one submission alone | seconds |")
+    lines.append("| assignment | one submission | seconds |")
     lines.append("|---|---|---|")
     for f in all_figures:
         for what, seconds in f.latency.items():
@@ -515,14 +552,15 @@ def table(all_figures: list[Figures]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--n", type=int, default=100, help="submissions per assignment")
+    parser.add_argument("--n", default="1,30,100",
+                        help="class sizes, comma-separated (default: 1,30,100); each is graded "
+                             "by both tools, N = 1 --repeats times")
     parser.add_argument("--assignments", default="01_forward_pass",
                         help="comma-separated ids, or 'all' (default: 01_forward_pass)")
-    parser.add_argument("--workers", type=int, default=2,
-                        help="workers of the parallel run (a 1-worker run is always timed too)")
+    parser.add_argument("--workers", type=int, default=2, help="our engine's workers")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repeats", type=int, default=3,
-                        help="runs of the one-submission latency (the median is shown)")
+                        help="runs of N = 1 for each tool (the median is shown)")
     parser.add_argument("--no-gradebook", action="store_true",
                         help="our engine skips recording scores (nbgrader always records)")
     parser.add_argument("--nbgrader-timeout", type=int, default=300,
@@ -532,6 +570,12 @@ def main(argv: list[str] | None = None) -> int:
                              "temporary folder, removed afterwards)")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
     args = parser.parse_args(argv)
+    try:
+        sizes = sorted({int(n) for n in args.n.split(",") if n.strip()})
+    except ValueError:
+        parser.error(f"--n takes class sizes such as 1,30,100, not {args.n!r}")
+    if not sizes or min(sizes) < 1:
+        parser.error("--n: every class size must be at least 1")
     known = [a.id for a in assignments()]
     ids = known if args.assignments == "all" else [a.strip() for a in
                                                     args.assignments.split(",") if a.strip()]
@@ -546,7 +590,7 @@ def main(argv: list[str] | None = None) -> int:
 
     load_before = os.getloadavg()
     try:
-        figures = [bench_assignment(a, args.n, args.workers, args.seed, scratch, args.repeats,
+        figures = [bench_assignment(a, sizes, args.workers, args.seed, scratch, args.repeats,
                                     not args.no_gradebook, args.nbgrader_timeout, log)
                    for a in ids]
     finally:

@@ -3,14 +3,21 @@
 The parent process finds the submissions and hands them, a few at a time, to warm worker
 processes. Each worker owns one sandbox (a started, pre-imported template process) and runs the
 hidden graders with pytest against each submission it is given, writing that student's
-results.json the moment the student is done. The parent then writes grades.csv and the gradebook.
+results.json the moment the student is done. The parent then writes grades.csv and records the
+gradebook (having imported nbgrader while the workers graded: recorder.py).
+
+A run that is stopped (Ctrl-C, SIGTERM, SIGHUP: see stopping.py) kills its workers and keeps every
+finished result; a worker dies with the parent whatever ends it. A folder that cannot be written
+(a full disk, a read-only folder, a missing permission) stops the run at its first failed write.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
-import signal
+import os
 import sys
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -26,17 +33,23 @@ from autograder.config import (
     get_assignment,
     limits,
 )
-from autograder.engine import gradebook
 from autograder.engine.graders import GraderRun, run_graders_batch
+from autograder.engine.recorder import Recorder
 from autograder.engine.results import (
     read_results,
     results_document,
     write_grades_csv,
     write_results,
 )
+from autograder.engine.stopping import Stopped, die_with_parent, stopped
 from autograder.engine.submissions import Found, Loaded, discover, load, release_skippable
-from autograder.files import remove_stale_temporaries
+from autograder.files import MachineError, machine_cause, machine_error, remove_stale_temporaries
 from autograder.harness import StudentError, Submission
+
+# Importing nbgrader for the gradebook (about 1 s) is overlapped with grading for classes up to
+# this size. In a larger class it is a small part of the run, and nbgrader in the parent while
+# the workers are at their largest would add about 65 MB to the run's peak memory.
+OVERLAP_IMPORT_UP_TO = 50
 
 
 @dataclass
@@ -59,11 +72,32 @@ class GradeRun:
     csv_path: Path | None = None
     gradebook_recorded: int = 0
     seconds: float = 0.0
-    interrupted: bool = False
+    stopped_by: int = 0  # the signal that stopped the run, 0 if none did
+    failure: str = ""  # the machine failure that stopped the run (one line), "" if none did
+
+    @property
+    def interrupted(self) -> bool:
+        return bool(self.stopped_by)
 
     @property
     def errors(self) -> list[StudentSummary]:
         return [s for s in self.students if s.status == "error"]
+
+    def raise_if_stopped(self) -> None:
+        """For callers that go on after grading: a stopped run stops them too."""
+        if self.stopped_by:
+            raise Stopped(self.stopped_by)
+        if self.failure:
+            raise MachineError(self.failure)
+
+
+@dataclass
+class BatchResult:
+    """What a worker sends back for one batch: the students it finished, and why it stopped
+    early, when the output folder failed."""
+
+    students: list[StudentSummary]
+    failure: str = ""
 
 
 class UnrunnableSubmission(Submission):
@@ -89,22 +123,52 @@ class UnrunnableSubmission(Submission):
 _WORKER: dict = {}
 
 
-def _init_worker(assignment_id: str, worker_limits: Limits, isolation: str | None,
+def _init_worker(parent: int, assignment_id: str, worker_limits: Limits, isolation: str | None,
                  out_dir: str, skippable: dict[str, str], root: str) -> None:
-    from autograder.sandbox.process import Sandbox
-
-    # Ctrl-C is the parent's to handle (it stops the workers): a KeyboardInterrupt inside a
-    # worker, mid-request, would leave its sandbox's channels out of step and the worker would
-    # go on to grade its next students wrongly.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Before anything else: a worker, and with it its sandbox, never outlives the run.
+    die_with_parent(parent)
     _forget_test_modules()
     _WORKER.update(
         assignment=get_assignment(assignment_id),
-        sandbox=Sandbox(worker_limits, isolation=isolation),
+        sandbox=_StartingSandbox(worker_limits, isolation),
         out_dir=Path(out_dir),
         skippable=skippable,
         root=Path(root),
     )
+
+
+class _StartingSandbox:
+    """The worker's sandbox, its template started in a thread: pytest starts and collects the
+    graders meanwhile, and the first submission waits for the template only if it is not ready.
+
+    The thread never ends: the template dies with the *thread* that started it (bwrap's
+    --die-with-parent and the launcher use PR_SET_PDEATHSIG, which follows the forking thread),
+    so that thread must live as long as the worker.
+    """
+
+    def __init__(self, worker_limits: Limits, isolation: str | None):
+        self._sandbox = None
+        self._error: BaseException | None = None
+        self._started = threading.Event()
+        self._thread = threading.Thread(target=self._start, args=(worker_limits, isolation),
+                                        name="sandbox-start", daemon=True)
+        self._thread.start()
+
+    def _start(self, worker_limits: Limits, isolation: str | None) -> None:
+        from autograder.sandbox.process import Sandbox
+
+        try:
+            self._sandbox = Sandbox(worker_limits, isolation=isolation)
+        except BaseException as error:  # raised by get(), in the thread that grades
+            self._error = error
+        self._started.set()
+        threading.Event().wait()  # see the class docstring
+
+    def get(self):
+        self._started.wait()
+        if self._error is not None:
+            raise self._error
+        return self._sandbox
 
 
 def _forget_test_modules() -> None:
@@ -117,14 +181,18 @@ def _forget_test_modules() -> None:
             del sys.modules[name]
 
 
-def _grade_batch(found: list[Found]) -> list[StudentSummary]:
+def _grade_batch(found: list[Found]) -> BatchResult:
+    import pytest
+
     assignment: Assignment = _WORKER["assignment"]
-    sandbox = _WORKER["sandbox"]
+    starting: _StartingSandbox = _WORKER["sandbox"]
     out_dir: Path = _WORKER["out_dir"]
     loaded = {f.student: load(f, _WORKER["skippable"]) for f in found}
     started: dict[str, float] = {}
     opened: dict[str, Submission] = {}
     summaries: list[StudentSummary] = []
+    failures: list[str] = []
+    broken: list[BaseException] = []  # why the sandbox did not start
 
     def opener(item: Loaded) -> Callable[[], Submission]:
         def open_submission() -> Submission:
@@ -134,6 +202,11 @@ def _grade_batch(found: list[Found]) -> list[StudentSummary]:
             if item.problem:
                 submission: Submission = UnrunnableSubmission(assignment.id, item.problem)
             else:
+                try:
+                    sandbox = starting.get()
+                except Exception as error:  # no student can be graded here: stop the session
+                    broken.append(error)
+                    pytest.exit("the sandbox did not start")
                 submission = SandboxSubmission(sandbox.load(item.cells, item.skip), assignment.id)
             opened[item.student] = submission
             return submission
@@ -143,8 +216,14 @@ def _grade_batch(found: list[Found]) -> list[StudentSummary]:
     def finished(student: str, run: GraderRun) -> None:
         try:
             record(student, run)
-        except Exception as error:  # never lose a student silently: report it as our fault
-            summaries.append(_failed(student, error))
+        except Exception as error:
+            if machine_cause(error) is None:  # never lose a student silently: our fault
+                summaries.append(_failed(student, error))
+                return
+            # Every later write would fail the same way: stop this pytest session now.
+            failures.append(str(machine_error(out_dir, error)))
+        if failures:
+            pytest.exit("the output folder cannot be written")
 
     def record(student: str, run: GraderRun) -> None:
         item = loaded[student]
@@ -154,17 +233,21 @@ def _grade_batch(found: list[Found]) -> list[StudentSummary]:
         status = "failed-to-run" if item.problem else "graded"
         document = results_document(
             assignment, student, str(item.path), run, seconds=seconds, status=status,
-            problem=item.problem, isolation=sandbox.isolation, cells=cells)
+            problem=item.problem, isolation=starting.get().isolation, cells=cells)
         write_results(out_dir, student, document)
         summaries.append(StudentSummary(student, run.score, run.max_score, status, seconds,
                                         item.problem))
 
     run_graders_batch(assignment.id, {s: opener(item) for s, item in loaded.items()}, finished,
                       root=_WORKER["root"])
+    if broken:
+        raise broken[0]
+    if failures:
+        return BatchResult(summaries, failures[0])
     graded = {s.student for s in summaries}
     summaries += [_failed(s, RuntimeError("the graders never finished this submission"))
                   for s in loaded if s not in graded]
-    return summaries
+    return BatchResult(summaries)
 
 
 def _cell_reports(submission: Submission | None) -> list[dict]:
@@ -196,7 +279,7 @@ def grade(
     """Grade every submission found under `paths`; see the module docstring."""
     from autograder.sandbox.process import Sandbox
 
-    started = time.perf_counter()
+    started, started_ns = time.perf_counter(), time.time_ns()
     assignment = get_assignment(assignment_id)
     out_dir = Path(out_dir) if out_dir else root / "grades" / assignment.id
     clashes: list[str] = []
@@ -214,20 +297,62 @@ def grade(
         on_start(len(found), run.isolation, run.warning)
     skippable = release_skippable(assignment.release_notebook(root))
     batches = _batches(found, workers)
-    initargs = (assignment.id, worker_limits, isolation, str(out_dir), skippable, str(root))
+    workers = max(1, min(workers, len(batches)))  # a worker without a batch only costs a sandbox
+    initargs = (os.getpid(), assignment.id, worker_limits, isolation, str(out_dir), skippable,
+                str(root))
+    recorder = Recorder(assignment, root) if record_gradebook else None
+    overlap = recorder is not None and len(found) <= OVERLAP_IMPORT_UP_TO
     try:
-        _run_pool(batches, workers, initargs, run, on_student)
-    except KeyboardInterrupt:
-        run.interrupted = True
+        _run_pool(batches, workers, initargs, run, on_student, recorder if overlap else None)
+    except KeyboardInterrupt as error:
+        run.stopped_by = stopped(error).signo
+    except MachineError as error:
+        run.failure = str(error)
+    if run.stopped_by or run.failure:
         remove_stale_temporaries(out_dir)  # of the results the stopped workers were writing
     documents = {s: d for s, d in read_results(out_dir).items()
                  if d.get("extra_data", {}).get("assignment") == assignment.id}
+    if run.stopped_by or run.failure:
+        run.students += _finished_unreported(found, run.students, documents, out_dir, started_ns)
     if documents:
-        run.csv_path = write_grades_csv(assignment, out_dir, documents)
-        if record_gradebook and not run.interrupted:
-            run.gradebook_recorded = gradebook.record(assignment, documents, root)
+        try:
+            run.csv_path = write_grades_csv(assignment, out_dir, documents)
+        except OSError as error:
+            if machine_cause(error) is None:
+                raise
+            run.failure = run.failure or str(machine_error(out_dir, error, "grades.csv"))
+        if recorder is not None and not run.stopped_by and not run.failure:
+            try:
+                run.gradebook_recorded = recorder.finish(documents)
+            except Exception as error:
+                if machine_cause(error) is None:
+                    raise
+                run.failure = str(machine_error(root, error, "gradebook.db"))
     run.seconds = time.perf_counter() - started
     return run
+
+
+def _finished_unreported(found: list[Found], reported: list[StudentSummary],
+                         documents: dict[str, dict], out_dir: Path, since_ns: int,
+                         ) -> list[StudentSummary]:
+    """The students of a stopped batch whose results.json this run wrote before it stopped (a
+    worker reports a batch only when all of it is done): the summary counts them too."""
+    known = {s.student for s in reported}
+    finished = []
+    for item in found:
+        doc = documents.get(item.student)
+        if item.student in known or doc is None:
+            continue
+        try:
+            written = (out_dir / item.student / "results.json").stat().st_mtime_ns
+        except OSError:
+            continue
+        if written >= since_ns:
+            extra = doc["extra_data"]
+            finished.append(StudentSummary(item.student, doc["score"], doc["max_score"],
+                                           extra["status"], doc["execution_time"],
+                                           extra["problem"]))
+    return finished
 
 
 def _batches(found: list[Found], workers: int) -> list[list[Found]]:
@@ -243,7 +368,12 @@ def _batches(found: list[Found], workers: int) -> list[list[Found]]:
     return batches
 
 
-def _run_pool(batches, workers, initargs, run: GradeRun, on_student) -> None:
+def _run_pool(batches, workers, initargs, run: GradeRun, on_student,
+              recorder: Recorder | None = None) -> None:
+    """Grade the batches in a pool of workers; a batch whose worker died is graded once more.
+
+    Raises Stopped (a KeyboardInterrupt) or MachineError after ending every worker.
+    """
     def report(summaries):
         for summary in summaries:
             run.students.append(summary)
@@ -256,22 +386,34 @@ def _run_pool(batches, workers, initargs, run: GradeRun, on_student) -> None:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=context,
                                  initializer=_init_worker, initargs=initargs) as pool:
-            futures = {pool.submit(_grade_batch, batch): batch for batch in pending}
-            not_done = set(futures)
-            while not_done:
-                try:
+            try:
+                with recorder.forking() if recorder else contextlib.nullcontext():
+                    futures = {pool.submit(_grade_batch, batch): batch for batch in pending}
+                if recorder is not None:  # the workers are forked: see recorder.py
+                    recorder.start()
+                not_done = set(futures)
+                while not_done:
                     done, not_done = wait(not_done, return_when=FIRST_COMPLETED)
-                except KeyboardInterrupt:
-                    _stop(pool)
-                    raise
-                for future in done:
-                    batch = futures[future]
-                    try:
-                        report(future.result())
-                    except BrokenProcessPool:
-                        lost.append(batch)
-                    except Exception as error:  # a fault of ours: report it per student
-                        report([_failed(f.student, error) for f in batch])
+                    failure = ""
+                    for future in done:
+                        batch = futures[future]
+                        try:
+                            result = future.result()
+                        except BrokenProcessPool:
+                            lost.append(batch)
+                            continue
+                        except Exception as error:  # a fault of ours: report it per student
+                            report([_failed(f.student, error) for f in batch])
+                            continue
+                        report(result.students)
+                        failure = failure or result.failure
+                    if failure:
+                        raise MachineError(failure)
+            except BaseException:
+                # Wherever the stop lands (a signal, the progress bar, a failed disk), no
+                # queued batch may start, and the workers go now, not when they are done.
+                _stop(pool)
+                raise
         if retried:
             died = RuntimeError("the grading worker died twice")
             report([_failed(f.student, died) for batch in lost for f in batch])

@@ -52,10 +52,6 @@ def check(result, what):
     if result != 0:
         number = ctypes.get_errno()
         raise OSError(number, what + ": " + os.strerror(number))
-if spec["pdeathsig"]:
-    libc.prctl(1, 9)
-    if os.getppid() != spec["parent"]:
-        os._exit(1)
 if spec["stage"]:
     check(libc.unshare(0x00020000), "unshare")
     check(libc.mount(b"none", b"/", None, (1 << 18) | 16384, None), "make / private")
@@ -70,6 +66,10 @@ if spec["uid"] is not None:
     os.setgroups([])
     os.setgid(spec["gid"])
     os.setuid(spec["uid"])
+if spec["pdeathsig"]:  # after setuid, which clears it; the check sees a parent gone before
+    libc.prctl(1, 9)
+    if os.getppid() != spec["parent"]:
+        os._exit(1)
 os.execv(spec["argv"][0], spec["argv"])
 """
 
@@ -300,7 +300,9 @@ def _bubblewrap(python: str, config: dict | None, pass_fds: list[int]) -> Launch
              "--size", str(SHM_BYTES), "--tmpfs", "/dev/shm",
              "--remount-ro", "/dev", "--remount-ro", "/", "--chdir", "/tmp"]
     argv = args + [python, "-S", "-I", "-B", *_program("bubblewrap", config, path)]
-    argv = _launcher(argv, stage=stage, uid=SANDBOX_UID if as_root else None, pdeathsig=False,
+    # bwrap's --die-with-parent starts only once bwrap runs; the launcher (used as root) watches
+    # the grading worker until then, so the sandbox cannot outlive a worker killed meanwhile.
+    argv = _launcher(argv, stage=stage, uid=SANDBOX_UID if as_root else None, pdeathsig=as_root,
                      root=stage_root)
     return Launch(argv, None, pass_fds)
 

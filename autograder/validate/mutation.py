@@ -101,6 +101,7 @@ def run_mutation(assignment: Assignment, *, root: Path = COURSE_ROOT, workers: i
         run = grade(assignment.id, [scratch / "class"], scratch / "results", workers, root=root,
                     isolation=isolation, record_gradebook=False, worker_limits=worker_limits,
                     on_student=on_student)
+        run.raise_if_stopped()
         from autograder.engine.results import read_results
 
         documents = read_results(scratch / "results")

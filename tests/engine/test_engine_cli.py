@@ -1,16 +1,15 @@
-"""`nnfs-course grade` on the command line: exit codes, one-line errors, progress, Ctrl-C."""
+"""`nnfs-course grade` on the command line: exit codes, one-line errors, progress.
+
+Stopping a run (Ctrl-C and the other signals) is tested in test_engine_stops.py.
+"""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from engine_helpers import ASSIGNMENT, MAX_SCORE, read_results, wait_until_gone, without_times
+from engine_helpers import ASSIGNMENT, read_results, without_times
 
 NNFS_COURSE = str(Path(sys.executable).parent / "nnfs-course")
 
@@ -88,58 +87,3 @@ def test_two_notebooks_of_one_student_id_stop_grade_naming_both(run_cli, submit,
     assert (f"{first} and {second} both have the student id 'carol'; nothing was graded"
             in result.output)
     assert not out.exists()
-
-
-SLEEP_AND_SPAWN = """
-import subprocess, sys, time
-subprocess.Popen([sys.executable, "-S", "-c", "import time; time.sleep(600)  # {token}"])
-time.sleep(0.3)
-"""
-
-
-@pytest.mark.parametrize("target", ["process", "group"])
-def test_ctrl_c_keeps_every_finished_result_and_a_rerun_completes_the_class(
-        submit, tmp_path, target):
-    """SIGINT to the grade process alone, or to its process group (Ctrl-C in a terminal)."""
-    token = f"nnfs-e2e-interrupted-{target}-{os.getpid()}"
-    folder, out = tmp_path / "class", tmp_path / "out"
-    for i in range(30):
-        submit(folder / f"s{i:02d}.ipynb", append=[SLEEP_AND_SPAWN.format(token=token)])
-    command = [NNFS_COURSE, "grade", ASSIGNMENT.id, str(folder), "--out", str(out),
-               "--workers", "2", "--no-gradebook"]
-    grading = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 120
-        while not list(out.glob("*/results.json")) and time.monotonic() < deadline:
-            assert grading.poll() is None, grading.communicate()
-            time.sleep(0.02)
-        signalled = time.monotonic()
-        if target == "group":
-            os.killpg(grading.pid, signal.SIGINT)
-        else:
-            grading.send_signal(signal.SIGINT)
-        stdout, stderr = grading.communicate(timeout=60)
-    finally:
-        if grading.poll() is None:
-            grading.kill()
-    assert time.monotonic() - signalled < 15  # it stops, it does not grade the rest first
-    assert grading.returncode != 0
-    assert "Traceback" not in stderr and "interrupted" in stderr
-    kept = read_results(out)  # every file is whole JSON, or read_results raises
-    assert 1 <= len(kept) < 30
-    for student, doc in kept.items():
-        assert doc["score"] == doc["max_score"] == MAX_SCORE, student
-        assert len(doc["tests"]) == len(kept[next(iter(kept))]["tests"]), student
-    assert not [p for p in out.rglob("*") if ".tmp-" in p.name]
-    assert wait_until_gone([token]) == []  # the sandboxes went with the workers
-    if target == "process":
-        return
-    rerun = subprocess.run(command, capture_output=True, text=True, timeout=300)
-    assert rerun.returncode == 0, rerun.stderr
-    done = read_results(out)
-    assert sorted(done) == [f"s{i:02d}" for i in range(30)]
-    assert all(doc["score"] == MAX_SCORE for doc in done.values())
-    for student, doc in kept.items():
-        assert without_times(done[student]) == without_times(doc)
-    assert wait_until_gone([token]) == []
