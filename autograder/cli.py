@@ -235,7 +235,7 @@ def _probe_isolation():
     grade() asks again and gets the cached answer, or the error, once the thread is joined."""
     import threading
 
-    from autograder.sandbox.launch import isolation_level
+    from autograder.sandbox.levels import isolation_level
 
     def probe():
         try:
