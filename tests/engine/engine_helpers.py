@@ -17,7 +17,7 @@ from autograder.sandbox import process as sandbox_process
 
 ASSIGNMENT = get_assignment("01_forward_pass")
 POINTS = ASSIGNMENT.points
-MAX_SCORE = ASSIGNMENT.max_score  # 57
+MAX_SCORE = ASSIGNMENT.max_score
 
 # Short limits keep the slow threats (loops, sleeps) cheap.
 # Short enough that the hanging adversaries cost little, long enough that an honest call or cell

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from autograder.config import COURSE_ROOT
+from autograder.config import COURSE_ROOT, get_assignment
 from autograder.gradescope import local
 
 SCRIPT = COURSE_ROOT / "benchmarks" / "gradescope_cold.py"
@@ -26,6 +26,7 @@ def test_the_benchmark_times_run_autograder_next_to_grade(tmp_path):
     assert "run_autograder start -> results.json" in run.stdout
     assert "nnfs-course grade, same notebook" in run.stdout
     data = json.loads(figures.read_text())
-    assert data["gradescope_isolation"] == "user" and data["gradescope_score"] == 57
-    assert data["grade_score"] == 57
+    full_marks = get_assignment("01_forward_pass").max_score
+    assert data["gradescope_isolation"] == "user" and data["gradescope_score"] == full_marks
+    assert data["grade_score"] == full_marks
     assert data["gradescope_cold_seconds"] > 0 and data["grade_seconds"] > 0

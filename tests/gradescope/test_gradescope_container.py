@@ -97,7 +97,7 @@ def test_setup_installs_the_pinned_packages_and_the_sandbox_user(container):
 def test_the_reference_gets_full_marks_with_bubblewrap_unavailable(container):
     results, stdout = grade(container, {"any name.ipynb": notebook_bytes(
         ASSIGNMENT.source_notebook())})
-    assert results["score"] == ASSIGNMENT.max_score == 57
+    assert results["score"] == ASSIGNMENT.max_score > 0
     assert results["extra_data"]["isolation"] == "user"
     assert "isolation: user" in stdout and "network" in stdout
     assert "readable by every user" not in stdout
