@@ -123,7 +123,9 @@ def test_a_student_writes_one_function_runs_all_saves_and_earns_its_points(
                            str(jupyter_lab.work / name), "--out", str(out), "--no-gradebook"],
                           capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stdout + done.stderr
-    results = json.loads((out / ASSIGNMENT.id / "results.json").read_text())
+    # A notebook saved under the assignment's own name belongs to its folder: the student id
+    # is the folder's name, never the assignment id.
+    results = json.loads((out / jupyter_lab.work.name / "results.json").read_text())
     per_function = results["extra_data"]["functions"]
     assert results["score"] == ASSIGNMENT.points[SOLVED], results["output"]
     assert per_function[SOLVED]["score"] == per_function[SOLVED]["max_score"] \
