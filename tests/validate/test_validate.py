@@ -80,8 +80,8 @@ def test_validate_fails_when_a_check_gives_points_without_right_values(course_co
     assert all("relu" in p for p in result.problems), result.problems
 
 
-def test_validate_reports_the_share_of_mutants_told_their_mistake(run_cli):
-    result = run_cli("validate", "01_forward_pass", "--no-oracle")
+def test_validate_reports_the_share_of_mutants_told_their_mistake(run_cli, course_copy):
+    result = run_cli("--root", course_copy, "validate", "01_forward_pass", "--no-oracle")
     assert result.exit_code == 0, result.output
     assert re.search(r"^01_forward_pass: (\d+)/\1 mutants \(100%\) are told their own mistake; "
                      r"\d+ do-nothing answers graded$", result.output, re.MULTILINE)
