@@ -183,12 +183,10 @@ def grade(root, assignment, paths, out_dir, workers, no_gradebook, id_pattern):
     and writes autograded/<student>/<ASSIGNMENT>/ for formgrader.
     Exits 0 when every submission got a result, a broken notebook included.
     """
-    probe = _probe_isolation()  # while the engine (NumPy, pytest) is imported
+    early = _early_sandbox()  # its template starts while the engine (NumPy, pytest) is imported
     from autograder.engine.grade import grade as grade_class
     from autograder.engine.stopping import Stopped
     from autograder.engine.submissions import SubmissionPathError
-
-    probe.join()
 
     bar = None
 
@@ -209,7 +207,8 @@ def grade(root, assignment, paths, out_dir, workers, no_gradebook, id_pattern):
     try:
         run = grade_class(assignment, list(paths), out_dir, workers, root=root,
                           on_start=started, on_student=one,
-                          record_gradebook=not no_gradebook, id_pattern=id_pattern)
+                          record_gradebook=not no_gradebook, id_pattern=id_pattern,
+                          early=early)
     except SubmissionPathError as error:
         raise click.BadParameter(str(error), param_hint="PATHS") from None
     finally:
@@ -230,22 +229,16 @@ def grade(root, assignment, paths, out_dir, workers, no_gradebook, id_pattern):
                                    "(the reasons are listed above)")
 
 
-def _probe_isolation():
-    """Find the isolation level in a thread (it starts Python in a sandbox once, 0.1 to 0.5 s):
-    grade() asks again and gets the cached answer, or the error, once the thread is joined."""
-    import threading
+def _early_sandbox():
+    """The first sandbox, started now (sandbox/early.py), or None where its isolation level is
+    misnamed: grade() then says so."""
+    from autograder.config import limits
+    from autograder.sandbox.early import EarlySandbox
 
-    from autograder.sandbox.levels import isolation_level
-
-    def probe():
-        try:
-            isolation_level()
-        except (ValueError, RuntimeError):  # grade() reports it
-            pass
-
-    thread = threading.Thread(target=probe, name="isolation-probe", daemon=True)
-    thread.start()
-    return thread
+    try:
+        return EarlySandbox(limits())
+    except ValueError:
+        return None
 
 
 def summary_text(run) -> str:

@@ -45,6 +45,8 @@ from autograder.engine.stopping import Stopped, die_with_parent, stopped
 from autograder.engine.submissions import Found, Loaded, discover, load, release_skippable
 from autograder.files import MachineError, machine_cause, machine_error, remove_stale_temporaries
 from autograder.harness import StudentError, Submission
+from autograder.sandbox import levels
+from autograder.sandbox.early import EarlySandbox
 
 # Importing nbgrader for the gradebook (about 1 s) is overlapped with grading for classes up to
 # this size. In a larger class it is a small part of the run, and nbgrader in the parent while
@@ -130,35 +132,47 @@ def _init_worker(parent: int, assignment_id: str, worker_limits: Limits, isolati
     _forget_test_modules()
     _WORKER.update(
         assignment=get_assignment(assignment_id),
-        sandbox=_StartingSandbox(worker_limits, isolation),
+        sandbox=_StartingSandbox(worker_limits, isolation, _EARLY.get("sandbox")),
         out_dir=Path(out_dir),
         skippable=skippable,
         root=Path(root),
     )
 
 
+# The parent's early sandbox (sandbox/early.py), for the first worker forked to take over.
+_EARLY: dict = {}
+
+
 class _StartingSandbox:
-    """The worker's sandbox, its template started in a thread: pytest starts and collects the
-    graders meanwhile, and the first submission waits for the template only if it is not ready.
+    """The worker's sandbox, its template started in a thread (or taken over from the parent's
+    early sandbox): pytest starts and collects the graders meanwhile, and the first submission
+    waits for the template only if it is not ready.
 
     The thread never ends: the template dies with the *thread* that started it (bwrap's
     --die-with-parent and the launcher use PR_SET_PDEATHSIG, which follows the forking thread),
     so that thread must live as long as the worker.
     """
 
-    def __init__(self, worker_limits: Limits, isolation: str | None):
+    def __init__(self, worker_limits: Limits, isolation: str | None, early=None):
         self._sandbox = None
         self._error: BaseException | None = None
         self._started = threading.Event()
-        self._thread = threading.Thread(target=self._start, args=(worker_limits, isolation),
+        self._thread = threading.Thread(target=self._start,
+                                        args=(worker_limits, isolation, early),
                                         name="sandbox-start", daemon=True)
         self._thread.start()
 
-    def _start(self, worker_limits: Limits, isolation: str | None) -> None:
-        from autograder.sandbox.process import Sandbox
+    def _start(self, worker_limits: Limits, isolation: str | None, early) -> None:
+        from autograder.sandbox import levels
+        from autograder.sandbox.process import Sandbox, TemplateError
 
         try:
-            self._sandbox = Sandbox(worker_limits, isolation=isolation)
+            self._sandbox = early.take() if early is not None else None
+            if self._sandbox is None:
+                try:  # the level the parent's early sandbox is trying, without a probe of its own
+                    self._sandbox = Sandbox(worker_limits, levels.named(isolation), probe=False)
+                except TemplateError:
+                    self._sandbox = Sandbox(worker_limits, isolation=isolation)
         except BaseException as error:  # raised by get(), in the thread that grades
             self._error = error
         self._started.set()
@@ -275,26 +289,45 @@ def grade(
     record_gradebook: bool = True,
     worker_limits: Limits | None = None,
     id_pattern: str | None = None,
+    early: EarlySandbox | None = None,
 ) -> GradeRun:
-    """Grade every submission found under `paths`; see the module docstring."""
-    from autograder.sandbox.process import Sandbox
+    """Grade every submission found under `paths`; see the module docstring.
 
+    `early` is a sandbox the caller started, with `worker_limits` and `isolation`, as soon as it
+    could (the command line does, before importing the engine); grade() closes it.
+    """
     started, started_ns = time.perf_counter(), time.time_ns()
+    worker_limits = worker_limits or limits()
+    if early is None:
+        early = EarlySandbox(worker_limits, isolation)
+    try:
+        return _grade(assignment_id, paths, out_dir, workers, root, isolation, on_start,
+                      on_student, record_gradebook, worker_limits, id_pattern, early,
+                      started, started_ns)
+    finally:
+        early.close()
+
+
+def _grade(assignment_id, paths, out_dir, workers, root, isolation, on_start, on_student,
+           record_gradebook, worker_limits, id_pattern, early, started, started_ns) -> GradeRun:
     assignment = get_assignment(assignment_id)
     out_dir = Path(out_dir) if out_dir else root / "grades" / assignment.id
-    clashes: list[str] = []
-    found = discover(assignment, [Path(p) for p in paths], root, clashes, id_pattern)
+    found = discover(assignment, [Path(p) for p in paths], root, id_pattern)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise ConfigError(f"{out_dir}: cannot write results there ({error.strerror})") from None
     remove_stale_temporaries(out_dir)
-    worker_limits = worker_limits or limits()
-    probe = Sandbox(worker_limits, isolation=isolation, start=False)
-    warning = "\n".join(text for text in [probe.warning, *clashes] if text)
-    run = GradeRun(assignment.id, out_dir, isolation=probe.isolation, warning=warning)
-    if on_start:
-        on_start(len(found), run.isolation, run.warning)
+    run = GradeRun(assignment.id, out_dir)
+
+    def forked() -> None:  # the workers are forked: the early sandbox says the level meanwhile
+        run.isolation = early.wait()
+        if early.error is not None:
+            raise early.error
+        run.warning = levels.warning(run.isolation)
+        if on_start:
+            on_start(len(found), run.isolation, run.warning)
+
     skippable = release_skippable(assignment.release_notebook(root))
     batches = _batches(found, workers)
     workers = max(1, min(workers, len(batches)))  # a worker without a batch only costs a sandbox
@@ -302,12 +335,19 @@ def grade(
                 str(root))
     recorder = Recorder(assignment, root) if record_gradebook else None
     overlap = recorder is not None and len(found) <= OVERLAP_IMPORT_UP_TO
+    _EARLY["sandbox"] = early
     try:
-        _run_pool(batches, workers, initargs, run, on_student, recorder if overlap else None)
+        if batches:
+            _run_pool(batches, workers, initargs, run, on_student,
+                      recorder if overlap else None, forked, early)
+        else:
+            forked()
     except KeyboardInterrupt as error:
         run.stopped_by = stopped(error).signo
     except MachineError as error:
         run.failure = str(error)
+    finally:
+        _EARLY.clear()
     if run.stopped_by or run.failure:
         remove_stale_temporaries(out_dir)  # of the results the stopped workers were writing
     documents = {s: d for s, d in read_results(out_dir).items()
@@ -369,7 +409,7 @@ def _batches(found: list[Found], workers: int) -> list[list[Found]]:
 
 
 def _run_pool(batches, workers, initargs, run: GradeRun, on_student,
-              recorder: Recorder | None = None) -> None:
+              recorder: Recorder | None, forked: Callable[[], None], early) -> None:
     """Grade the batches in a pool of workers; a batch whose worker died is graded once more.
 
     Raises Stopped (a KeyboardInterrupt) or MachineError after ending every worker.
@@ -387,10 +427,13 @@ def _run_pool(batches, workers, initargs, run: GradeRun, on_student,
         with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=context,
                                  initializer=_init_worker, initargs=initargs) as pool:
             try:
+                early.before_fork()
                 with recorder.forking() if recorder else contextlib.nullcontext():
                     futures = {pool.submit(_grade_batch, batch): batch for batch in pending}
                 if recorder is not None:  # the workers are forked: see recorder.py
                     recorder.start()
+                if not retried:
+                    forked()
                 not_done = set(futures)
                 while not_done:
                     done, not_done = wait(not_done, return_when=FIRST_COMPLETED)

@@ -38,7 +38,7 @@ ID_PATTERNS = {"canvas": CANVAS_PATTERN}
 
 
 def discover(assignment: Assignment, paths: list[Path], root: Path = COURSE_ROOT,
-             clashes: list[str] | None = None, id_pattern: str | None = None) -> list[Found]:
+             id_pattern: str | None = None) -> list[Found]:
     """Every submission under `paths` (default: the course's submitted/ folder), one per student.
 
     The student id is the folder name in an nbgrader `submitted/<student>/<assignment>/` tree; for
@@ -68,8 +68,6 @@ def discover(assignment: Assignment, paths: list[Path], root: Path = COURSE_ROOT
         hint = (" (give the files separately, rename one, or use --id-pattern to read the ids "
                 "from the file names)")
         raise SubmissionPathError("; ".join(problems) + "; nothing was graded" + hint)
-    if clashes is not None:
-        clashes.clear()
     return sorted(found.values(), key=lambda f: f.student)
 
 

@@ -93,9 +93,9 @@ class NotWrittenYet(Exception):
 def _close_figures():
     import sys
 
-    pyplot = sys.modules.get("matplotlib.pyplot")
-    if pyplot is not None:
-        pyplot.close("all")  # no empty axes from a demo that stopped early'''
+    figures = sys.modules.get("matplotlib.pyplot")  # not imported here: plotting stays lazy
+    if figures is not None:
+        figures.close("all")  # no empty axes from a demo that stopped early'''
 
 
 def guide_text(notebook: str) -> str:

@@ -45,15 +45,36 @@ WARNINGS = {
 
 def isolation_level(requested: str | None = None) -> str:
     """The isolation level a Sandbox gets: `requested`, $NNFS_ISOLATION, or the best available."""
-    choice = (requested or os.environ.get(ISOLATION_ENV) or "auto").strip().lower()
-    choice = {"bwrap": "bubblewrap", "": "auto"}.get(choice, choice)
-    if choice not in ("auto", *LEVELS):
-        raise ValueError(f"unknown isolation level {choice!r}; use one of {', '.join(LEVELS)}")
+    choice = _choice(requested)
     if choice != "auto":
         if not available(choice):
             raise RuntimeError(f"isolation level {choice!r} does not work on this machine")
         return choice
     return next(level for level in LEVELS if available(level))
+
+
+def named(requested: str | None = None) -> str:
+    """The level isolation_level() would most likely give, without starting anything: the one
+    asked for, or the strongest whose program is here. Whether it works is seen when it starts."""
+    choice = _choice(requested)
+    if choice != "auto":
+        return choice
+    return next(level for level in LEVELS if level == "none" or _present(level))
+
+
+def _choice(requested: str | None) -> str:
+    choice = (requested or os.environ.get(ISOLATION_ENV) or "auto").strip().lower()
+    choice = {"bwrap": "bubblewrap", "": "auto"}.get(choice, choice)
+    if choice not in ("auto", *LEVELS):
+        raise ValueError(f"unknown isolation level {choice!r}; use one of {', '.join(LEVELS)}")
+    return choice
+
+
+def _present(level: str) -> bool:
+    """Whether what `level` needs is here at all (its program; root and the dedicated user)."""
+    if level == "user":
+        return os.geteuid() == 0 and launch.sandbox_user() is not None
+    return shutil.which({"bubblewrap": "bwrap", "unshare": "unshare"}[level]) is not None
 
 
 def warning(level: str) -> str:
@@ -92,10 +113,7 @@ def available(level: str) -> bool:
     """Whether `level` works here: start Python in it once."""
     if level == "none":
         return True
-    if level == "user":
-        if os.geteuid() != 0 or launch.sandbox_user() is None:
-            return False
-    elif shutil.which({"bubblewrap": "bwrap", "unshare": "unshare"}[level]) is None:
+    if not _present(level):
         return False
     plan = launch.build(level, None)
     try:

@@ -28,9 +28,10 @@ from autograder.config import Limits
 from autograder.config import limits as course_limits
 from autograder.sandbox import channel, launch, levels
 from autograder.sandbox.levels import isolation_level
-from autograder.sandbox.student import CellResult, ChildPipes, StudentProcess
 
-__all__ = ["CellResult", "Sandbox", "StudentProcess", "TemplateError", "isolation_level"]
+# The student side (StudentProcess, in student.py, which imports NumPy and pytest) is imported
+# only when it is first used, so that a template can start before those imports: see early.py.
+__all__ = ["Sandbox", "TemplateError", "isolation_level"]
 
 START_SECONDS = 60.0  # the template's first start (imports NumPy, IPython, matplotlib)
 CONTROL_SECONDS = 10.0  # one request to the template (fork, kill)
@@ -49,9 +50,11 @@ class Sandbox:
     """Runs student notebooks in isolated processes forked from one pre-warmed template."""
 
     def __init__(self, limits: Limits | None = None, isolation: str | None = None, *,
-                 start: bool = True):
+                 start: bool = True, probe: bool = True):
+        """With `probe` False, `isolation` must name a level, which is not tried first: a level
+        that does not work here fails when the template starts (TemplateError)."""
         self.limits = limits or course_limits()
-        self.isolation = isolation_level(isolation)
+        self.isolation = isolation_level(isolation) if probe else levels.named(isolation)
         self.warning = levels.warning(self.isolation)
         self.marker = f"nnfs-sandbox-{secrets.token_hex(8)}"
         self.timings: dict[str, float] = {}
@@ -62,15 +65,19 @@ class Sandbox:
         self._lock_fd: int | None = None
         self._sweep_uid: int | None = None
         self._log = None
-        self._owner: StudentProcess | None = None
+        self._owner = None  # the StudentProcess whose child is live
         self._closed = False
+        self._adopted = False  # started by the process this one was forked from: see adopt()
         if start:
             self._start()
 
     # -- public ---------------------------------------------------------------------------
 
-    def load(self, cells: list[str], skip=frozenset()) -> StudentProcess:
-        """Fork a fresh process and run the notebook's code cells in it (except `skip`)."""
+    def load(self, cells: list[str], skip=frozenset()):
+        """Fork a fresh process and run the notebook's code cells in it (except `skip`):
+        a StudentProcess."""
+        from autograder.sandbox.student import StudentProcess
+
         if self._closed:
             raise RuntimeError("the sandbox is closed")
         return StudentProcess(self, [str(c) for c in cells], {int(i) for i in skip})
@@ -90,7 +97,12 @@ class Sandbox:
     # -- the template ---------------------------------------------------------------------
 
     def _start(self) -> None:
-        started = time.perf_counter()
+        self.launch()
+        self.wait_ready()
+
+    def launch(self) -> None:
+        """Start the template, without waiting for it: wait_ready() does."""
+        self._launched = time.perf_counter()
         ours, theirs = socket.socketpair()
         fd = theirs.detach()
         config = {"control_fd": fd, "marker": self.marker}
@@ -116,6 +128,9 @@ class Sandbox:
         ours.setblocking(False)
         self._control = ours
         self._reader = channel.Reader(ours.fileno(), limit=1 << 20, sock=ours)
+
+    def wait_ready(self) -> None:
+        """Wait until the launched template says it is ready; TemplateError if it does not."""
         try:
             hello = self._reader.read(time.monotonic() + START_SECONDS)
             if hello.get("op") != "ready":
@@ -126,8 +141,19 @@ class Sandbox:
             raise TemplateError(
                 f"the sandbox ({self.isolation}) did not start: {type(error).__name__}\n{log}"
             ) from None
-        self.timings.setdefault("template_start", time.perf_counter() - started)
+        self.timings.setdefault("template_start", time.perf_counter() - self._launched)
         self.timings["template_starts"] = self.timings.get("template_starts", 0) + 1
+
+    def adopt(self) -> None:
+        """Make this copy of a Sandbox, inherited by a fork from the process that launched it
+        once that process has seen it ready, the one that uses the template from now on.
+
+        The template stays the launching process's child: that process reaps it and removes its
+        folder when it closes its own copy; here, stopping it only kills it.
+        """
+        self._adopted = True
+        self._log = None  # the launching process reads and closes the log
+        self._reader = channel.Reader(self._control.fileno(), limit=1 << 20, sock=self._control)
 
     def _read_log(self) -> str:
         if self._log is None:
@@ -153,7 +179,13 @@ class Sandbox:
             self._owner._lose_child()
             self._owner = None
         popen, self._popen = self._popen, None
-        if popen is not None:
+        if popen is not None and self._adopted:
+            # Not this process's child: kill it and what runs below it; its parent reaps it.
+            for pid in (*_children_of(popen.pid), popen.pid):
+                _kill(pid)
+            self._adopted = False
+            self._private_dir = None
+        elif popen is not None:
             if graceful:
                 try:
                     channel.write(self._control.fileno(), {"op": "exit"}, time.monotonic() + 2)
@@ -188,9 +220,10 @@ class Sandbox:
 
     # -- used by StudentProcess -----------------------------------------------------------
 
-    def _fork(self, owner: StudentProcess, cells: list[str], skip: set[int],
-              nonce: str) -> ChildPipes:
-        """A fresh child running `cells`; ends whatever child was live before."""
+    def _fork(self, owner, cells: list[str], skip: set[int], nonce: str):
+        """A fresh child running `cells` (ChildPipes); ends whatever child was live before."""
+        from autograder.sandbox.student import ChildPipes
+
         if self._closed:
             raise RuntimeError("the sandbox is closed")
         if self._owner is not None and self._owner is not owner:
@@ -217,7 +250,7 @@ class Sandbox:
         self._owner = owner
         return ChildPipes(reply["pid"], fds[0], fds[1], MAX_RESPONSE)
 
-    def _end_child(self, owner: StudentProcess) -> str | None:
+    def _end_child(self, owner) -> str | None:
         """Kill `owner`'s child and everything it started; say how the child ended."""
         if self._owner is not owner:
             return None

@@ -32,9 +32,10 @@ class LazyPyplot:
     NAME = "matplotlib.pyplot"
     # `from matplotlib.pyplot import ...` or `matplotlib.pyplot.<name>`: pyplot is used.
     DIRECT = re.compile(r"from\s+matplotlib\.pyplot\s+import|\bmatplotlib\.pyplot\s*\.")
-    # The names pyplot is imported as, besides plt and pyplot.
+    # The names pyplot is imported as, besides plt; `pyplot` only where it is imported so (the
+    # notebooks' check helper has a `pyplot` of its own that never imports it).
     ALIAS = re.compile(r"import\s+matplotlib\.pyplot\s+as\s+(\w+)"
-                       r"|from\s+matplotlib\s+import\s+pyplot\s+as\s+(\w+)")
+                       r"|from\s+matplotlib\s+import\s+pyplot(?:\s+as\s+(\w+))?")
 
     def __init__(self):
         self.warm = False
@@ -53,7 +54,7 @@ class LazyPyplot:
         """Whether code `text` looks like it uses pyplot (not merely imports it)."""
         if cls.DIRECT.search(text):
             return True
-        names = {"plt", "pyplot"} | {a or b for a, b in cls.ALIAS.findall(text)}
+        names = {"plt"} | {a or b or "pyplot" for a, b in cls.ALIAS.findall(text)}
         pattern = r"\b(?:" + "|".join(sorted(map(re.escape, names))) + r")\s*\."
         return re.search(pattern, text) is not None
 
