@@ -526,6 +526,11 @@ def _difference(actual, expected, rtol, atol) -> str | None:
         return "The answer contains nan."
     if np.isinf(a).any() and not np.isinf(e).any():
         return "The answer contains inf."
+    with np.errstate(invalid="ignore", over="ignore"):
+        # assert_allclose's own test (np.isclose) for finite expected values, without the
+        # report it builds: a tenth of the cost, and the same verdict.
+        if np.isfinite(e).all() and (np.abs(a - e) <= atol + rtol * np.abs(e)).all():
+            return None
     try:
         np.testing.assert_allclose(a, e, rtol=rtol, atol=atol)
     except AssertionError:

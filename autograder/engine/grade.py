@@ -300,12 +300,15 @@ def grade(
     worker_limits = worker_limits or limits()
     if early is None:
         early = EarlySandbox(worker_limits, isolation)
+    ended_well = False
     try:
-        return _grade(assignment_id, paths, out_dir, workers, root, isolation, on_start,
-                      on_student, record_gradebook, worker_limits, id_pattern, early,
-                      started, started_ns)
+        run = _grade(assignment_id, paths, out_dir, workers, root, isolation, on_start,
+                     on_student, record_gradebook, worker_limits, id_pattern, early, started,
+                     started_ns)
+        ended_well = not (run.stopped_by or run.failure)
+        return run
     finally:
-        early.close()
+        early.close(graceful=ended_well)
 
 
 def _grade(assignment_id, paths, out_dir, workers, root, isolation, on_start, on_student,
@@ -331,6 +334,7 @@ def _grade(assignment_id, paths, out_dir, workers, root, isolation, on_start, on
     skippable = release_skippable(assignment.release_notebook(root))
     batches = _batches(found, workers)
     workers = max(1, min(workers, len(batches)))  # a worker without a batch only costs a sandbox
+    early.add(workers - 1)  # a template for each worker, started now (the first already is)
     initargs = (os.getpid(), assignment.id, worker_limits, isolation, str(out_dir), skippable,
                 str(root))
     recorder = Recorder(assignment, root) if record_gradebook else None
