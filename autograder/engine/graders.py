@@ -195,7 +195,7 @@ def run_graders_batch(assignment_id: str, submissions: dict[str, Callable[[], Su
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()), \
             warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        code = pytest.main(args, plugins=[_Registered(plugin)])
+        code = pytest.main(args, plugins=[_Registered(plugin), _PassingReports()])
     if plugin.collection_errors or code in (pytest.ExitCode.USAGE_ERROR,
                                             pytest.ExitCode.INTERNAL_ERROR):
         raise RuntimeError(
@@ -218,6 +218,22 @@ class _Registered:
 
     def pytest_configure(self, config):
         config.pluginmanager.register(self.plugin, ENGINE_PLUGIN)
+
+
+class _PassingReports:
+    """Reports of the phases that passed, made without what nothing here reads.
+
+    pytest's own report of every phase works out the test's location and copies its keywords:
+    a tenth of the graders' run, three times per check. A phase that passed needs neither (no
+    terminal or XML report is written); failures and skips still get pytest's own report.
+    """
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_makereport(self, item, call):
+        if call.excinfo is not None:
+            return None
+        return pytest.TestReport(item.nodeid, (item.nodeid, None, item.name), {}, "passed",
+                                 None, call.when, (), call.duration, call.start, call.stop)
 
 
 def _quick_repr(original):
