@@ -242,21 +242,21 @@ def record(assignment: Assignment, cells: NotebookCells, documents: dict[str, di
         return str(why)
     try:
         db.execute("BEGIN IMMEDIATE")  # the checks and the writes see one state of the file
-        try:
-            _check_schema(db)
-            row, duedate = _assignment(db, assignment)
-            notebook, recorded = _notebook(db, assignment, row, cells, write=True)
-            _record_students(db, assignment, documents, timestamps, row, duedate, notebook,
-                             recorded)
-        except NotFast as why:
-            db.execute("ROLLBACK")
-            return str(why)
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
+        _check_schema(db)
+        row, duedate = _assignment(db, assignment)
+        notebook, recorded = _notebook(db, assignment, row, cells, write=True)
+        _record_students(db, assignment, documents, timestamps, row, duedate, notebook,
+                         recorded)
         db.execute("COMMIT")
         return ""
+    except NotFast as why:
+        return str(why)
+    except sqlite3.Error as error:
+        # locked, full, damaged: the ORM path meets it again and reports it as it always has
+        return f"sqlite3: {error}"
     finally:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
         db.close()
 
 

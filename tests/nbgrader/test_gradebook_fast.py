@@ -64,13 +64,15 @@ def pick(documents, *students):
 
 
 def with_history(root, assignment, documents, name):
-    """Snapshot `name`: the gradebook after cai was graded once, an instructor then gave cai a
-    manual score and extra credit and named cai in formgrader."""
-    gradebook.record(assignment, pick(documents, "cai"), root, fast=False)
+    """Snapshot `name`: the gradebook after cai and dee were graded once, and an instructor
+    then gave cai a manual score and extra credit, and edited both students' names."""
+    gradebook.record(assignment, pick(documents, "cai", "dee"), root, fast=False)
     with nbgrader_gradebook(root) as gb:
         grade = gb.find_grade("test_dense_forward", ASSIGNMENT, ASSIGNMENT, "cai")
         grade.manual_score, grade.extra_credit = 4.0, 0.5
-        gb.find_student("cai").first_name = "Cai"
+        cai, dee = gb.find_student("cai"), gb.find_student("dee")
+        cai.first_name, cai.email = "Cai", None  # kept; filled in
+        dee.first_name = "D."  # the roster's name wins
         gb.db.commit()
     return snapshot(root, name)
 
