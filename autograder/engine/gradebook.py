@@ -193,7 +193,7 @@ def _remove_notebook(db, notebook) -> None:
 def _duedate(assignment: Assignment):
     if not assignment.due:
         return None
-    from autograder.engine.utc import parse_utc  # nbgrader.utils', without importing nbgrader
+    from autograder.engine.utc import parse_utc  # nbgrader.utils.parse_utc, without nbgrader
 
     try:
         return parse_utc(assignment.due)

@@ -144,7 +144,7 @@ def read_timestamp(assignment: Assignment, notebook: Path):
         return None
     if not text:
         return None
-    from autograder.engine.utc import parse_utc  # nbgrader.utils', without importing nbgrader
+    from autograder.engine.utc import parse_utc  # nbgrader.utils.parse_utc, without nbgrader
 
     try:
         return text, parse_utc(text)

@@ -3,7 +3,7 @@
 `nbgrader.utils` imports the whole nbgrader package (its server extensions, tornado, nbformat),
 which costs grading about a second before the first student starts. This is the same function
 on the same library (dateutil), so timestamps and due dates come out exactly as nbgrader's:
-tests/engine/test_gradebook_fast.py compares the two.
+tests/nbgrader/test_gradebook_fast.py compares the two.
 """
 
 from __future__ import annotations
