@@ -4,7 +4,8 @@ The parent process finds the submissions and hands them, a few at a time, to war
 processes. Each worker owns one sandbox (a started, pre-imported template process) and runs the
 hidden graders with pytest against each submission it is given, writing that student's
 results.json the moment the student is done. The parent then writes grades.csv and records the
-gradebook (having imported nbgrader while the workers graded: recorder.py).
+gradebook (with sqlite3 where that is exactly right, else having imported nbgrader while the
+workers graded: recorder.py).
 
 A run that is stopped (Ctrl-C, SIGTERM, SIGHUP: see stopping.py) kills its workers and keeps every
 finished result; a worker dies with the parent whatever ends it. A folder that cannot be written

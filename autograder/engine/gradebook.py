@@ -3,8 +3,10 @@
 The assignment's notebook is recorded as `nbgrader generate_assignment` records it (every grade,
 solution and locked cell, with its checksum: see cells.py), so nbgrader's own tools (formgrader's
 Generate, Autograde and Generate Feedback, `generate_assignment --force`) accept the gradebook
-after `grade` has filled it. Students, submissions and grades are written in a handful of
-queries and one commit. Auto scores only: a manual score an instructor entered always wins.
+after `grade` has filled it. Students, submissions and grades are written in one transaction:
+with the standard library's sqlite3 where that writes exactly what nbgrader's ORM would
+(gradebook_sql.py: the common case, without importing nbgrader or SQLAlchemy), else through
+nbgrader's ORM. Auto scores only: a manual score an instructor entered always wins.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import warnings
 from pathlib import Path
 
 from autograder.config import COURSE_ID, COURSE_ROOT, Assignment, ConfigError, students_roster
+from autograder.engine import gradebook_sql
 from autograder.engine.cells import NotebookCells, read_release
 
 
@@ -190,7 +193,7 @@ def _remove_notebook(db, notebook) -> None:
 def _duedate(assignment: Assignment):
     if not assignment.due:
         return None
-    from nbgrader.utils import parse_utc
+    from autograder.engine.utc import parse_utc  # nbgrader.utils.parse_utc, without nbgrader
 
     try:
         return parse_utc(assignment.due)
@@ -200,14 +203,16 @@ def _duedate(assignment: Assignment):
                           "Europe/Berlin')") from None
 
 
-def record(assignment: Assignment, documents: dict[str, dict], root: Path = COURSE_ROOT) -> int:
+def record(assignment: Assignment, documents: dict[str, dict], root: Path = COURSE_ROOT,
+           *, fast: bool = True) -> int:
     """Store each student's per-function scores as auto scores of the matching grade cells.
 
     Records the notebook first (see sync_notebook), then each student (named from the roster in
     course_config.py, else by id), a submission with the timestamp of nbgrader's timestamp.txt
     where there is one, the auto scores and nbgrader's late penalty; then writes the
     autograded/ notebooks formgrader shows. Manual scores are never touched.
-    Returns the number of submissions recorded.
+    The rows are written with sqlite3 where that is exactly right (gradebook_sql.py), else, or
+    without `fast`, through nbgrader's ORM. Returns the number of submissions recorded.
     """
     from autograder.engine.autograded import write_autograded
     from autograder.engine.submissions import read_timestamp
@@ -215,16 +220,25 @@ def record(assignment: Assignment, documents: dict[str, dict], root: Path = COUR
     cells = read_release(assignment.release_notebook(root))
     timestamps = {s: read_timestamp(assignment, Path(d["extra_data"]["notebook"]))
                   for s, d in documents.items()}
-    with opened(root) as (api, gb):
-        _sync(api, gb, assignment, cells, dry_run=False)
-        gb.db.flush()
-        _record_students(api, gb, assignment, documents, timestamps)
-        gb.db.commit()
+    why_not = (gradebook_sql.record(assignment, cells, documents, timestamps, root) if fast
+               else "asked for the ORM path")
+    if why_not:
+        record_orm(assignment, cells, documents, timestamps, root)
     # The tests' outputs are the graders' messages to students (engine/graders.py never writes
     # a grader's traceback there), so they go out as they are, like results.json's.
     for student, doc in documents.items():
         write_autograded(assignment, student, doc, cells, timestamps[student], root)
     return len(documents)
+
+
+def record_orm(assignment: Assignment, cells: NotebookCells, documents: dict[str, dict],
+               timestamps: dict[str, tuple[str, object] | None], root: Path) -> None:
+    """Record the notebook and the students through nbgrader's ORM, in one commit."""
+    with opened(root) as (api, gb):
+        _sync(api, gb, assignment, cells, dry_run=False)
+        gb.db.flush()
+        _record_students(api, gb, assignment, documents, timestamps)
+        gb.db.commit()
 
 
 def _record_students(api, gb, assignment: Assignment, documents: dict[str, dict],

@@ -1,8 +1,15 @@
-"""Recording the gradebook: nbgrader and SQLAlchemy are imported while the class is graded.
+"""Recording the gradebook at the end of the run; nbgrader is imported while the class is graded
+only where the ORM path will be needed.
 
-Recording costs a run about a second whatever its size, half of it importing nbgrader and
-SQLAlchemy, and SQLAlchemy's set-up on first use. A thread of the parent, idle while the
-workers grade, does that at once;
+In the common case (a gradebook nbgrader made, whose record of the notebook matches the release)
+`gradebook.record` writes the rows with sqlite3 (gradebook_sql.py), and neither nbgrader nor
+SQLAlchemy is imported at all: `Recorder` checks that up front, with a few sqlite3 reads, and
+then starts no thread (an import in the parent would take CPU, and the GIL, from grading). A
+late submission can still send `record` to the ORM path at the end; it imports nbgrader then.
+
+Otherwise recording through the ORM costs a run about a second whatever its size, half of it
+importing nbgrader and SQLAlchemy, and SQLAlchemy's set-up on first use. A thread of the
+parent, idle while the workers grade, does that at once;
 `gradebook.record` then runs once, at the end, for every result, exactly as before. (Recording
 each batch as it finishes was measured and rejected: every call opens nbgrader's Gradebook, which
 inspects and creates its tables, and that costs more than the overlap saves.)
@@ -18,8 +25,9 @@ import contextlib
 import threading
 from pathlib import Path
 
-from autograder.config import Assignment
-from autograder.engine import gradebook
+from autograder.config import Assignment, ConfigError
+from autograder.engine import gradebook, gradebook_sql
+from autograder.engine.cells import read_release
 
 
 class Recorder:
@@ -28,10 +36,12 @@ class Recorder:
         self._lock = threading.Lock()  # held while importing, and while a pool forks
         self._thread = threading.Thread(target=self._import, name="gradebook-import",
                                         daemon=True)
+        self.fast = _fast(assignment, root)  # no import of nbgrader is needed, most likely
 
     def start(self) -> None:
-        """Start importing: call it once the workers are forked."""
-        if self._thread.ident is None:
+        """Start importing (unless the fast path will record): call it once the workers are
+        forked."""
+        if not self.fast and self._thread.ident is None:
             self._thread.start()
 
     @contextlib.contextmanager
@@ -55,6 +65,14 @@ class Recorder:
                 _first_use(nbgrader.api)
             except Exception:  # recording imports it again, and reports what is wrong
                 pass
+
+
+def _fast(assignment: Assignment, root: Path) -> bool:
+    try:
+        cells = read_release(assignment.release_notebook(root))
+    except ConfigError:  # recording reports it
+        return False
+    return gradebook_sql.usable(assignment, cells, root)
 
 
 def _first_use(api) -> None:

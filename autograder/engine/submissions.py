@@ -142,7 +142,7 @@ def read_timestamp(assignment: Assignment, notebook: Path):
         return None
     if not text:
         return None
-    from nbgrader.utils import parse_utc
+    from autograder.engine.utc import parse_utc  # nbgrader.utils.parse_utc, without nbgrader
 
     try:
         return text, parse_utc(text)
