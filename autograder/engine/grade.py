@@ -305,7 +305,10 @@ def grade(
     started, started_ns = time.perf_counter(), time.time_ns()
     worker_limits = worker_limits or limits()
     if early is None:
-        early = EarlySandbox(worker_limits, isolation)
+        try:
+            early = EarlySandbox(worker_limits, isolation)
+        except ValueError as error:  # a misnamed isolation level
+            raise ConfigError(str(error)) from None
     ended_well = False
     try:
         run = _grade(assignment_id, paths, out_dir, workers, root, isolation, on_start,

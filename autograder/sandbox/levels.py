@@ -66,7 +66,9 @@ def _choice(requested: str | None) -> str:
     choice = (requested or os.environ.get(ISOLATION_ENV) or "auto").strip().lower()
     choice = {"bwrap": "bubblewrap", "": "auto"}.get(choice, choice)
     if choice not in ("auto", *LEVELS):
-        raise ValueError(f"unknown isolation level {choice!r}; use one of {', '.join(LEVELS)}")
+        source = "" if requested else f"${ISOLATION_ENV}: "
+        raise ValueError(f"{source}unknown isolation level {choice!r}; use one of "
+                         f"{', '.join(LEVELS)}")
     return choice
 
 

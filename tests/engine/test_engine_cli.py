@@ -87,3 +87,14 @@ def test_two_notebooks_of_one_student_id_stop_grade_naming_both(run_cli, submit,
     assert (f"{first} and {second} both have the student id 'carol'; nothing was graded"
             in result.output)
     assert not out.exists()
+
+
+def test_a_misnamed_isolation_level_is_a_one_line_error(run_cli, submit, tmp_path, monkeypatch):
+    notebook = submit(tmp_path / "alice.ipynb")
+    monkeypatch.setenv("NNFS_ISOLATION", "chroot")
+    result = run_cli("grade", ASSIGNMENT.id, notebook, "--out", tmp_path / "out",
+                     "--no-gradebook")
+    assert result.exit_code == 1
+    assert "$NNFS_ISOLATION: unknown isolation level 'chroot'" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out" / "alice").exists()
