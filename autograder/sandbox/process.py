@@ -16,6 +16,7 @@ killed its process). If the template itself dies, the whole sandbox is restarted
 
 from __future__ import annotations
 
+import fcntl
 import os
 import secrets
 import shutil
@@ -185,6 +186,10 @@ class Sandbox:
                 _kill(pid)
             self._adopted = False
             self._private_dir = None
+            if self._lock_fd is not None:
+                # The launching process holds the same lock (the "user" level's one sandbox
+                # at a time): release it for both, or no template could start again here.
+                fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
         elif popen is not None:
             if graceful:
                 try:
