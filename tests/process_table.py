@@ -1,6 +1,8 @@
 """The host's process table, for tests that prove student code leaves no process behind."""
 
 import os
+import time
+from collections.abc import Iterable
 
 
 def processes_with(text: str) -> list[int]:
@@ -16,3 +18,14 @@ def processes_with(text: str) -> list[int]:
         except OSError:
             continue
     return found
+
+
+def wait_until_gone(texts: Iterable[str], seconds: float = 5.0) -> list[int]:
+    """PIDs still carrying any of `texts` after waiting up to `seconds` for them to end."""
+    texts = list(texts)
+    deadline = time.monotonic() + seconds
+    while True:
+        left = [pid for text in texts for pid in processes_with(text)]
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.05)

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from process_table import processes_with  # noqa: F401 (used by the tests)
+from process_table import processes_with, wait_until_gone  # noqa: F401 (used by the tests)
 
 from autograder.config import Limits, get_assignment
 from autograder.engine.grade import GradeRun, grade
@@ -56,17 +54,6 @@ def scores_by_test(document: dict) -> dict[str, float]:
 
 def function_score(document: dict, function: str) -> float:
     return document["extra_data"]["functions"][function]["score"]
-
-
-def wait_until_gone(texts: Iterable[str], seconds: float = 5.0) -> list[int]:
-    """PIDs still carrying any of `texts` after waiting up to `seconds` for them to end."""
-    texts = list(texts)
-    deadline = time.monotonic() + seconds
-    while True:
-        left = [pid for text in texts for pid in processes_with(text)]
-        if not left or time.monotonic() > deadline:
-            return left
-        time.sleep(0.05)
 
 
 @dataclass

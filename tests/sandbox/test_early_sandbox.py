@@ -3,36 +3,12 @@
 from __future__ import annotations
 
 import multiprocessing
-import os
-import time
 
 import pytest
+from process_table import wait_until_gone
 from sandbox_helpers import LIMITS
 
 from autograder.sandbox.early import EarlySandbox
-
-
-def _processes_with(text: str) -> list[int]:
-    found = []
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/cmdline", "rb") as f:
-                if text.encode() in f.read():
-                    found.append(int(name))
-        except OSError:
-            continue
-    return found
-
-
-def _gone(markers: list[str], seconds: float = 10.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while any(_processes_with(m) for m in markers):
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
 
 
 def _use(early: EarlySandbox, answers) -> None:
@@ -68,7 +44,7 @@ def test_each_forked_worker_takes_its_own_template_and_one_too_many_gets_none():
     assert [value for marker, value, _ in got if marker != "none"] == [42, 42]
     assert {level for marker, _, level in got if marker != "none"} == {"bubblewrap"}
     assert sum(marker == "none" for marker, _, _ in got) == 1
-    assert _gone(markers), "a template outlived close()"
+    assert not wait_until_gone(markers, 10.0), "a template outlived close()"
 
 
 def test_closing_before_the_templates_are_ready_leaves_nothing_running():
@@ -78,7 +54,8 @@ def test_closing_before_the_templates_are_ready_leaves_nothing_running():
     markers = [slot.sandbox.marker for slot in early._slots if slot.sandbox is not None]
     assert len(markers) == 3
     early.close()  # at once, while they import NumPy
-    assert _gone(markers), "a template that was still starting outlived close()"
+    assert not wait_until_gone(markers, 10.0), \
+        "a template that was still starting outlived close()"
     assert early.take() is None
 
 

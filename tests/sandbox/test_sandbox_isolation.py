@@ -3,9 +3,9 @@
 import os
 import signal
 import socket
-import time
 
 import pytest
+from process_table import wait_until_gone
 from sandbox_helpers import LIMITS, notebook_cells, processes_with
 
 from autograder.config import COURSE_ROOT
@@ -158,14 +158,8 @@ def test_a_dead_template_is_replaced_and_nothing_is_left_behind():
         template = _children_of(sb._popen.pid)
         assert template and processes_with(sb.marker)
         os.kill(template[0], signal.SIGKILL)  # what a sandbox escape or the OOM killer might do
-        _wait_until_gone(sb.marker)
+        wait_until_gone([sb.marker])
         assert proc.call("f", (3,), {}).value == 6  # restarted, notebook reloaded
         assert sb.timings["template_starts"] == 2
         marker = sb.marker
     assert not processes_with(marker)  # close() waits until everything has gone
-
-
-def _wait_until_gone(marker):
-    deadline = time.monotonic() + 5
-    while processes_with(marker) and time.monotonic() < deadline:
-        time.sleep(0.02)

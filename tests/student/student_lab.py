@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from process_table import processes_with
+from process_table import processes_with, wait_until_gone
 
 from autograder.config import COURSE_ROOT
 
@@ -143,7 +143,7 @@ def jupyter_lab(tmp_path):
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-        assert processes_with(runtime) == [] or _gone(runtime), "a kernel outlived the test"
+        assert wait_until_gone([runtime], 30) == [], "a kernel outlived the test"
 
 
 def _wait_until_up(process, url: str, token: str) -> bool:
@@ -177,10 +177,3 @@ def _stop(process) -> None:
             return
         except subprocess.TimeoutExpired:
             continue
-
-
-def _gone(text: str) -> bool:
-    deadline = time.monotonic() + 30
-    while processes_with(text) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    return not processes_with(text)
