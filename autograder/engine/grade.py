@@ -128,7 +128,8 @@ _WORKER: dict = {}
 
 
 def _init_worker(parent: int, assignment_id: str, worker_limits: Limits, isolation: str | None,
-                 out_dir: str, skippable: dict[str, str], root: str) -> None:
+                 out_dir: str, skippable: dict[str, str], root: str,
+                 early: EarlySandbox) -> None:
     # Before anything else: a worker, and with it its sandbox, never outlives the run.
     die_with_parent(parent)
     _forget_test_modules()
@@ -138,15 +139,11 @@ def _init_worker(parent: int, assignment_id: str, worker_limits: Limits, isolati
     gc.set_threshold(20_000, 20, 20)
     _WORKER.update(
         assignment=get_assignment(assignment_id),
-        sandbox=_StartingSandbox(worker_limits, isolation, _EARLY.get("sandbox")),
+        sandbox=_StartingSandbox(worker_limits, isolation, early),
         out_dir=Path(out_dir),
         skippable=skippable,
         root=Path(root),
     )
-
-
-# The parent's early sandbox (sandbox/early.py), for the first worker forked to take over.
-_EARLY: dict = {}
 
 
 class _StartingSandbox:
@@ -159,7 +156,7 @@ class _StartingSandbox:
     so that thread must live as long as the worker.
     """
 
-    def __init__(self, worker_limits: Limits, isolation: str | None, early=None):
+    def __init__(self, worker_limits: Limits, isolation: str | None, early: EarlySandbox):
         self._sandbox = None
         self._error: BaseException | None = None
         self._started = threading.Event()
@@ -168,12 +165,11 @@ class _StartingSandbox:
                                         name="sandbox-start", daemon=True)
         self._thread.start()
 
-    def _start(self, worker_limits: Limits, isolation: str | None, early) -> None:
-        from autograder.sandbox import levels
+    def _start(self, worker_limits: Limits, isolation: str | None, early: EarlySandbox) -> None:
         from autograder.sandbox.process import Sandbox, TemplateError
 
         try:
-            self._sandbox = early.take() if early is not None else None
+            self._sandbox = early.take()
             if self._sandbox is None:
                 try:  # the level the parent's early sandbox is trying, without a probe of its own
                     self._sandbox = Sandbox(worker_limits, levels.named(isolation), probe=False)
@@ -344,11 +340,11 @@ def _grade(assignment_id, paths, out_dir, workers, root, isolation, on_start, on
     batches = _batches(found, workers)
     workers = max(1, min(workers, len(batches)))  # a worker without a batch only costs a sandbox
     early.add(workers - 1)  # a template for each worker, started now (the first already is)
+    # The workers are forked, so the early sandbox is inherited as it is, not pickled.
     initargs = (os.getpid(), assignment.id, worker_limits, isolation, str(out_dir), skippable,
-                str(root))
+                str(root), early)
     recorder = Recorder(assignment, root) if record_gradebook else None
     overlap = recorder is not None and len(found) <= OVERLAP_IMPORT_UP_TO
-    _EARLY["sandbox"] = early
     try:
         if batches:
             _run_pool(batches, workers, initargs, run, on_student,
@@ -359,8 +355,6 @@ def _grade(assignment_id, paths, out_dir, workers, root, isolation, on_start, on
         run.stopped_by = stopped(error).signo
     except MachineError as error:
         run.failure = str(error)
-    finally:
-        _EARLY.clear()
     if run.stopped_by or run.failure:
         remove_stale_temporaries(out_dir)  # of the results the stopped workers were writing
     documents = {s: d for s, d in read_results(out_dir).items()

@@ -19,11 +19,10 @@ from __future__ import annotations
 import os
 import select
 import threading
-import time
 
 from autograder.config import Limits
 from autograder.sandbox import levels
-from autograder.sandbox.process import START_SECONDS, Sandbox, _children_of, _kill
+from autograder.sandbox.process import START_SECONDS, Sandbox
 
 READY, FAILED = b"r", b"f"
 
@@ -69,10 +68,7 @@ class _Slot:
         if sandbox is not None and not self.ready.is_set():
             # Still starting (the run ended before it began): kill it, and the thread, which
             # waits for it, cleans up and ends.
-            popen = sandbox._popen
-            if popen is not None:
-                for pid in (*_children_of(popen.pid), popen.pid):
-                    _kill(pid)
+            sandbox.kill_template()
             self.ready.wait()
             graceful = False
         if self.sandbox is not None:
@@ -162,7 +158,5 @@ class EarlySandbox:
         ready, _, _ = select.select([slot.said], [], [], START_SECONDS)
         if not ready or os.read(slot.said, 1) != READY:
             return None
-        sandbox = slot.sandbox
-        sandbox.adopt()
-        sandbox.timings["template_start"] = time.perf_counter() - sandbox._launched
-        return sandbox
+        slot.sandbox.adopt()
+        return slot.sandbox

@@ -24,11 +24,15 @@ import socket
 import subprocess
 import tempfile
 import time
+from typing import TYPE_CHECKING
 
 from autograder.config import Limits
 from autograder.config import limits as course_limits
 from autograder.sandbox import channel, launch, levels
 from autograder.sandbox.levels import isolation_level
+
+if TYPE_CHECKING:
+    from autograder.sandbox.student import ChildPipes, StudentProcess
 
 # The student side (StudentProcess, in student.py, which imports NumPy and pytest) is imported
 # only when it is first used, so that a template can start before those imports: see early.py.
@@ -66,7 +70,7 @@ class Sandbox:
         self._lock_fd: int | None = None
         self._sweep_uid: int | None = None
         self._log = None
-        self._owner = None  # the StudentProcess whose child is live
+        self._owner: StudentProcess | None = None
         self._closed = False
         self._adopted = False  # started by the process this one was forked from: see adopt()
         if start:
@@ -74,9 +78,8 @@ class Sandbox:
 
     # -- public ---------------------------------------------------------------------------
 
-    def load(self, cells: list[str], skip=frozenset()):
-        """Fork a fresh process and run the notebook's code cells in it (except `skip`):
-        a StudentProcess."""
+    def load(self, cells: list[str], skip=frozenset()) -> StudentProcess:
+        """Fork a fresh process and run the notebook's code cells in it (except `skip`)."""
         from autograder.sandbox.student import StudentProcess
 
         if self._closed:
@@ -155,6 +158,14 @@ class Sandbox:
         self._adopted = True
         self._log = None  # the launching process reads and closes the log
         self._reader = channel.Reader(self._control.fileno(), limit=1 << 20, sock=self._control)
+        self.timings["template_start"] = time.perf_counter() - self._launched
+
+    def kill_template(self) -> None:
+        """Kill the template and everything below it now, from any thread: whoever waits on
+        it sees it gone (wait_ready raises TemplateError) and cleans up."""
+        popen = self._popen
+        if popen is not None:
+            _kill_tree(popen.pid)
 
     def _read_log(self) -> str:
         if self._log is None:
@@ -182,8 +193,7 @@ class Sandbox:
         popen, self._popen = self._popen, None
         if popen is not None and self._adopted:
             # Not this process's child: kill it and what runs below it; its parent reaps it.
-            for pid in (*_children_of(popen.pid), popen.pid):
-                _kill(pid)
+            _kill_tree(popen.pid)
             self._adopted = False
             self._private_dir = None
             if self._lock_fd is not None:
@@ -200,8 +210,7 @@ class Sandbox:
                 popen.wait(timeout=5 if graceful else 0.01)
             except subprocess.TimeoutExpired:
                 # Kill the template first: its PID namespace (and everything in it) goes with it.
-                for pid in (*_children_of(popen.pid), popen.pid):
-                    _kill(pid)
+                _kill_tree(popen.pid)
                 try:
                     popen.wait(timeout=10)
                 except subprocess.TimeoutExpired:
@@ -225,8 +234,9 @@ class Sandbox:
 
     # -- used by StudentProcess -----------------------------------------------------------
 
-    def _fork(self, owner, cells: list[str], skip: set[int], nonce: str):
-        """A fresh child running `cells` (ChildPipes); ends whatever child was live before."""
+    def _fork(self, owner: StudentProcess, cells: list[str], skip: set[int],
+              nonce: str) -> ChildPipes:
+        """A fresh child running `cells`; ends whatever child was live before."""
         from autograder.sandbox.student import ChildPipes
 
         if self._closed:
@@ -255,7 +265,7 @@ class Sandbox:
         self._owner = owner
         return ChildPipes(reply["pid"], fds[0], fds[1], MAX_RESPONSE)
 
-    def _end_child(self, owner) -> str | None:
+    def _end_child(self, owner: StudentProcess) -> str | None:
         """Kill `owner`'s child and everything it started; say how the child ended."""
         if self._owner is not owner:
             return None
@@ -281,6 +291,12 @@ def _children_of(parent: int) -> list[int]:
         except (OSError, ValueError, IndexError):
             continue
     return found
+
+
+def _kill_tree(pid: int) -> None:
+    """Kill `pid` and its children (the template's launcher and what runs below it)."""
+    for each in (*_children_of(pid), pid):
+        _kill(each)
 
 
 def _kill(pid: int) -> None:
