@@ -256,11 +256,11 @@ def _record_students(api, gb, assignment: Assignment, documents: dict[str, dict]
         if row is None:
             row = students[student] = api.Student(id=student)
             db.add(row)
-        names = roster.get(student, {})
-        for key in ("first_name", "last_name", "email"):
-            # an instructor's edit in formgrader stays; an unnamed student gets a readable name
-            wanted = names.get(key, student if key == "last_name" else "")
-            if getattr(row, key) is None or (key in names and getattr(row, key) != wanted):
+        have = tuple(getattr(row, key) for key in gradebook_sql.NAME_FIELDS)
+        for key, current, wanted in zip(gradebook_sql.NAME_FIELDS, have,
+                                        gradebook_sql.stored_names(student, have, roster),
+                                        strict=True):
+            if wanted != current:
                 setattr(row, key, wanted)
     submissions = {s.student_id: s for s in db.query(api.SubmittedAssignment).filter(
         api.SubmittedAssignment.assignment_id == record.id,

@@ -326,24 +326,35 @@ def _record_students(db: sqlite3.Connection, assignment: Assignment, documents: 
                            "WHERE id = ?", (auto, grade))
 
 
+NAME_FIELDS = ("first_name", "last_name", "email")
+
+
+def stored_names(student: str, have: tuple, roster: dict[str, dict[str, str]]) -> tuple:
+    """The first_name, last_name and email to store for `student`, given what is stored (None
+    where nothing is): the roster's where it names them; else what is stored, so that an
+    instructor's edit in formgrader stays; else "" (the id as last name: an unnamed student
+    gets a readable name). Both ways of recording use it."""
+    names = roster.get(student, {})
+    out = []
+    for key, current in zip(NAME_FIELDS, have, strict=True):
+        wanted = names.get(key, student if key == "last_name" else "")
+        out.append(wanted if current is None or (key in names and current != wanted)
+                   else current)
+    return tuple(out)
+
+
 def _record_names(db: sqlite3.Connection, ids: list[str]) -> None:
-    """Students as gradebook._record_students names them: from the roster, else by id; an
-    instructor's edit in formgrader stays unless the roster says otherwise."""
+    """Students named as stored_names says, inserted or updated."""
     roster = students_roster()
     wanted_ids = set(ids)
-    rows = {sid: [first, last, email] for sid, first, last, email in db.execute(
+    rows = {sid: (first, last, email) for sid, first, last, email in db.execute(
         "SELECT id, first_name, last_name, email FROM student") if sid in wanted_ids}
-    keys = ("first_name", "last_name", "email")
     for student in ids:
-        names = roster.get(student, {})
-        wanted = [names.get(key, student if key == "last_name" else "") for key in keys]
         row = rows.get(student)
+        new = stored_names(student, row or (None, None, None), roster)
         if row is None:
             db.execute("INSERT INTO student (id, first_name, last_name, email, lms_user_id) "
-                       "VALUES (?, ?, ?, ?, NULL)", (student, *wanted))
-            continue
-        new = [want if have is None or (key in names and have != want) else have
-               for key, have, want in zip(keys, row, wanted, strict=True)]
-        if new != row:
+                       "VALUES (?, ?, ?, ?, NULL)", (student, *new))
+        elif new != row:
             db.execute("UPDATE student SET first_name = ?, last_name = ?, email = ? WHERE id = ?",
                        (*new, student))
