@@ -117,6 +117,15 @@ LIMITS = {
     "call_seconds_by_function": {"train_classifier": 60},
 }
 
+# Isolation of student code. `nnfs-course grade` runs student code only at an isolation level that
+# keeps every promise listed here, and refuses to grade where none can start (see the README's
+# "Isolation"). The promises: student code cannot "read" the graders, the reference or other
+# students' work, "write" outside its scratch folder, "signal" a process outside its sandbox,
+# "connect" to the network or a local socket, "see" other processes, or "outlive" the run.
+# Leave out a promise only for a machine where you accept that; the Gradescope bundle keeps its
+# own minimum whatever this says, and no level that breaks "write" grades untrusted notebooks.
+ISOLATION_MINIMUM = ["read", "write", "signal", "connect", "see", "outlive"]
+
 # Gradescope (`nnfs-course gradescope`). Which tests students see, with Gradescope's `visibility`
 # values: "visible" (always), "after_due_date", "after_published" (once grades are published) or
 # "hidden". `visibility_by_function` overrides it for the checks of one function. The stdout of a

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from autograder.config import COURSE_ROOT, ConfigError, select
+from autograder.sandbox.levels import LEVELS
 
 ASSIGNMENT_HELP = "An assignment id from course_config.py (e.g. 01_forward_pass); default: all."
 
@@ -32,9 +33,11 @@ def friendly_errors(command):
         from autograder.files import MachineError
         from autograder.pipeline import PipelineError
 
+        from autograder.sandbox.levels import Unavailable
+
         try:
             return command(*args, **kwargs)
-        except (ConfigError, PipelineError, FeedbackError, MachineError) as error:
+        except (ConfigError, PipelineError, FeedbackError, MachineError, Unavailable) as error:
             raise click.ClickException(str(error)) from None
 
     return wrapper
@@ -159,10 +162,20 @@ def release(root, assignment, check):
               help="Read student ids from loose notebooks' file names: a regular expression "
                    "with a (?P<student_id>...) group, or `canvas` for Canvas downloads named "
                    "lastfirst_12345_67890_<name>.ipynb.")
+@click.option("--isolation", metavar="LEVEL",
+              type=click.Choice(LEVELS, case_sensitive=False),
+              help="Use exactly this isolation level for this run, even one weaker than the "
+                   "course's minimum (the run says what student code can read and change "
+                   "there). Default: $NNFS_ISOLATION, else the strongest level that keeps the "
+                   "minimum, else refuse.")
+@click.option("--trusted", is_flag=True,
+              help="The notebooks are trusted (your own): allow a level, such as `none`, that "
+                   "lets student code write the course's files.")
 @click.pass_obj
 @stops_cleanly
 @friendly_errors
-def grade(root, assignment, paths, out_dir, workers, no_gradebook, id_pattern):
+def grade(root, assignment, paths, out_dir, workers, no_gradebook, id_pattern, isolation,
+          trusted):
     """Grade submissions with the hidden graders, each in its own sandbox.
 
     \b
@@ -182,8 +195,17 @@ def grade(root, assignment, paths, out_dir, workers, no_gradebook, id_pattern):
     nbgrader's gradebook (manual scores entered in formgrader are kept and win)
     and writes autograded/<student>/<ASSIGNMENT>/ for formgrader.
     Exits 0 when every submission got a result, a broken notebook included.
+
+    \b
+    Student code runs only at an isolation level that keeps every promise of
+    the course's minimum (course_config.ISOLATION_MINIMUM; by default all of
+    them: what bubblewrap gives). Where none can start, grade stops before
+    any student code runs, says what is missing and how to fix it, and exits
+    non-zero; nothing already graded is touched. No level that lets one
+    submission change another's grade is used without --trusted.
     """
-    early = _early_sandbox()  # its template starts while the engine (NumPy, pytest) is imported
+    # The first template starts while the engine (NumPy, pytest) is imported.
+    early = _early_sandbox(isolation, trusted)
     from autograder.engine.grade import grade as grade_class
     from autograder.engine.stopping import Stopped
     from autograder.engine.submissions import SubmissionPathError
@@ -206,6 +228,7 @@ def grade(root, assignment, paths, out_dir, workers, no_gradebook, id_pattern):
 
     try:
         run = grade_class(assignment, list(paths), out_dir, workers, root=root,
+                          isolation=isolation, trusted=trusted,
                           on_start=started, on_student=one,
                           record_gradebook=not no_gradebook, id_pattern=id_pattern,
                           early=early)
@@ -229,14 +252,15 @@ def grade(root, assignment, paths, out_dir, workers, no_gradebook, id_pattern):
                                    "(the reasons are listed above)")
 
 
-def _early_sandbox():
+def _early_sandbox(isolation: str | None, trusted: bool):
     """The first sandbox, started now (sandbox/early.py), or None where its isolation level is
-    misnamed: grade() then says so."""
+    misnamed or refused: grade() then says so."""
     from autograder.config import limits
+    from autograder.sandbox import levels
     from autograder.sandbox.early import EarlySandbox
 
     try:
-        return EarlySandbox(limits())
+        return EarlySandbox(limits(), levels.course_policy(isolation, trusted))
     except ValueError:
         return None
 

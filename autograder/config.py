@@ -149,6 +149,13 @@ def limits() -> Limits:
     return Limits(**course_config.LIMITS)
 
 
+def isolation_minimum() -> frozenset[str] | None:
+    """The promises a level must keep to grade this course's students by default
+    (course_config.ISOLATION_MINIMUM), or None for every promise (see sandbox/levels.py)."""
+    minimum = getattr(course_config, "ISOLATION_MINIMUM", None)
+    return None if minimum is None else frozenset(minimum)
+
+
 def lecture_name(lecture: str) -> str:
     return f"lecture {lecture} ({course_config.LECTURES.get(lecture, 'unknown')})"
 

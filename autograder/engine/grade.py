@@ -127,7 +127,7 @@ class UnrunnableSubmission(Submission):
 _WORKER: dict = {}
 
 
-def _init_worker(parent: int, assignment_id: str, worker_limits: Limits, isolation: str | None,
+def _init_worker(parent: int, assignment_id: str, worker_limits: Limits, isolation: levels.Policy,
                  out_dir: str, skippable: dict[str, str], root: str,
                  early: EarlySandbox) -> None:
     # Before anything else: a worker, and with it its sandbox, never outlives the run.
@@ -156,7 +156,7 @@ class _StartingSandbox:
     so that thread must live as long as the worker.
     """
 
-    def __init__(self, worker_limits: Limits, isolation: str | None, early: EarlySandbox):
+    def __init__(self, worker_limits: Limits, isolation: levels.Policy, early: EarlySandbox):
         self._sandbox = None
         self._error: BaseException | None = None
         self._started = threading.Event()
@@ -165,7 +165,8 @@ class _StartingSandbox:
                                         name="sandbox-start", daemon=True)
         self._thread.start()
 
-    def _start(self, worker_limits: Limits, isolation: str | None, early: EarlySandbox) -> None:
+    def _start(self, worker_limits: Limits, isolation: levels.Policy,
+               early: EarlySandbox) -> None:
         from autograder.sandbox.process import Sandbox, TemplateError
 
         try:
@@ -285,7 +286,8 @@ def grade(
     workers: int = 2,
     *,
     root: Path = COURSE_ROOT,
-    isolation: str | None = None,
+    isolation: str | levels.Policy | None = None,
+    trusted: bool = False,
     on_start: Callable[[int, str, str], None] | None = None,
     on_student: Callable[[StudentSummary], None] | None = None,
     record_gradebook: bool = True,
@@ -295,16 +297,21 @@ def grade(
 ) -> GradeRun:
     """Grade every submission found under `paths`; see the module docstring.
 
-    `early` is a sandbox the caller started, with `worker_limits` and `isolation`, as soon as it
-    could (the command line does, before importing the engine); grade() closes it.
+    `isolation` is a level to use for this run, or a levels.Policy; otherwise the course's
+    minimum (course_config.ISOLATION_MINIMUM) decides, and `trusted` says the notebooks are the
+    instructor's own. `early` is a sandbox the caller started, with `worker_limits` and
+    levels.course_policy(), as soon as it could (the command line does, before importing the engine);
+    grade() closes it. Where no accepted level starts, levels.Unavailable is raised before any
+    student code runs and before anything is written.
     """
     started, started_ns = time.perf_counter(), time.time_ns()
     worker_limits = worker_limits or limits()
     if early is None:
         try:
-            early = EarlySandbox(worker_limits, isolation)
-        except ValueError as error:  # a misnamed isolation level
+            early = EarlySandbox(worker_limits, levels.course_policy(isolation, trusted))
+        except ValueError as error:  # a misnamed or refused isolation level
             raise ConfigError(str(error)) from None
+    isolation = early.policy
     ended_well = False
     try:
         run = _grade(assignment_id, paths, out_dir, workers, root, isolation, on_start,
@@ -321,6 +328,9 @@ def _grade(assignment_id, paths, out_dir, workers, root, isolation, on_start, on
     assignment = get_assignment(assignment_id)
     out_dir = Path(out_dir) if out_dir else root / "grades" / assignment.id
     found = discover(assignment, [Path(p) for p in paths], root, id_pattern)
+    if early.error is not None:  # no accepted level is even installed: fail closed, now
+        raise early.error
+    made = not out_dir.exists()
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -351,6 +361,11 @@ def _grade(assignment_id, paths, out_dir, workers, root, isolation, on_start, on
                       recorder if overlap else None, forked, early)
         else:
             forked()
+    except levels.Unavailable:  # no student code ran (no accepted level started): leave no trace
+        if made:
+            with contextlib.suppress(OSError):
+                out_dir.rmdir()
+        raise
     except KeyboardInterrupt as error:
         run.stopped_by = stopped(error).signo
     except MachineError as error:

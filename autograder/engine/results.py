@@ -196,11 +196,11 @@ def write_grades_csv(assignment: Assignment, out_dir: Path, documents: dict[str,
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     functions = list(assignment.points)
-    writer.writerow(["student", "score", "max_score", "status", *functions])
+    writer.writerow(["student", "score", "max_score", "status", "isolation", *functions])
     for student, doc in sorted(documents.items()):
         per = doc["extra_data"]["functions"]
         writer.writerow([student, f"{doc['score']:g}", f"{doc['max_score']:g}",
-                         doc["extra_data"]["status"],
+                         doc["extra_data"]["status"], doc["extra_data"].get("isolation", ""),
                          *(f"{per.get(f, {}).get('score', 0):g}" for f in functions)])
     path = out_dir / "grades.csv"
     atomic_write(path, buffer.getvalue())

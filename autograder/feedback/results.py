@@ -72,6 +72,7 @@ class StudentResult:
     cells: tuple[CellError, ...]
     functions: dict[str, tuple[float, float]] = field(hash=False)
     tests: tuple[TestResult, ...]
+    isolation: str = ""  # the sandbox level the notebook ran at
 
     @property
     def failed_to_run(self) -> bool:
@@ -126,6 +127,7 @@ def _load_one(path: Path, assignment_id: str) -> StudentResult:
         cells=tuple(_cell(c) for c in _list(extra.get("cells"))),
         functions=_functions(extra.get("functions"), tests),
         tests=tests,
+        isolation=_text(extra.get("isolation")),
     )
 
 

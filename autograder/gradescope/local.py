@@ -92,6 +92,13 @@ class Container:
                                _SCRIPT], env=env, capture_output=True, text=True,
                               timeout=timeout)
 
+    def run_autograder(self, timeout: float, cwd: str = "/autograder", env: str = "",
+                       ) -> subprocess.CompletedProcess:
+        """What Gradescope does for each submission: copy run_autograder to
+        /autograder/run_autograder and run that copy (from `cwd`, with `env` assignments)."""
+        return self.run("cp /autograder/source/run_autograder /autograder/run_autograder && "
+                        f"cd {cwd} && {env} /autograder/run_autograder", timeout=timeout)
+
     def uid_of(self, user: str) -> int | None:
         """The uid setup.sh gave `user`, from the container's /etc/passwd."""
         passwd = self.scratch / "upper" / "etc" / "passwd"
@@ -120,8 +127,9 @@ class Tried:
 
 @contextmanager
 def container(archive: Path, on_step: Callable[[str], None] = lambda text: None,
-              ) -> Iterator[Container]:
-    """A container with `archive` unpacked and set up (setup.sh run); removed afterwards."""
+              setup_env: str = "") -> Iterator[Container]:
+    """A container with `archive` unpacked and set up (setup.sh run, with `setup_env`
+    assignments); removed afterwards. ConfigError, with setup.sh's output, if setup.sh fails."""
     why = Container.possible()
     if why:
         raise ConfigError(f"trying the zip locally {why}")
@@ -131,7 +139,7 @@ def container(archive: Path, on_step: Callable[[str], None] = lambda text: None,
         box.unpack(archive)
         on_step("running setup.sh (installs the pinned packages; about a minute)")
         started = time.perf_counter()
-        setup = box.run("cd /autograder/source && bash setup.sh", timeout=1800)
+        setup = box.run(f"cd /autograder/source && {setup_env} bash setup.sh", timeout=1800)
         box.setup_seconds = time.perf_counter() - started
         box.setup_output = setup.stdout
         if setup.returncode != 0:
@@ -146,7 +154,7 @@ def try_notebook(box: Container, notebook: Path, timeout: float = 1800) -> Tried
     """Submit `notebook` to `box` and run run_autograder, as Gradescope does for a student."""
     box.submit({notebook.name: notebook.read_bytes()})
     started = time.perf_counter()
-    run = box.run("/autograder/source/run_autograder", timeout=timeout)
+    run = box.run_autograder(timeout=timeout)
     seconds = time.perf_counter() - started
     try:
         results = json.loads(box.results().read_text(encoding="utf-8"))

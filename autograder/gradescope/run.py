@@ -21,12 +21,17 @@ import traceback
 from pathlib import Path
 
 from autograder.files import atomic_write
+from autograder.sandbox import levels
 
 # Folders every user may write to. In the "user" level they are closed to the student (the
 # container is thrown away after this one submission); its scratch folder stays its own.
 CONTACT = ("The autograder itself failed on this submission, so it got no score. This is not "
            "your fault: please contact the instructor.")
 SHARED_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock", "/var/lock")
+# Gradescope's own minimum, whatever course_config.py or $NNFS_ISOLATION say for a laptop: what the
+# dedicated user gives in its containers (bubblewrap rarely starts there), tried first.
+POLICY = levels.Policy(minimum=levels.KEPT["user"], where="Gradescope",
+                       order=("user", *(level for level in levels.LEVELS if level != "user")))
 
 
 def notebooks_in(folder: Path) -> list[Path]:
@@ -72,7 +77,7 @@ def grade_submission(assignment_id: str, autograder: Path, log=print) -> dict:
         return results.failure(
             f"Your submission has {len(found)} notebooks ({names}). Upload only one: your "
             f"{expected}.", seconds=time.perf_counter() - started)
-    isolation = isolation_level()
+    isolation = isolation_level(POLICY)  # levels.Unavailable: no student code runs
     log(f"isolation: {isolation}")
     if warning(isolation):
         log(f"weaker than bubblewrap: {warning(isolation)}")
@@ -111,6 +116,13 @@ def _sweep(log) -> None:
         log(f"killed {len(left)} process(es) of {user[0]} left after grading")
 
 
+def contact(started: float, status: str) -> dict:
+    """A zero and the instructor message: the autograder, not the student, failed."""
+    return {"score": 0.0, "execution_time": round(time.perf_counter() - started, 3),
+            "output": CONTACT, "output_format": "text", "visibility": "visible",
+            "stdout_visibility": "hidden", "extra_data": {"status": status}, "tests": []}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("assignment")
@@ -120,13 +132,13 @@ def main(argv: list[str] | None = None) -> int:
     out = args.autograder / "results" / "results.json"
     try:
         document = grade_submission(args.assignment, args.autograder)
+    except levels.Unavailable as refused:  # fail closed: the reason is for the instructor
+        print(f"No student code was run: {refused}")
+        document = contact(started, "isolation-unavailable")
     except BaseException:  # the engine failed: the student still gets a results.json
         print("The autograder failed; the student was told to contact the instructor.")
         traceback.print_exc(file=sys.stdout)
-        document = {"score": 0.0, "execution_time": round(time.perf_counter() - started, 3),
-                    "output": CONTACT, "output_format": "text", "visibility": "visible",
-                    "stdout_visibility": "hidden", "extra_data": {"status": "error"},
-                    "tests": []}
+        document = contact(started, "error")
     text = json.dumps(document, indent=2) + "\n"
     atomic_write(out, text)
     print(f"score {document['score']:g}; wrote {out} in {time.perf_counter() - started:.2f} s")

@@ -80,9 +80,9 @@ class _Slot:
 
 
 class EarlySandbox:
-    def __init__(self, limits: Limits, isolation: str | None = None):
-        self._limits, self._requested = limits, isolation
-        self.level = levels.named(isolation)  # ValueError for an unknown name, at once
+    def __init__(self, limits: Limits, isolation: str | levels.Policy | None = None):
+        # ValueError for an unknown name and levels.Refused for a refused one, at once.
+        self._limits, self._requested = limits, levels.policy(isolation)
         self.error: BaseException | None = None  # why no level works, if none does
         self._failed = threading.Event()
         self._probed = threading.Event()
@@ -91,7 +91,18 @@ class EarlySandbox:
         self._claim, self._tokens = os.pipe()
         os.set_blocking(self._claim, False)
         self._slots: list[_Slot] = []
+        try:
+            self.level = levels.named(self._requested)
+        except levels.Unavailable as nothing:  # no candidate is even installed: fail closed
+            self.level, self.error = "", nothing
+            self._failed.set()
+            self._probed.set()
+            return
         self.add(1)
+
+    @property
+    def policy(self) -> levels.Policy:
+        return self._requested
 
     # -- the parent ---------------------------------------------------------------------
 
@@ -111,7 +122,7 @@ class EarlySandbox:
         self._failed.set()
         try:
             self.level = levels.isolation_level(self._requested)
-        except (ValueError, RuntimeError) as failure:  # no level works, or not the one asked
+        except levels.Unavailable as failure:  # no level works, or not the one asked
             self.error = failure
         self._probed.set()
 
@@ -121,7 +132,10 @@ class EarlySandbox:
             slot.launched.wait()
 
     def wait(self) -> str:
-        """The isolation level, once the first template is ready (or known not to start)."""
+        """The isolation level, once the first template is ready (or known not to start:
+        then `error` says why)."""
+        if not self._slots:
+            return self.level
         self._slots[0].ready.wait()
         if self._failed.is_set():
             self._probed.wait()

@@ -10,8 +10,11 @@ namespaces) but the grader is root: the template runs as a dedicated unprivilege
 Gradescope's setup.sh), from a copy of the sandbox's own files, writing only its scratch folder.
 Files that user may not read stay unreadable, the grader (root) cannot be signalled, and the
 template sweeps every process of that user away; the network stays reachable.
-"unshare": util-linux `unshare` with new user, PID, network and mount namespaces: processes and
-network are isolated, files are not. "none": a plain subprocess with resource limits only.
+"unshare": util-linux `unshare` with new user, PID, network and mount namespaces. Inside, before
+the template starts, every mount is made read-only but the scratch folder, and every capability
+is dropped (so the namespace's root cannot remount anything): student code reads what the grader
+reads, but writes nothing but its scratch folder. "none": a plain subprocess with resource limits
+only.
 """
 
 from __future__ import annotations
@@ -70,6 +73,36 @@ if spec["pdeathsig"]:  # after setuid, which clears it; the check sees a parent 
     libc.prctl(1, 9)
     if os.getppid() != spec["parent"]:
         os._exit(1)
+os.execv(spec["argv"][0], spec["argv"])
+"""
+
+
+# Inside unshare's namespaces: every mount read-only but the scratch folder, then no capability
+# left, then the program. mount_setattr (Linux 5.12) is system call 442 on x86_64 and arm64.
+_READ_ONLY = r"""
+import ctypes, json, os, sys
+spec = json.loads(sys.argv[1])
+libc = ctypes.CDLL(None, use_errno=True)
+def check(result, what):
+    if result != 0:
+        number = ctypes.get_errno()
+        raise OSError(number, what + ": " + os.strerror(number))
+class MountAttr(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_uint64) for name in ("set", "clear", "propagation", "userns")]
+def setattr_(path, flags, attr_set, attr_clear):
+    attr = MountAttr(attr_set, attr_clear, 0, 0)
+    check(libc.syscall(442, -100, path.encode(), flags, ctypes.byref(attr),
+                       ctypes.sizeof(attr)), "mount_setattr " + path)
+scratch = spec["scratch"]
+check(libc.mount(scratch.encode(), scratch.encode(), None, 4096 | 16384, None), "bind scratch")
+setattr_("/", 0x8000, 1, 0)  # AT_RECURSIVE, MOUNT_ATTR_RDONLY
+setattr_(scratch, 0, 0, 1)
+for cap in range(64):
+    libc.prctl(24, cap, 0, 0, 0)  # PR_CAPBSET_DROP
+class Header(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+check(libc.capset(ctypes.byref(Header(0x20080522, 0)), (ctypes.c_uint32 * 6)()), "capset")
+check(libc.prctl(38, 1, 0, 0, 0), "no_new_privs")
 os.execv(spec["argv"][0], spec["argv"])
 """
 
@@ -141,8 +174,10 @@ def build(level: str, config: dict | None, pass_fds: tuple[int, ...] = ()) -> La
                IPYTHONDIR=os.path.join(private, "ipython"), TMPDIR=private)
     argv = [python, "-S", "-I", "-B", *program]
     if level == "unshare":
-        argv = ["unshare", "--user", "--map-root-user", "--pid", "--net", "--fork",
-                "--mount-proc", "--kill-child", *argv]
+        read_only = json.dumps({"scratch": private, "argv": argv})
+        argv = ["unshare", "--user", "--map-root-user", "--mount", "--propagation", "private",
+                "--pid", "--net", "--fork", "--mount-proc", "--kill-child",
+                python, "-S", "-I", "-c", _READ_ONLY, read_only]
         argv = _launcher(argv, stage=[], uid=None, pdeathsig=True)
     return Launch(argv, env, list(pass_fds), private)
 

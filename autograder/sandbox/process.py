@@ -54,12 +54,19 @@ class _Broken(Exception):
 class Sandbox:
     """Runs student notebooks in isolated processes forked from one pre-warmed template."""
 
-    def __init__(self, limits: Limits | None = None, isolation: str | None = None, *,
+    def __init__(self, limits: Limits | None = None,
+                 isolation: str | levels.Policy | None = None, *,
                  start: bool = True, probe: bool = True):
-        """With `probe` False, `isolation` must name a level, which is not tried first: a level
-        that does not work here fails when the template starts (TemplateError)."""
+        """`isolation` is a level's name or a levels.Policy (None: the default policy).
+        With `probe` False, a name is taken as it is (one already chosen under a policy), and a
+        level that does not work here fails when the template starts (TemplateError)."""
         self.limits = limits or course_limits()
-        self.isolation = isolation_level(isolation) if probe else levels.named(isolation)
+        if probe:
+            self.isolation = isolation_level(isolation)
+        elif isinstance(isolation, str) and isolation in levels.LEVELS:
+            self.isolation = isolation
+        else:
+            self.isolation = levels.named(isolation)
         self.warning = levels.warning(self.isolation)
         self.marker = f"nnfs-sandbox-{secrets.token_hex(8)}"
         self.timings: dict[str, float] = {}

@@ -1,19 +1,25 @@
 """The autograder zip run as Gradescope runs it: setup.sh once, run_autograder per submission.
 
-The container is an overlay of this machine's / (see container.py) without bubblewrap, so the
-sandbox falls back to the "user" level that Gradescope's containers get.
+The container is an overlay of this machine's / (see gradescope/local.py) without bubblewrap, so
+the sandbox uses the "user" level that Gradescope's containers get. As Gradescope does, the zip
+is unpacked into /autograder/source, setup.sh runs there as root, and for each submission
+run_autograder is copied to /autograder/run_autograder and that copy is run.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import sys
 
 import pytest
 from nbformat import v4
 
-from autograder.config import COURSE_ROOT, get_assignment
+from autograder.config import COURSE_ROOT, ConfigError, get_assignment
+from autograder.gradescope import local
 from autograder.sandbox.launch import processes_of
+from autograder.sandbox.levels import readable_by_all
 
 pytestmark = pytest.mark.slow
 
@@ -43,9 +49,10 @@ def with_cells(path, *sources: str) -> bytes:
     return json.dumps(nb).encode()
 
 
-def grade(container, files: dict[str, bytes]) -> tuple[dict, str]:
+def grade(container, files: dict[str, bytes], cwd: str = "/autograder", env: str = "",
+          ) -> tuple[dict, str]:
     container.submit(files)
-    run = container.run("/autograder/source/run_autograder", timeout=RUN_SECONDS)
+    run = container.run_autograder(RUN_SECONDS, cwd=cwd, env=env)
     assert run.returncode == 0, run.stdout + run.stderr
     results = json.loads(container.results().read_text(encoding="utf-8"))
     check_gradescope_fields(results)
@@ -94,9 +101,10 @@ def test_setup_installs_the_pinned_packages_and_the_sandbox_user(container):
     assert {p.lower().replace("_", "-") for p in pinned} <= installed
 
 
-def test_the_reference_gets_full_marks_with_bubblewrap_unavailable(container):
+@pytest.mark.parametrize("cwd", ["/autograder", "/"])
+def test_the_reference_gets_full_marks_with_bubblewrap_unavailable(container, cwd):
     results, stdout = grade(container, {"any name.ipynb": notebook_bytes(
-        ASSIGNMENT.source_notebook())})
+        ASSIGNMENT.source_notebook())}, cwd=cwd)
     assert results["score"] == ASSIGNMENT.max_score > 0
     assert results["extra_data"]["isolation"] == "user"
     assert "isolation: user" in stdout and "network" in stdout
@@ -155,3 +163,37 @@ def test_a_broken_file_gets_zero_and_says_why(container):
     results, _ = grade(container, {"01_forward_pass.ipynb": b'{"cells": [ {"cell_type": '})
     assert results["score"] == 0
     assert "not valid JSON" in results["output"]
+
+
+MARK = "/autograder/submission/ran"
+
+
+def test_without_an_accepted_level_no_student_code_runs_and_the_student_is_told(container):
+    """bubblewrap is absent from the container; take the dedicated user away as well."""
+    notebook = with_cells(ASSIGNMENT.source_notebook(), f"open({MARK!r}, 'w').write('x')")
+    results, stdout = grade(container, {"01_forward_pass.ipynb": notebook},
+                            env="NNFS_SANDBOX_USER=no-such-user")
+    assert results["score"] == 0 and results["tests"] == []
+    assert "contact the instructor" in results["output"]
+    assert results["extra_data"]["status"] == "isolation-unavailable"
+    assert "No student code was run" in stdout and "user:" in stdout
+    assert not (container.autograder / "submission" / "ran").exists()
+
+
+def test_a_bundle_that_is_not_where_gradescope_puts_it_still_gives_a_result(container):
+    results, stdout = grade(container, {"01_forward_pass.ipynb": notebook_bytes(
+        ASSIGNMENT.source_notebook())}, env="NNFS_SOURCE=/autograder/elsewhere")
+    assert results["score"] == 0 and "contact the instructor" in results["output"]
+    assert "the bundle is not in /autograder/elsewhere" in stdout
+
+
+def test_setup_fails_in_one_line_when_the_sandbox_user_cannot_run_python(autograder_zip):
+    python = os.path.realpath(sys.executable)
+    if readable_by_all(os.path.dirname(python)) or local.Container.possible():
+        pytest.skip("needs root and an interpreter other users cannot reach (a Python under /root)")
+    with pytest.raises(ConfigError) as failed:
+        with local.container(autograder_zip, setup_env=f"NNFS_PYTHON={python}"):
+            pass
+    lines = [line for line in str(failed.value).splitlines() if "setup.sh failed" in line]
+    assert len(lines) == 1, str(failed.value)
+    assert "nnfs-student cannot start" in lines[0] and "readable by every user" in lines[0]
