@@ -1,0 +1,103 @@
+"""A class in which one notebook rewrites every results.json, grades.csv and gradebook.db it can
+reach, graded first, in the middle and last, at every level that grades untrusted code: every
+other student keeps the grade they earned, and the course's files are untouched."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from pathlib import Path
+
+import pytest
+from conftest import build_submission
+from course_copy import copy_course
+from engine_helpers import ASSIGNMENT, LIMITS, MAX_SCORE, read_results
+
+from autograder.config import COURSE_ROOT
+from autograder.engine.grade import grade
+from autograder.sandbox import levels
+
+pytestmark = pytest.mark.slow
+
+ZERO = '{"score": 0, "max_score": 1, "tests": []}'
+
+
+def hostile_cell(*tops: Path) -> str:
+    """Walk `tops` and the folders above the working directory; zero every result found, and
+    try the graders and the reference too. It runs as a cell and again inside a graded call."""
+    return f"""
+import os
+def _zero_everything():
+    tops = {[str(t) for t in tops]!r}
+    here = os.getcwd()
+    while here != os.path.dirname(here):
+        here = os.path.dirname(here)
+        tops.append(here) if here.count(os.sep) > 2 else None
+    hit = 0
+    for top in tops:
+        for folder, _, names in os.walk(top):
+            for name in names:
+                if name in ("results.json", "grades.csv", "gradebook.db") or name.endswith(
+                        ("test_01_forward_pass.py", "forward_pass.py")):
+                    try:
+                        with open(os.path.join(folder, name), "w") as f:
+                            f.write({ZERO!r})
+                        hit += 1
+                    except OSError:
+                        pass
+    return hit
+_zero_everything()
+
+def relu(x):
+    _zero_everything()
+    return x * (x > 0)
+"""
+
+
+def tree_digest(*folders: Path) -> str:
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()
+                           and "__pycache__" not in p.parts):
+            digest.update(str(path).encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def untrusted_levels() -> list[str]:
+    return [level for level in levels.LEVELS if levels.UNTRUSTED <= levels.KEPT[level]]
+
+
+@pytest.mark.parametrize("level", untrusted_levels())
+def test_one_hostile_notebook_changes_no_one_elses_grade(tmp_path, level):
+    if not levels.available(level):
+        pytest.skip(f"{level} does not start on this machine: {levels.probe(level)}")
+    course = copy_course(tmp_path / "course")
+    gradebook = course / "gradebook.db"
+    gradebook.write_bytes(b"an earlier class's gradebook")
+    out = course / "grades" / ASSIGNMENT.id
+    honest = ["bea", "cem", "dan", "eli"]
+    watched = (course / "autograder", course / "reference", COURSE_ROOT / "autograder" /
+               "graders", COURSE_ROOT / "reference")
+    before = tree_digest(*watched)
+    for place, hostile in (("first", "aaa"), ("middle", "cnn"), ("last", "zzz")):
+        folder = tmp_path / f"class-{place}"
+        for student in honest:
+            build_submission(folder / f"{student}.ipynb")
+        build_submission(folder / f"{hostile}.ipynb", append=[hostile_cell(course, tmp_path)])
+        run = grade(ASSIGNMENT.id, [folder], out, workers=2, root=course,
+                    isolation=levels.Policy(level=level), record_gradebook=False,
+                    worker_limits=LIMITS)
+        assert run.isolation == level and not run.errors, (place, run.errors)
+        results = read_results(out)
+        for student in honest:
+            document = results[student]
+            assert document["score"] == MAX_SCORE, (level, place, student, document["output"])
+            assert document["extra_data"]["isolation"] == level
+        with open(out / "grades.csv", encoding="utf-8") as handle:
+            rows = {row["student"]: row for row in csv.DictReader(handle)}
+        for student in honest:
+            assert float(rows[student]["score"]) == MAX_SCORE, (level, place, rows[student])
+            assert rows[student]["isolation"] == level
+        assert hostile in rows and hostile in results
+        assert gradebook.read_bytes() == b"an earlier class's gradebook", (level, place)
+    assert tree_digest(*watched) == before, f"{level}: the graders or the reference changed"
