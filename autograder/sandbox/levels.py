@@ -210,7 +210,8 @@ def refusal(chosen: Policy, tried: dict[str, str]) -> str:
     if "user" in tried:
         lines.append(f"  - grade as root with the sandbox user {launch.SANDBOX_USER} "
                      "(Gradescope's setup.sh makes it)")
-    weaker = [level for level in LEVELS if level not in tried and UNTRUSTED <= KEPT[level]]
+    weaker = [level for level in LEVELS
+              if level not in tried and UNTRUSTED <= KEPT[level] and _present(level)]
     if weaker:
         lines.append(f"  - or choose a weaker level for this run, knowing what it allows: "
                      f"--isolation {weaker[0]} (see `nnfs-course grade --help`)")

@@ -194,6 +194,6 @@ def test_setup_fails_in_one_line_when_the_sandbox_user_cannot_run_python(autogra
     with pytest.raises(ConfigError) as failed:
         with local.container(autograder_zip, setup_env=f"NNFS_PYTHON={python}"):
             pass
-    lines = [line for line in str(failed.value).splitlines() if "setup.sh failed" in line]
+    lines = [line for line in str(failed.value).splitlines() if "setup.sh failed:" in line]
     assert len(lines) == 1, str(failed.value)
     assert "nnfs-student cannot start" in lines[0] and "readable by every user" in lines[0]
