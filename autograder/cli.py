@@ -32,7 +32,6 @@ def friendly_errors(command):
         from autograder.feedback import FeedbackError
         from autograder.files import MachineError
         from autograder.pipeline import PipelineError
-
         from autograder.sandbox.levels import Unavailable
 
         try:
@@ -390,6 +389,9 @@ def validate(root, assignment, workers, errata, no_oracle):
     click.echo(table(result))
     click.echo("")
     click.echo(summary(result))
+    ran_at = sorted({report.isolation for report in result.mutation if report.isolation})
+    click.echo(f"isolation: {', '.join(ran_at) or 'none needed'} (validate runs only the "
+               "instructor's code, so no minimum applies)")
     click.echo("")
     click.echo(examples_table(result, errata_only=errata))
     if result.oracle_skipped:

@@ -300,9 +300,9 @@ def grade(
     `isolation` is a level to use for this run, or a levels.Policy; otherwise the course's
     minimum (course_config.ISOLATION_MINIMUM) decides, and `trusted` says the notebooks are the
     instructor's own. `early` is a sandbox the caller started, with `worker_limits` and
-    levels.course_policy(), as soon as it could (the command line does, before importing the engine);
-    grade() closes it. Where no accepted level starts, levels.Unavailable is raised before any
-    student code runs and before anything is written.
+    levels.course_policy(), as soon as it could (the command line does, before importing the
+    engine); grade() closes it. Where no accepted level starts, levels.Unavailable is raised
+    before any student code runs and before anything is written.
     """
     started, started_ns = time.perf_counter(), time.time_ns()
     worker_limits = worker_limits or limits()

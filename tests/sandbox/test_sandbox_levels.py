@@ -17,25 +17,47 @@ NOTEBOOK = notebook_cells(
 )
 
 
-def test_the_best_available_level_is_chosen_and_can_be_forced(monkeypatch):
+def test_the_first_level_that_keeps_the_minimum_is_chosen_and_a_name_forces_one(monkeypatch):
     monkeypatch.delenv(levels.ISOLATION_ENV, raising=False)
-    expected = next(level for level in levels.LEVELS if levels.available(level))
+    expected = next(level for level in levels.LEVELS
+                    if levels.EVERY <= levels.promises(level) and levels.available(level))
     assert isolation_level() == expected
-    monkeypatch.setenv(levels.ISOLATION_ENV, "none")
-    assert isolation_level() == "none"
+    monkeypatch.setenv(levels.ISOLATION_ENV, "unshare")
+    assert isolation_level() == "unshare" or not levels.available("unshare")
     assert isolation_level("bwrap") == "bubblewrap" or not levels.available("bubblewrap")
     with pytest.raises(ValueError, match="unknown isolation level"):
         isolation_level("chroot")
 
 
+def test_a_level_that_lets_code_write_the_course_needs_trusted_notebooks(monkeypatch):
+    monkeypatch.setenv(levels.ISOLATION_ENV, "none")
+    with pytest.raises(levels.Refused, match="--trusted"):
+        isolation_level()
+    assert isolation_level(levels.policy(trusted=True)) == "none"
+    with pytest.raises(ValueError, match="unknown isolation promise"):
+        levels.Policy(minimum=frozenset({"read", "teleport"}))
+
+
+def test_the_minimum_decides_by_promises_and_no_candidate_fails_closed(monkeypatch):
+    monkeypatch.delenv(levels.ISOLATION_ENV, raising=False)
+    weaker = levels.Policy(minimum=frozenset({"write", "see"}), order=("none", "unshare"))
+    assert weaker.candidates() == ["unshare"]  # "none" keeps no promise
+    impossible = levels.Policy(order=("none", "unshare"))
+    assert impossible.candidates() == []
+    with pytest.raises(levels.Unavailable, match="no student code was run"):
+        isolation_level(impossible)
+    with pytest.raises(levels.Unavailable, match="no student code was run"):
+        levels.named(impossible)
+    assert "| bubblewrap | kept | kept | kept | kept | kept | kept |" in levels.table()
+
+
 @pytest.mark.parametrize("level", ["none", "unshare"])
-def test_weaker_levels_still_grade_and_say_what_is_weaker(monkeypatch, level):
+def test_weaker_levels_still_grade_and_say_what_is_weaker(level):
     if not levels.available(level):
         pytest.skip(f"{level} does not work here")
-    monkeypatch.setenv(levels.ISOLATION_ENV, level)
-    with Sandbox(LIMITS) as sb:
+    with Sandbox(LIMITS, levels.policy(level, trusted=True)) as sb:
         assert sb.isolation == level
-        assert "bubblewrap" in sb.warning and "read" in sb.warning
+        assert "CAN read the hidden graders" in sb.warning
         proc = sb.load(NOTEBOOK)
         X, W, b = np.ones((2, 3)), np.ones((3, 2)), np.zeros(2)
         np.testing.assert_allclose(proc.call("dense_forward", (X, W, b), {}).value, X @ W + b)
@@ -82,7 +104,7 @@ def test_the_user_level_needs_root_and_its_dedicated_user(monkeypatch):
     try:
         assert launch.sandbox_user() is None
         assert not levels.available("user")
-        with pytest.raises(RuntimeError, match="'user' does not work"):
+        with pytest.raises(levels.Unavailable, match="'user' does not work.*no dedicated user"):
             isolation_level("user")
         monkeypatch.setenv(launch.SANDBOX_USER_ENV, "0")
         assert launch.sandbox_user() is None  # never root
@@ -91,6 +113,7 @@ def test_the_user_level_needs_root_and_its_dedicated_user(monkeypatch):
     monkeypatch.setenv(launch.SANDBOX_USER_ENV, "64123")
     assert launch.sandbox_user() == ("64123", 64123, 64123)
     assert "network" in levels.warning("user") and "user 64123" in levels.warning("user")
+    assert "connect" not in levels.promises("user") and "write" in levels.promises("user")
     graders = launch.HERE.parent / "graders"
     assert ("readable by every user" in levels.warning("user")) == levels.readable_by_all(graders)
 
