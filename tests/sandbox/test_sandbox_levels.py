@@ -137,3 +137,13 @@ def test_readable_by_all_follows_every_folder_above():
         assert not levels.readable_by_all(folder)
     finally:
         shutil.rmtree(top)
+
+
+def test_the_readme_shows_the_promises_of_every_level():
+    from autograder.config import COURSE_ROOT
+
+    readme = (COURSE_ROOT / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("<!-- isolation-table -->\n")[1].split("\n<!-- /isolation-table -->")[0]
+    assert shown == levels.table()
+    for promise in levels.PROMISES:
+        assert f"| {promise} | " in readme
