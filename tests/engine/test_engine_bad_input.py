@@ -68,7 +68,7 @@ def test_edited_metadata_and_odd_cells_change_nothing(threat_class, student):
 
 def test_points_come_from_the_graders_never_from_the_notebook(threat_class):
     rows = (threat_class.out / "grades.csv").read_text().splitlines()
-    assert rows[0].split(",") == ["student", "score", "max_score", "status", *POINTS]
+    assert rows[0].split(",") == ["student", "score", "max_score", "status", "isolation", *POINTS]
     for student, doc in threat_class.results.items():
         maxima = {f: v["max_score"] for f, v in doc["extra_data"]["functions"].items()}
         assert maxima == POINTS, student

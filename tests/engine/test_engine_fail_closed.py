@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import build_submission
 from course_copy import copy_course
 from engine_helpers import ASSIGNMENT, MAX_SCORE, read_results
-from test_engine_hostile_class import hostile_cell
+from threat_notebooks import hostile_cell
 
 from autograder.sandbox import levels
 
@@ -67,7 +67,9 @@ def graded_course(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("fail-closed")
     course = copy_course(root / "course")
     for student in ("ann", "bob"):
-        build_submission(course / "submitted" / student / ASSIGNMENT.id / f"{ASSIGNMENT.id}.ipynb")
+        folder = course / "submitted" / student / ASSIGNMENT.id
+        folder.mkdir(parents=True)
+        shutil.copy(ASSIGNMENT.source_notebook(), folder / f"{ASSIGNMENT.id}.ipynb")
     done = subprocess.run([sys.executable, "-m", "autograder", "--root", str(course), "grade",
                            ASSIGNMENT.id], capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -81,9 +83,9 @@ def test_every_level_that_could_qualify_has_an_off_switch():
 
 
 @pytest.mark.parametrize("bwrap", ["absent", "failing"])
-def test_no_accepted_level_means_no_student_code_runs(graded_course, tmp_path, bwrap):
+def test_no_accepted_level_means_no_student_code_runs(graded_course, tmp_path, submit, bwrap):
     mark = tmp_path / "student-code-ran"
-    build_submission(graded_course / "submitted" / "cat" / ASSIGNMENT.id /
+    submit(graded_course / "submitted" / "cat" / ASSIGNMENT.id /
                      f"{ASSIGNMENT.id}.ipynb", append=[f"open({str(mark)!r}, 'w').write('x')"])
     kept = (graded_course / "grades", graded_course / "gradebook.db",
             graded_course / "autograded")
@@ -101,12 +103,12 @@ def test_no_accepted_level_means_no_student_code_runs(graded_course, tmp_path, b
     assert digest(*kept) == before
 
 
-def test_a_weaker_level_is_a_knowing_choice_that_says_what_it_allows(tmp_path):
+def test_a_weaker_level_is_a_knowing_choice_that_says_what_it_allows(tmp_path, submit):
     course = copy_course(tmp_path / "course")
     folder = tmp_path / "class"
     for student in ("bea", "dan"):
-        build_submission(folder / f"{student}.ipynb")
-    build_submission(folder / "cnn.ipynb", append=[hostile_cell(course, tmp_path)])
+        submit(folder / f"{student}.ipynb")
+    submit(folder / "cnn.ipynb", append=[hostile_cell(course, tmp_path)])
     out = tmp_path / "out"
     run = nnfs(course, "grade", ASSIGNMENT.id, str(folder), "--out", str(out), "--no-gradebook",
                "--isolation", "unshare", path=fake_path(tmp_path, "failing") + ":/usr/bin:/bin")

@@ -9,50 +9,15 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from conftest import build_submission
 from course_copy import copy_course
 from engine_helpers import ASSIGNMENT, LIMITS, MAX_SCORE, read_results
+from threat_notebooks import hostile_cell
 
 from autograder.config import COURSE_ROOT
 from autograder.engine.grade import grade
 from autograder.sandbox import levels
 
 pytestmark = pytest.mark.slow
-
-ZERO = '{"score": 0, "max_score": 1, "tests": []}'
-
-
-def hostile_cell(*tops: Path) -> str:
-    """Walk `tops` and the folders above the working directory; zero every result found, and
-    try the graders and the reference too. It runs as a cell and again inside a graded call."""
-    return f"""
-import os
-def _zero_everything():
-    tops = {[str(t) for t in tops]!r}
-    here = os.getcwd()
-    while here != os.path.dirname(here):
-        here = os.path.dirname(here)
-        tops.append(here) if here.count(os.sep) > 2 else None
-    hit = 0
-    for top in tops:
-        for folder, _, names in os.walk(top):
-            for name in names:
-                if name in ("results.json", "grades.csv", "gradebook.db") or name.endswith(
-                        ("test_01_forward_pass.py", "forward_pass.py")):
-                    try:
-                        with open(os.path.join(folder, name), "w") as f:
-                            f.write({ZERO!r})
-                        hit += 1
-                    except OSError:
-                        pass
-    return hit
-_zero_everything()
-
-def relu(x):
-    _zero_everything()
-    return x * (x > 0)
-"""
-
 
 def tree_digest(*folders: Path) -> str:
     digest = hashlib.sha256()
@@ -68,7 +33,7 @@ def untrusted_levels() -> list[str]:
 
 
 @pytest.mark.parametrize("level", untrusted_levels())
-def test_one_hostile_notebook_changes_no_one_elses_grade(tmp_path, level):
+def test_one_hostile_notebook_changes_no_one_elses_grade(tmp_path, submit, level):
     if not levels.available(level):
         pytest.skip(f"{level} does not start on this machine: {levels.probe(level)}")
     course = copy_course(tmp_path / "course")
@@ -82,8 +47,8 @@ def test_one_hostile_notebook_changes_no_one_elses_grade(tmp_path, level):
     for place, hostile in (("first", "aaa"), ("middle", "cnn"), ("last", "zzz")):
         folder = tmp_path / f"class-{place}"
         for student in honest:
-            build_submission(folder / f"{student}.ipynb")
-        build_submission(folder / f"{hostile}.ipynb", append=[hostile_cell(course, tmp_path)])
+            submit(folder / f"{student}.ipynb")
+        submit(folder / f"{hostile}.ipynb", append=[hostile_cell(course, tmp_path)])
         run = grade(ASSIGNMENT.id, [folder], out, workers=2, root=course,
                     isolation=levels.Policy(level=level), record_gradebook=False,
                     worker_limits=LIMITS)

@@ -310,3 +310,39 @@ def _odd_cells(nb) -> None:
     nb.cells.append({"cell_type": "code", "metadata": {}, "source": ["x = ", "1\n", "y = x"],
                      "outputs": [], "execution_count": None})
     nb.cells.append("a stray string where a cell should be")
+
+
+# A notebook that zeroes every result it can reach (test_engine_hostile_class.py).
+ZERO = '{"score": 0, "max_score": 1, "tests": []}'
+
+
+def hostile_cell(*tops: Path) -> str:
+    """Walk `tops` and the folders above the working directory; zero every result found, and
+    try the graders and the reference too. It runs as a cell and again inside a graded call."""
+    return f"""
+import os
+def _zero_everything():
+    tops = {[str(t) for t in tops]!r}
+    here = os.getcwd()
+    while here != os.path.dirname(here):
+        here = os.path.dirname(here)
+        tops.append(here) if here.count(os.sep) > 2 else None
+    hit = 0
+    for top in tops:
+        for folder, _, names in os.walk(top):
+            for name in names:
+                if name in ("results.json", "grades.csv", "gradebook.db") or name.endswith(
+                        ("test_01_forward_pass.py", "forward_pass.py")):
+                    try:
+                        with open(os.path.join(folder, name), "w") as f:
+                            f.write({ZERO!r})
+                        hit += 1
+                    except OSError:
+                        pass
+    return hit
+_zero_everything()
+
+def relu(x):
+    _zero_everything()
+    return x * (x > 0)
+"""
