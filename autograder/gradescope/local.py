@@ -127,9 +127,10 @@ class Tried:
 
 @contextmanager
 def container(archive: Path, on_step: Callable[[str], None] = lambda text: None,
-              setup_env: str = "") -> Iterator[Container]:
-    """A container with `archive` unpacked and set up (setup.sh run, with `setup_env`
-    assignments); removed afterwards. ConfigError, with setup.sh's output, if setup.sh fails."""
+              setup_env: str = "", prepare: str = "") -> Iterator[Container]:
+    """A container with `archive` unpacked and set up (the shell command `prepare`, then
+    setup.sh with `setup_env` assignments); removed afterwards. ConfigError, with setup.sh's
+    output, if setup.sh fails."""
     why = Container.possible()
     if why:
         raise ConfigError(f"trying the zip locally {why}")
@@ -139,6 +140,8 @@ def container(archive: Path, on_step: Callable[[str], None] = lambda text: None,
         box.unpack(archive)
         on_step("running setup.sh (installs the pinned packages; about a minute)")
         started = time.perf_counter()
+        if prepare:
+            box.run(prepare, timeout=600).check_returncode()
         setup = box.run(f"cd /autograder/source && {setup_env} bash setup.sh", timeout=1800)
         box.setup_seconds = time.perf_counter() - started
         box.setup_output = setup.stdout
