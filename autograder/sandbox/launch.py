@@ -12,6 +12,7 @@ Files that user may not read stay unreadable, the grader (root) cannot be signal
 template sweeps every process of that user away; the network stays reachable.
 "unshare": util-linux `unshare` with new user, PID, network and mount namespaces: processes and
 network are isolated, files are not. "none": a plain subprocess with resource limits only.
+"landlock": a plain subprocess that confines itself with Landlock and seccomp (landlock_level.py).
 """
 
 from __future__ import annotations
@@ -135,6 +136,10 @@ def build(level: str, config: dict | None, pass_fds: tuple[int, ...] = ()) -> La
         return _bubblewrap(python, config, list(pass_fds))
     if level == "user":
         return _dedicated_user(python, config, list(pass_fds))
+    if level == "landlock":
+        from autograder.sandbox import landlock_level
+
+        return landlock_level.build(python, config, list(pass_fds))
     program = _program(level, config, site_packages())
     private = tempfile.mkdtemp(prefix="nnfs-sandbox-")
     env = dict(ENV, MPLCONFIGDIR=os.path.join(private, "mpl"),

@@ -12,9 +12,9 @@ import os
 import shutil
 import subprocess
 
-from autograder.sandbox import launch
+from autograder.sandbox import landlock_level, launch
 
-LEVELS = ("bubblewrap", "user", "unshare", "none")
+LEVELS = ("bubblewrap", "landlock", "user", "unshare", "none")
 ISOLATION_ENV = "NNFS_ISOLATION"
 
 WARNINGS = {
@@ -76,11 +76,15 @@ def _present(level: str) -> bool:
     """Whether what `level` needs is here at all (its program; root and the dedicated user)."""
     if level == "user":
         return os.geteuid() == 0 and launch.sandbox_user() is not None
+    if level == "landlock":
+        return landlock_level.usable()
     return shutil.which({"bubblewrap": "bwrap", "unshare": "unshare"}[level]) is not None
 
 
 def warning(level: str) -> str:
     """What is weaker at `level` than with bubblewrap ("" for bubblewrap itself)."""
+    if level == "landlock":
+        return landlock_level.landlock_note(landlock_level.abi())
     text = WARNINGS[level]
     if level == "user":
         user = launch.sandbox_user()

@@ -38,11 +38,18 @@ from processes import (  # noqa: E402
 _libc = ctypes.CDLL(None, use_errno=True)
 
 
+_KEPT = []  # fds that keep the inodes of Landlock rules alive (see confine.landlock)
+
+
 def template_main():
     if CONFIG.get("pdeathsig"):
         _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
         if os.getppid() != CONFIG["parent"]:
             os._exit(1)
+    if CONFIG.get("landlock"):
+        import confine
+
+        confine.confine_template(CONFIG["landlock"], _KEPT)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     import warnings
 
@@ -105,6 +112,17 @@ def _report_time_limit(shell, etype, value, tb, tb_offset=None):
     print("TimeoutError: this cell ran past its time limit and was stopped")
 
 
+def _confine_child(workdir):
+    """The "landlock" level: confine a submission's process to its work folder."""
+    import tempfile
+
+    import confine
+
+    confine.confine_child(CONFIG["landlock"], workdir, _KEPT)
+    os.environ.update(TMPDIR=workdir, HOME=workdir)
+    tempfile.tempdir = None
+
+
 class Template:
     def __init__(self, control, shell, baseline):
         self.control = control
@@ -165,7 +183,8 @@ class Template:
                 os.close(req_w)
                 os.close(resp_r)
                 os.close(self.control.detach())
-                child = Child(self.shell, self.baseline, req_r, resp_w, message, self.workdir)
+                child = Child(self.shell, self.baseline, req_r, resp_w, message, self.workdir,
+                              _confine_child if CONFIG.get("landlock") else None)
                 child.main()
             finally:
                 os._exit(70)
