@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
 from nbformat import v4
 from process_table import processes_with  # noqa: F401 (used by the tests)
 
@@ -18,6 +19,11 @@ LIMITS = Limits(
     output_bytes=20_000,
     call_seconds_by_function={"slow": 2.0, "grow": 10.0},
 )
+
+# The levels that keep every promise (read, write, signal, connect, see, outlive): a module
+# marked with this runs its tests once at each of them.
+PROMISE_LEVELS = pytest.mark.parametrize("sandbox", ["bubblewrap", "landlock"], indirect=True,
+                                         scope="module")
 
 
 def notebook_cells(*sources: str) -> list[str]:

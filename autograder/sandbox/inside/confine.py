@@ -69,11 +69,11 @@ def no_new_privs():
     _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
 
 
-def landlock(abi, read=(), write=(), keep=None):
+def landlock(abi, read, write, keep):
     """Restrict this thread (and what it starts) to reading `read`, writing `write`.
 
-    Paths that do not exist are left out. `keep`, a list, receives the fds of the rules, which
-    the caller keeps open: a rule on /proc/<pid> follows its inode, and an open fd keeps that
+    Paths that do not exist are left out. `keep`, a list, receives the fds of the rules on
+    /proc/<pid>, which the caller keeps open: a rule follows an inode, and an open fd keeps that
     inode the one /proc shows (procfs makes a new one once the old one is dropped).
     """
     files, net, scopes = handled(abi)
@@ -103,10 +103,10 @@ def _add_rule(ruleset, path, rights, keep):
         _check(_libc.syscall(SYS_LANDLOCK_ADD_RULE, ruleset, LANDLOCK_RULE_PATH_BENEATH, rule,
                              ctypes.c_uint32(0)), f"landlock_add_rule {path}")
     finally:
-        if keep is None:
-            os.close(fd)
-        else:
+        if path.startswith("/proc/"):
             keep.append(fd)
+        else:
+            os.close(fd)
 
 
 class _CapHeader(ctypes.Structure):
