@@ -25,6 +25,7 @@ PR_CAPBSET_READ, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, PR_GET_SECCOMP, PR_CAP_AM
     23, 24, 38, 21, 47)
 PR_CAP_AMBIENT_CLEAR_ALL = 4
 LINUX_CAPABILITY_VERSION_3 = 0x20080522
+CAP_SETPCAP = 8
 
 # Landlock's file access rights, and the ABI that first knows each.
 EXECUTE, WRITE_FILE, READ_FILE, READ_DIR = 1 << 0, 1 << 1, 1 << 2, 1 << 3
@@ -119,17 +120,20 @@ class _CapData(ctypes.Structure):
 
 
 def drop_capabilities():
-    """Empty the bounding, ambient, effective, permitted and inheritable sets: uid 0 included."""
-    try:
-        with open("/proc/sys/kernel/cap_last_cap") as f:
-            last = int(f.read())
-    except (OSError, ValueError):
-        last = 63
-    for cap in range(last + 1):  # dropping needs CAP_SETPCAP, so the first drop comes last
-        if _libc.prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1 and cap != 8:
-            _check(_libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0), f"dropping capability {cap}")
-    if _libc.prctl(PR_CAPBSET_READ, 8, 0, 0, 0) == 1:
-        _check(_libc.prctl(PR_CAPBSET_DROP, 8, 0, 0, 0), "dropping CAP_SETPCAP")
+    """Empty the effective, permitted, inheritable and ambient sets, and the bounding set when
+    allowed to (CAP_SETPCAP): root keeps no capability. A user without CAP_SETPCAP keeps its
+    bounding set, which is harmless: with no_new_privs and no exec, nothing can gain from it."""
+    header, data = _CapHeader(LINUX_CAPABILITY_VERSION_3, 0), (_CapData * 2)()
+    _check(_libc.capget(ctypes.byref(header), data), "capget")
+    if data[0].effective & (1 << CAP_SETPCAP):
+        try:
+            with open("/proc/sys/kernel/cap_last_cap") as f:
+                last = int(f.read())
+        except (OSError, ValueError):
+            last = 63
+        for cap in [*range(CAP_SETPCAP), *range(CAP_SETPCAP + 1, last + 1), CAP_SETPCAP]:
+            if _libc.prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1:
+                _check(_libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0), f"dropping capability {cap}")
     _libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
     header, data = _CapHeader(LINUX_CAPABILITY_VERSION_3, 0), (_CapData * 2)()
     _check(_libc.capset(ctypes.byref(header), data), "capset")
