@@ -42,7 +42,28 @@ def notebook_cells(*sources: str) -> list[str]:
     return [cell.source for cell in nb.cells if cell.cell_type == "code"]
 
 
-# Every route by which a student could signal the grader (GRADER) or its template (the parent).
+# A first cell for hostile notebooks: read a file, or try several things and say how each ended.
+STUDENT_HELPERS = """
+    import os
+    def read(path):
+        try:
+            with open(path, "rb") as f:
+                return f.read(4096).decode("latin-1")
+        except OSError as error:
+            return type(error).__name__
+    def outcomes_of(attempts):
+        outcomes = {}
+        for name, attempt in attempts.items():
+            try:
+                attempt()
+                outcomes[name] = "done"
+            except OSError as error:
+                outcomes[name] = type(error).__name__
+        return outcomes
+"""
+
+# Every route by which a student could signal the grader (GRADER) or its template (the parent);
+# it follows STUDENT_HELPERS.
 SIGNAL_ATTACKS = """
     import ctypes, fcntl, os, signal
     GRADER = {grader}
@@ -67,14 +88,7 @@ SIGNAL_ATTACKS = """
         "sigio": sigio,
     }}
     def attack():
-        outcomes = {{}}
-        for name, how in ATTACKS.items():
-            try:
-                how()
-                outcomes[name] = "sent"
-            except OSError as error:
-                outcomes[name] = type(error).__name__
-        return outcomes
+        return outcomes_of(ATTACKS)
     def ok():
         return "ok"
 """

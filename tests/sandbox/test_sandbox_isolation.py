@@ -6,7 +6,13 @@ import socket
 import time
 
 from process_table import wait_until_gone
-from sandbox_helpers import LIMITS, PROMISE_LEVELS, notebook_cells, processes_with
+from sandbox_helpers import (
+    LIMITS,
+    PROMISE_LEVELS,
+    STUDENT_HELPERS,
+    notebook_cells,
+    processes_with,
+)
 
 from autograder.config import COURSE_ROOT
 from autograder.sandbox.process import Sandbox, _children_of
@@ -31,14 +37,7 @@ def test_course_files_other_notebooks_and_secrets_cannot_be_read(sandbox, load, 
     ]
     for target in targets[:5]:
         assert os.path.exists(target), target
-    proc = load("""
-        import os
-        def read(path):
-            try:
-                with open(path, "rb") as f:
-                    return f.read(100).decode("latin-1")
-            except OSError as error:
-                return type(error).__name__
+    proc = load(STUDENT_HELPERS, """
         def listing(path):
             try:
                 return sorted(os.listdir(path))

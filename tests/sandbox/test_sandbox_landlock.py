@@ -4,7 +4,13 @@ submission's process holds once confined (no capabilities, the filter, threads s
 import os
 
 import pytest
-from sandbox_helpers import LIMITS, SIGNAL_ATTACKS, grader_signals, notebook_cells
+from sandbox_helpers import (
+    LIMITS,
+    SIGNAL_ATTACKS,
+    STUDENT_HELPERS,
+    grader_signals,
+    notebook_cells,
+)
 
 from autograder.sandbox import landlock_level, levels
 from autograder.sandbox.process import Sandbox, isolation_level
@@ -102,7 +108,8 @@ def test_without_scoping_seccomp_alone_keeps_signals_from_the_grader(monkeypatch
         with open(f"/proc/{sb._popen.pid}/cmdline", "rb") as f:
             assert b'"abi": 5' in f.read()  # the template confines itself as on ABI 5
         with grader_signals() as received:
-            proc = sb.load(notebook_cells(SIGNAL_ATTACKS.format(grader=os.getpid())))
+            proc = sb.load(notebook_cells(STUDENT_HELPERS, SIGNAL_ATTACKS.format(
+                grader=os.getpid())))
             outcomes = proc.call("attack", (), {}).value
             assert proc.call("ok", (), {}).value == "ok"
         assert received == [] and set(outcomes.values()) == {"PermissionError"}, outcomes
