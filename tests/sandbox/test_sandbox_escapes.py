@@ -3,6 +3,7 @@ bus, UDP and TCP to the loopback, a process that leaves its session, another pro
 signals by every route, and changing the metadata of files the student may only read."""
 
 import os
+import resource
 import socket
 import stat
 
@@ -168,3 +169,27 @@ def test_files_it_may_read_keep_their_mode_size_and_times(sandbox, load):
     after = os.stat(target)
     assert (stat.S_IMODE(after.st_mode), after.st_size, after.st_mtime_ns) == (
         stat.S_IMODE(before.st_mode), before.st_size, before.st_mtime_ns)
+
+
+def test_the_graders_limits_priority_and_processors_stay_as_they_are(sandbox, load):
+    before = (resource.getrlimit(resource.RLIMIT_NOFILE), os.getpriority(os.PRIO_PROCESS, 0),
+              os.sched_getaffinity(0))
+    # Only the grader is aimed at: should the filter fail, PRIO_USER or a process group would
+    # renice every process of the user on this machine (the filter refuses those as well).
+    proc = load(STUDENT_HELPERS, f"""
+        import resource
+        GRADER = {os.getpid()}
+        def nudge():
+            return outcomes_of({{
+                "prlimit": lambda: resource.prlimit(GRADER, resource.RLIMIT_NOFILE, (3, 3)),
+                "nice": lambda: os.setpriority(os.PRIO_PROCESS, GRADER, 19),
+                "cpus": lambda: os.sched_setaffinity(GRADER, {{0}}),
+            }})
+    """)
+    outcomes = proc.call("nudge", (), {}).value
+    if sandbox.isolation == "landlock":  # the grader runs as the same user: seccomp refuses
+        assert set(outcomes.values()) == {"PermissionError"}, outcomes
+    else:  # the grader is outside the PID namespace
+        assert set(outcomes.values()) == {"ProcessLookupError"}, outcomes
+    assert (resource.getrlimit(resource.RLIMIT_NOFILE), os.getpriority(os.PRIO_PROCESS, 0),
+            os.sched_getaffinity(0)) == before

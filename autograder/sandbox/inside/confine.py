@@ -192,6 +192,16 @@ TO_SELF = {"x86_64": {"kill": 62, "tkill": 200, "tgkill": 234, "rt_sigqueueinfo"
                       "rt_tgsigqueueinfo": 297},
            "aarch64": {"kill": 129, "tkill": 130, "tgkill": 131, "rt_sigqueueinfo": 138,
                        "rt_tgsigqueueinfo": 240}}
+# Calls that change another process of the same user (its limits, priority, CPUs, memory):
+# allowed only on itself (0 or its own pid in the first argument, the second for the last two).
+ON_SELF = {"x86_64": {"prlimit64": 302, "sched_setparam": 142, "sched_setscheduler": 144,
+                      "sched_setaffinity": 203, "sched_setattr": 314, "migrate_pages": 256,
+                      "move_pages": 279},
+           "aarch64": {"prlimit64": 261, "sched_setparam": 118, "sched_setscheduler": 119,
+                       "sched_setaffinity": 122, "sched_setattr": 274, "migrate_pages": 238,
+                       "move_pages": 239}}
+# setpriority(PRIO_PROCESS, who) and ioprio_set(IOPRIO_WHO_PROCESS, who): (number, which).
+WHICH_WHO = {"x86_64": ((141, 0), (251, 1)), "aarch64": ((140, 0), (30, 1))}
 CLONE = {"x86_64": 56, "aarch64": 220}
 CLONE3_OPENAT2 = (435, 437)  # ENOSYS: glibc falls back to clone and openat, which are checked
 OPEN = {"x86_64": ((2, 1), (257, 2)), "aarch64": ((56, 2),)}  # (number, flags argument)
@@ -238,6 +248,12 @@ def seccomp_program(pid, machine=None):
         program += [_insn(JEQ_K, number, 0, 1), _insn(RET_K, RET_ERRNO | ENOSYS)]
     for number in TO_SELF[machine].values():  # the target pid (tgid) is the first argument
         program += _unless(number, [_arg(0), _insn(JEQ_K, pid, 0, 1), allow, deny])
+    for number in ON_SELF[machine].values():
+        program += _unless(number, [_arg(0), _insn(JEQ_K, 0, 1, 0), _insn(JEQ_K, pid, 0, 1),
+                                    allow, deny])
+    for number, which in WHICH_WHO[machine]:
+        program += _unless(number, [_arg(0), _insn(JEQ_K, which, 0, 4), _arg(1),
+                                    _insn(JEQ_K, 0, 1, 0), _insn(JEQ_K, pid, 0, 1), allow, deny])
     program += _unless(CLONE[machine], [
         _arg(0), _insn(JSET_K, CLONE_THREAD, 0, 2), _insn(JSET_K, CLONE_NAMESPACES, 1, 0),
         allow, deny])
