@@ -193,3 +193,39 @@ def test_the_graders_limits_priority_and_processors_stay_as_they_are(sandbox, lo
         assert set(outcomes.values()) == {"ProcessLookupError"}, outcomes
     assert (resource.getrlimit(resource.RLIMIT_NOFILE), os.getpriority(os.PRIO_PROCESS, 0),
             os.sched_getaffinity(0)) == before
+
+
+IPC = """
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    KEY = 0x4E4E4653
+    class Message(ctypes.Structure):
+        _fields_ = [("mtype", ctypes.c_long), ("text", ctypes.c_char * 64)]
+    def leave(text):
+        queue = libc.msgget(KEY, 0o1600)  # IPC_CREAT
+        if queue < 0 or libc.msgsnd(queue, ctypes.byref(Message(1, text.encode())), 64, 0):
+            return os.strerror(ctypes.get_errno())
+        return "left"
+    def find():
+        queue, message = libc.msgget(KEY, 0), Message()
+        if queue < 0 or libc.msgrcv(queue, ctypes.byref(message), 64, 0, 0o4000) < 0:
+            return os.strerror(ctypes.get_errno())
+        return message.text.decode()
+"""
+
+
+def test_a_submission_cannot_leave_a_message_for_the_next(sandbox, load):
+    import ctypes
+
+    try:
+        first = load(STUDENT_HELPERS, IPC)
+        left = first.call("leave", ("alice's answer",), {}).value
+        first.close()
+        assert load(STUDENT_HELPERS, IPC).call("find", (), {}).value != "alice's answer"
+        # landlock: System V IPC is refused; bubblewrap: its IPC namespace is wiped in between
+        assert (left == "left") == (sandbox.isolation == "bubblewrap"), left
+    finally:  # should a level fail, the queue would be the host's: remove it
+        libc = ctypes.CDLL(None, use_errno=True)
+        queue = libc.msgget(0x4E4E4653, 0)
+        if queue >= 0:
+            libc.msgctl(queue, 0, None)

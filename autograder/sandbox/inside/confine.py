@@ -154,8 +154,10 @@ F_SETOWN, F_SETSIG, F_SETOWN_EX = 8, 10, 15
 IOCTLS = (0x8901, 0x8902, 0x5410, 0x5412, 0x40086602, 0x401C5820)
 
 # Refused outright, per architecture: sockets, processes, exec, tracing, namespaces and mounts,
-# kernel objects that bypass the file rules, and changing files' metadata (Landlock governs
-# contents and names, not modes, owners, times or extended attributes).
+# kernel objects that bypass the file rules, changing files' metadata (Landlock governs
+# contents and names, not modes, owners, times or extended attributes), and System V and POSIX
+# message queues, semaphores and shared memory (kept by the kernel after the process ends, and
+# found by key or id: a message from one submission to the next).
 _COMMON = {
     "pidfd_send_signal": 424, "io_uring_setup": 425, "io_uring_enter": 426,
     "io_uring_register": 427, "open_tree": 428, "move_mount": 429, "fsopen": 430,
@@ -175,7 +177,10 @@ DENIED = {
                    kexec_load=246, kexec_file_load=320, init_module=175, finit_module=313,
                    delete_module=176, add_key=248, request_key=249, keyctl=250, bpf=321,
                    perf_event_open=298, userfaultfd=323, name_to_handle_at=303,
-                   open_by_handle_at=304),
+                   open_by_handle_at=304, shmget=29, shmat=30, shmctl=31, semget=64,
+                   semop=65, semctl=66, shmdt=67, msgget=68, msgsnd=69, msgrcv=70, msgctl=71,
+                   semtimedop=220, mq_open=240, mq_unlink=241, mq_timedsend=242,
+                   mq_timedreceive=243, mq_notify=244, mq_getsetattr=245),
     "aarch64": dict(_COMMON, socket=198, socketpair=199, bind=200, listen=201, accept=202,
                     connect=203, accept4=242, execve=221, execveat=281, truncate=45,
                     fchmod=52, fchmodat=53, fchownat=54, fchown=55, utimensat=88,
@@ -185,7 +190,11 @@ DENIED = {
                     umount2=39, unshare=97, setns=268, reboot=142, kexec_load=104,
                     kexec_file_load=294, init_module=105, finit_module=273, delete_module=106,
                     add_key=217, request_key=218, keyctl=219, bpf=280, perf_event_open=241,
-                    userfaultfd=282, name_to_handle_at=264, open_by_handle_at=265),
+                    userfaultfd=282, name_to_handle_at=264, open_by_handle_at=265,
+                    mq_open=180, mq_unlink=181, mq_timedsend=182, mq_timedreceive=183,
+                    mq_notify=184, mq_getsetattr=185, msgget=186, msgctl=187, msgrcv=188,
+                    msgsnd=189, semget=190, semctl=191, semtimedop=192, semop=193, shmget=194,
+                    shmctl=195, shmat=196, shmdt=197),
 }
 # System calls allowed only with some arguments: (number, argument index) per architecture.
 TO_SELF = {"x86_64": {"kill": 62, "tkill": 200, "tgkill": 234, "rt_sigqueueinfo": 129,

@@ -33,6 +33,7 @@ from processes import (  # noqa: E402
     processes_of,
     remove,
     signal_quietly,
+    wipe_ipc,
 )
 
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -217,9 +218,10 @@ class Template:
                 break
             time.sleep(0.001)
         self.child = None
-        if CONFIG.get("private_tmp"):
+        if CONFIG.get("private_tmp"):  # bubblewrap: its /tmp, /dev/shm and IPC namespace
             for folder in ("/tmp", "/dev/shm"):
                 empty(folder)
+            wipe_ipc()
         elif self.workdir:
             remove(self.workdir)
         self.workdir = None
