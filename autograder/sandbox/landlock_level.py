@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import json
 import os
+import platform
 import shutil
 import sys
 import tempfile
@@ -55,17 +57,17 @@ def usable() -> bool:
     if os.environ.get(SWITCH_ENV, "").strip().lower() in ("off", "0", "no", "false"):
         return False
     module = confine()
-    import platform
-
     return platform.machine() in module.AUDIT_ARCH and abi() >= 1 and module.seccomp_works()
 
 
 def landlock_promises(level_abi: int) -> frozenset[str]:
     """What student code cannot do at this level on a kernel of Landlock ABI `level_abi`.
 
-    read and write and see rest on Landlock (ABI 1 and up); connect, outlive and signal on the
-    seccomp filter, which needs no Landlock ABI. Where Landlock also can (scoping, ABI 6), it is
-    a second layer, not the only one. Below ABI 1 there is no level.
+    read and see rest on Landlock (ABI 1 and up: its file rules, and its limit on inspecting
+    processes outside the domain); write on Landlock for contents and names, and on the seccomp
+    filter for metadata, truncation through a read-only open, and System V and POSIX IPC;
+    connect, outlive and signal on the filter, which needs no Landlock ABI. Where Landlock can
+    too (scoping, ABI 6), it is a second layer, not the only one. Below ABI 1 there is no level.
     """
     return PROMISES if level_abi >= 1 else frozenset()
 
@@ -106,8 +108,6 @@ def build(python: str, config: dict | None, pass_fds: list[int]) -> launch.Launc
     else:
         config = dict(config, path=path, pidns=False, private_tmp=False, pdeathsig=True,
                       parent=os.getpid(), landlock=spec)
-        import json
-
         program = [os.path.join(lib, "template.py"), json.dumps(config)]
     return launch.Launch([python, "-S", "-I", "-B", *program], env, pass_fds, private)
 
