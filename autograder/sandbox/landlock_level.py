@@ -86,8 +86,9 @@ def landlock_note(level_abi: int) -> str:
         layers.append("signals and abstract UNIX sockets are refused by both Landlock and "
                       "seccomp")
     return ("Student code runs under Landlock and a seccomp filter, without namespaces: "
-            + "; ".join(layers) + ". It can still learn which process IDs exist, and runs "
-            "under the grader's own user ID, without capabilities.")
+            + "; ".join(layers) + ". It can still learn which process IDs exist, and whether "
+            "a file it names exists (its size and times, not its content), and runs under the "
+            "grader's own user ID, without capabilities.")
 
 
 def build(python: str, config: dict | None, pass_fds: list[int]) -> launch.Launch:

@@ -116,3 +116,18 @@ def test_without_scoping_seccomp_alone_keeps_signals_from_the_grader(monkeypatch
             assert proc.call("ok", (), {}).value == "ok"
         assert received == [] and set(outcomes.values()) == {"PermissionError"}, outcomes
         assert sb.timings["template_starts"] == 1
+
+
+def test_a_confined_submission_cannot_watch_files_it_may_not_read(tmp_path):
+    needs_landlock()
+    with Sandbox(LIMITS, "landlock") as sb:
+        proc = sb.load(notebook_cells(STUDENT_HELPERS, """
+            import ctypes
+            libc = ctypes.CDLL(None, use_errno=True)
+            def watch(path):
+                fd = libc.inotify_init1(0)
+                if fd < 0 or libc.inotify_add_watch(fd, path.encode(), 0xFFF) < 0:
+                    return os.strerror(ctypes.get_errno())
+                return "watching"
+        """))
+        assert proc.call("watch", (str(tmp_path),), {}).value == os.strerror(1)  # EPERM

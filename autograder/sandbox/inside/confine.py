@@ -157,7 +157,8 @@ IOCTLS = (0x8901, 0x8902, 0x5410, 0x5412, 0x40086602, 0x401C5820)
 # kernel objects that bypass the file rules, changing files' metadata (Landlock governs
 # contents and names, not modes, owners, times or extended attributes), and System V and POSIX
 # message queues, semaphores and shared memory (kept by the kernel after the process ends, and
-# found by key or id: a message from one submission to the next).
+# found by key or id: a message from one submission to the next), and watching files (inotify,
+# fanotify: when the grader reads what the student may not).
 _COMMON = {
     "pidfd_send_signal": 424, "io_uring_setup": 425, "io_uring_enter": 426,
     "io_uring_register": 427, "open_tree": 428, "move_mount": 429, "fsopen": 430,
@@ -180,7 +181,8 @@ DENIED = {
                    open_by_handle_at=304, shmget=29, shmat=30, shmctl=31, semget=64,
                    semop=65, semctl=66, shmdt=67, msgget=68, msgsnd=69, msgrcv=70, msgctl=71,
                    semtimedop=220, mq_open=240, mq_unlink=241, mq_timedsend=242,
-                   mq_timedreceive=243, mq_notify=244, mq_getsetattr=245),
+                   mq_timedreceive=243, mq_notify=244, mq_getsetattr=245,
+                   inotify_add_watch=254, fanotify_init=300),
     "aarch64": dict(_COMMON, socket=198, socketpair=199, bind=200, listen=201, accept=202,
                     connect=203, accept4=242, execve=221, execveat=281, truncate=45,
                     fchmod=52, fchmodat=53, fchownat=54, fchown=55, utimensat=88,
@@ -194,7 +196,8 @@ DENIED = {
                     mq_open=180, mq_unlink=181, mq_timedsend=182, mq_timedreceive=183,
                     mq_notify=184, mq_getsetattr=185, msgget=186, msgctl=187, msgrcv=188,
                     msgsnd=189, semget=190, semctl=191, semtimedop=192, semop=193, shmget=194,
-                    shmctl=195, shmat=196, shmdt=197),
+                    shmctl=195, shmat=196, shmdt=197, inotify_add_watch=27,
+                    fanotify_init=262),
 }
 # System calls allowed only with some arguments: (number, argument index) per architecture.
 TO_SELF = {"x86_64": {"kill": 62, "tkill": 200, "tgkill": 234, "rt_sigqueueinfo": 129,
