@@ -14,7 +14,8 @@ template sweeps every process of that user away; the network stays reachable.
 the template starts, every mount is made read-only but the scratch folder, and every capability
 is dropped (so the namespace's root cannot remount anything): student code reads what the grader
 reads, but writes nothing but its scratch folder. "none": a plain subprocess with resource limits
-only.
+only. "landlock": a plain subprocess that confines itself with Landlock and seccomp
+(landlock_level.py).
 """
 
 from __future__ import annotations
@@ -168,6 +169,10 @@ def build(level: str, config: dict | None, pass_fds: tuple[int, ...] = ()) -> La
         return _bubblewrap(python, config, list(pass_fds))
     if level == "user":
         return _dedicated_user(python, config, list(pass_fds))
+    if level == "landlock":
+        from autograder.sandbox import landlock_level
+
+        return landlock_level.build(python, config, list(pass_fds))
     program = _program(level, config, site_packages())
     private = tempfile.mkdtemp(prefix="nnfs-sandbox-")
     env = dict(ENV, MPLCONFIGDIR=os.path.join(private, "mpl"),

@@ -19,9 +19,9 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
-from autograder.sandbox import launch
+from autograder.sandbox import landlock_level, launch
 
-LEVELS = ("bubblewrap", "user", "unshare", "none")
+LEVELS = ("bubblewrap", "landlock", "user", "unshare", "none")
 ISOLATION_ENV = "NNFS_ISOLATION"
 
 # Each promise: what student code cannot do at a level that keeps it.
@@ -38,6 +38,9 @@ PROMISES = {
 EVERY = frozenset(PROMISES)
 KEPT = {
     "bubblewrap": EVERY,
+    # Landlock for files, a seccomp filter for the rest (landlock_level.py); what it keeps
+    # depends on the kernel's Landlock ABI: see promises().
+    "landlock": landlock_level.landlock_promises(7),
     # The dedicated user's own permissions: "read" only while the course folder is closed to
     # other users (Gradescope's setup.sh closes it; see promises()).
     "user": frozenset({"read", "write", "signal", "outlive"}),
@@ -50,6 +53,7 @@ UNTRUSTED = frozenset({"write"})  # what any level that grades untrusted code mu
 HOW = {
     "bubblewrap": "bubblewrap (bwrap): new user, PID, network, IPC and mount namespaces over a "
                   "read-only root of only what Python needs",
+    "landlock": "Landlock and a seccomp filter, without namespaces",
     "user": "the dedicated unprivileged user {user}, as root starts it",
     "unshare": "util-linux unshare: new user, PID, network and mount namespaces, every mount "
                "read-only but the scratch folder",
@@ -137,6 +141,8 @@ def _choice(requested: str | None) -> str:
 def promises(level: str) -> frozenset[str]:
     """The promises `level` keeps on this machine."""
     kept = KEPT[level]
+    if level == "landlock":
+        kept = landlock_level.landlock_promises(landlock_level.abi())
     if level == "user" and not _course_closed_to_others():
         kept = kept - {"read"}
     return kept
@@ -178,6 +184,8 @@ def _absent(level: str) -> str:
     """What `level` misses before it is even tried ("" when nothing)."""
     if level == "none":
         return ""
+    if level == "landlock":
+        return "" if landlock_level.usable() else landlock_level.why_not()
     if level == "user":
         if os.geteuid() != 0:
             return "it needs the grader to run as root"

@@ -1,5 +1,6 @@
 """The sandbox's own processes and files: find, kill and reap them, wipe a child's folder."""
 
+import ctypes
 import os
 import shutil
 import signal
@@ -69,6 +70,23 @@ def remove(path):
             os.unlink(path)
         except OSError:
             pass
+
+
+def wipe_ipc():
+    """Remove every System V message queue, semaphore set and shared memory segment this
+    process may see: the next submission must not find what the last one left there. Only
+    where the sandbox has an IPC namespace of its own (bubblewrap)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for kind, remove_id in (("msg", lambda i: libc.msgctl(i, 0, None)),
+                            ("sem", lambda i: libc.semctl(i, 0, 0)),
+                            ("shm", lambda i: libc.shmctl(i, 0, None))):
+        try:
+            with open(f"/proc/sysvipc/{kind}") as f:
+                rows = f.read().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            remove_id(int(row.split()[1]))  # IPC_RMID
 
 
 def tasks_of(uid):

@@ -33,9 +33,13 @@ from processes import (  # noqa: E402
     processes_of,
     remove,
     signal_quietly,
+    wipe_ipc,
 )
 
 _libc = ctypes.CDLL(None, use_errno=True)
+
+
+_KEPT = []  # fds that keep the inodes of Landlock rules alive (see confine.landlock)
 
 
 def template_main():
@@ -43,6 +47,10 @@ def template_main():
         _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
         if os.getppid() != CONFIG["parent"]:
             os._exit(1)
+    if CONFIG.get("landlock"):
+        import confine
+
+        confine.confine_template(CONFIG["landlock"], _KEPT)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     import warnings
 
@@ -105,6 +113,17 @@ def _report_time_limit(shell, etype, value, tb, tb_offset=None):
     print("TimeoutError: this cell ran past its time limit and was stopped")
 
 
+def _confine_child(workdir):
+    """The "landlock" level: confine a submission's process to its work folder."""
+    import tempfile
+
+    import confine
+
+    confine.confine_child(CONFIG["landlock"], workdir, _KEPT)
+    os.environ.update(TMPDIR=workdir, HOME=workdir)
+    tempfile.tempdir = None
+
+
 class Template:
     def __init__(self, control, shell, baseline):
         self.control = control
@@ -165,7 +184,8 @@ class Template:
                 os.close(req_w)
                 os.close(resp_r)
                 os.close(self.control.detach())
-                child = Child(self.shell, self.baseline, req_r, resp_w, message, self.workdir)
+                child = Child(self.shell, self.baseline, req_r, resp_w, message, self.workdir,
+                              _confine_child if CONFIG.get("landlock") else None)
                 child.main()
             finally:
                 os._exit(70)
@@ -198,9 +218,10 @@ class Template:
                 break
             time.sleep(0.001)
         self.child = None
-        if CONFIG.get("private_tmp"):
+        if CONFIG.get("private_tmp"):  # bubblewrap: its /tmp, /dev/shm and IPC namespace
             for folder in ("/tmp", "/dev/shm"):
                 empty(folder)
+            wipe_ipc()
         elif self.workdir:
             remove(self.workdir)
         self.workdir = None
