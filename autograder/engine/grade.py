@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import multiprocessing
+import multiprocessing.util
 import os
 import sys
 import threading
@@ -176,6 +177,9 @@ class _StartingSandbox:
                     self._sandbox = Sandbox(worker_limits, levels.named(isolation), probe=False)
                 except TemplateError:
                     self._sandbox = Sandbox(worker_limits, isolation=isolation)
+                # A worker that ends normally removes its own sandbox's folder (a worker that is
+                # killed leaves that to its template's pdeathsig and the folder to /tmp's cleaner).
+                multiprocessing.util.Finalize(self._sandbox, self._sandbox.close, exitpriority=10)
         except BaseException as error:  # raised by get(), in the thread that grades
             self._error = error
         self._started.set()

@@ -84,6 +84,10 @@ def test_an_unprivileged_grader_without_bubblewrap_gets_landlock(workspace, subm
     for student in ("bea", "dan", "eli"):
         assert results[student]["score"] == MAX_SCORE, (student, results[student]["output"])
         assert results[student]["extra_data"]["isolation"] == "landlock"
+    if who:  # every sandbox's scratch folder, with the students' files, is gone
+        left = [p for p in Path(tempfile.gettempdir()).glob("nnfs-sandbox-*")
+                if p.stat().st_uid == NOBODY]
+        assert not left, left
     refused = run_as(who, workspace, *args, env=dict(env, NNFS_LANDLOCK="off"))
     said = refused.stdout + refused.stderr
     assert refused.returncode == 1 and "no student code was run" in said, said
