@@ -9,11 +9,13 @@ on Ubuntu 24.04 for non-root users.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -32,9 +34,11 @@ OFF_SWITCHES = {"bubblewrap": {}, "user": {"NNFS_SANDBOX_USER": "no-such-user"},
 
 
 def fake_path(tmp_path: Path, bwrap: str) -> str:
-    """A PATH with `unshare`, and bubblewrap "absent" or "failing" as on Ubuntu 24.04."""
-    folder = tmp_path / f"bin-{bwrap}"
-    folder.mkdir()
+    """A PATH with `unshare`, and bubblewrap "absent" or "failing" as on Ubuntu 24.04. (Not
+    below /tmp: as root, the sandbox's launcher mounts its own /tmp before it starts bwrap.)"""
+    folder = Path(tempfile.mkdtemp(prefix=f"nnfs-bin-{bwrap}-", dir="/var/tmp"))
+    folder.chmod(0o755)
+    atexit.register(shutil.rmtree, folder, True)
     (folder / "unshare").symlink_to(subprocess.check_output(["which", "unshare"], text=True)
                                     .strip())
     if bwrap == "failing":
@@ -98,6 +102,8 @@ def test_no_accepted_level_means_no_student_code_runs(graded_course, tmp_path, s
     assert run.returncode == 1, output
     assert "no student code was run" in output and "Traceback" not in output
     fix = "install bubblewrap" if bwrap == "absent" else "apparmor_restrict_unprivileged_userns"
+    said = "not installed" if bwrap == "absent" else "setting up uid map: Permission denied"
+    assert said in output
     assert fix in output and "--isolation unshare" in output
     assert not mark.exists()
     assert digest(*kept) == before
