@@ -75,6 +75,9 @@ def cli(ctx, root):
       nnfs-course report ID          the class report
       nnfs-course validate           prove every grader passes the reference and catches mutants
       nnfs-course gradescope ID      the Gradescope autograder zip -> dist/<id>-autograder.zip
+      nnfs-course export ID --lms canvas --template FILE   grades into the LMS's gradebook
+      nnfs-course similarity ID      pairs of answers worth a look -> similarity/<id>/
+      nnfs-course publish --to DIR   the release only, for students (never the course repo)
 
     Assignments and limits live in course_config.py.
     """
@@ -427,6 +430,13 @@ def gradescope(root, assignment, out_path, try_notebooks):
                 click.echo(f"{notebook}: {tried.results['score']:g} points in "
                            f"{tried.seconds:.1f} s (isolation {isolation})")
                 click.echo(tried.results["output"])
+
+
+# The instructor's commands after grading live in their own module (library first, one each).
+from autograder import instructor_cli  # noqa: E402
+
+for _command in (instructor_cli.publish,):
+    cli.add_command(_command)
 
 
 def main():
