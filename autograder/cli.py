@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from autograder.config import COURSE_ROOT, ConfigError, select
+from autograder.lms_cli import export_lms, lms_options
 
 ASSIGNMENT_HELP = "An assignment id from course_config.py (e.g. 01_forward_pass); default: all."
 
@@ -161,7 +162,9 @@ def release(root, assignment, check):
 @click.option("--id-pattern", metavar="REGEX",
               help="Read student ids from loose notebooks' file names: a regular expression "
                    "with a (?P<student_id>...) group, or `canvas` for Canvas downloads named "
-                   "lastfirst_12345_67890_<name>.ipynb.")
+                   "lastfirst_12345_67890_<name>.ipynb (the id is lastfirst; the Canvas user "
+                   "id 12345 stays in the file name that results.json records, and "
+                   "`export --lms canvas` matches by it).")
 @click.pass_obj
 @stops_cleanly
 @friendly_errors
@@ -316,15 +319,29 @@ def report(root, assignment, results_dir, out_path, feedback_dir):
 @click.argument("assignment", required=False)
 @click.option("--out", "out_csv", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("grades.csv"), show_default=True, help="The CSV file to write.")
+@lms_options
 @click.pass_obj
 @friendly_errors
-def export(root, assignment, out_csv):
-    """Export the gradebook as CSV, in the columns of `nbgrader export`.
+def export(root, assignment, out_csv, **lms):
+    """Export the gradebook as CSV, in the columns of `nbgrader export`, or into an LMS's own
+    gradebook export (--lms).
 
     A manual score entered in formgrader counts instead of the auto score, and a late
     submission shows its timestamp and nbgrader's late penalty. `nbgrader export`, run in the
     course folder, shows the same scores.
+
+    \b
+    With --lms canvas|moodle, download the LMS's gradebook first (Canvas: Grades ->
+    Export -> CSV; Moodle: Grades -> Export -> Plain text file), then:
+      nnfs-course export 01_forward_pass --lms canvas --template canvas.csv --out import.csv
+    ASSIGNMENT's column is filled in, or added, and nothing else in the file changes,
+    so OUT imports back as it is. Students are matched by one rule, printed and set with
+    --match; every student unmatched on either side is listed, and nothing is written
+    unless --allow-unmatched.
     """
+    if lms["lms"]:
+        export_lms(root, assignment, out_csv, **lms)
+        return
     from autograder.feedback import export_gradebook
 
     if assignment:
