@@ -165,10 +165,13 @@ def release(root, assignment, check):
                    "lastfirst_12345_67890_<name>.ipynb (the id is lastfirst; the Canvas user "
                    "id 12345 stays in the file name that results.json records, and "
                    "`export --lms canvas` matches by it).")
+@click.option("--dry-run", is_flag=True,
+              help="Grade and show what would change against the results already in OUT, "
+                   "recording nothing (no results, no gradebook, no changes.csv).")
 @click.pass_obj
 @stops_cleanly
 @friendly_errors
-def grade(root, assignment, paths, out_dir, workers, no_gradebook, id_pattern):
+def grade(root, assignment, paths, out_dir, workers, no_gradebook, id_pattern, dry_run):
     """Grade submissions with the hidden graders, each in its own sandbox.
 
     \b
@@ -188,6 +191,13 @@ def grade(root, assignment, paths, out_dir, workers, no_gradebook, id_pattern):
     nbgrader's gradebook (manual scores entered in formgrader are kept and win)
     and writes autograded/<student>/<ASSIGNMENT>/ for formgrader.
     Exits 0 when every submission got a result, a broken notebook included.
+
+    \b
+    Every results.json records what produced it (extra_data.provenance: hashes
+    of the submission, graders, reference and limits, the package versions and
+    the isolation level). Grading a class again prints, per student whose result
+    changed, the old and new score, the functions that changed and which of those
+    inputs changed, and writes OUT/changes.csv; --dry-run only shows it.
     """
     early = _early_sandbox()  # its template starts while the engine (NumPy, pytest) is imported
     from autograder.engine.grade import grade as grade_class
@@ -210,17 +220,26 @@ def grade(root, assignment, paths, out_dir, workers, no_gradebook, id_pattern):
         if bar is not None:
             bar.update(1)
 
+    from autograder.engine.regrade import changes_text, graded_with_changes
+
+    def run_grading(out, record):
+        return grade_class(assignment, list(paths), out, workers, root=root,
+                           on_start=started, on_student=one,
+                           record_gradebook=record and not no_gradebook, id_pattern=id_pattern,
+                           early=early)
+
     try:
-        run = grade_class(assignment, list(paths), out_dir, workers, root=root,
-                          on_start=started, on_student=one,
-                          record_gradebook=not no_gradebook, id_pattern=id_pattern,
-                          early=early)
+        run, changes = graded_with_changes(assignment, out_dir, run_grading, root=root,
+                                           dry_run=dry_run)
     except SubmissionPathError as error:
         raise click.BadParameter(str(error), param_hint="PATHS") from None
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-    click.echo(summary_text(run))
+    click.echo(summary_text(run) if not dry_run else
+               summary_text(run).split("\nResults:")[0] + "\nDry run: nothing was written.")
+    if changes_text(changes):
+        click.echo(changes_text(changes))
     kept = sum(1 for s in run.students if s.status != "error")
     if run.stopped_by:
         stop = Stopped(run.stopped_by)
