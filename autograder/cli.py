@@ -471,7 +471,7 @@ def gradescope(root, assignment, out_path, try_notebooks):
 # The instructor's commands after grading live in their own module (library first, one each).
 from autograder import instructor_cli  # noqa: E402
 
-for _command in (instructor_cli.publish,):
+for _command in (instructor_cli.publish, instructor_cli.similarity):
     cli.add_command(_command)
 
 
