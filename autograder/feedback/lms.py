@@ -158,8 +158,12 @@ def export_to_lms(assignment: Assignment, lms: str, template: Path, out: Path, *
     graded_unmatched = sorted(s.student + ("" if s.key(ours) else f" (no {ours})")
                               for s in scores if s.submitted and s.student not in matched)
     if (graded_unmatched or lms_unmatched) and not allow_unmatched:
+        missing = sum(1 for s in scores if s.submitted and not s.key(ours))
+        hint = (f" ({missing} graded student(s) have no {ours} in the gradebook: set it in "
+                "STUDENTS in course_config.py and grade again, or choose another --match)"
+                if missing else "")
         raise FeedbackError(_unmatched_text(template, words, graded_unmatched, lms_unmatched)
-                            + "; nothing was written (--allow-unmatched writes the rest)")
+                            + hint + "; nothing was written (--allow-unmatched writes the rest)")
     added = _fill(table, assignment, target, rows, lms_applies_late, by_function)
     atomic_write(Path(out), table.text())
     return LmsExport(Path(out), lms, f"{words} (--match {match})", target, added, len(rows),
@@ -210,10 +214,15 @@ def _describe_row(cells: dict[str, str], lms: str, lms_column: str) -> str:
 def _unmatched_text(template: Path, words: str, graded: list[str], lms: list[str]) -> str:
     parts = []
     if graded:
-        parts.append(f"graded but not in {template.name}: {', '.join(graded)}")
+        parts.append(f"graded but not in {template.name}: {_some(graded, ', ')}")
     if lms:
-        parts.append(f"in {template.name} but not graded: {'; '.join(lms)}")
+        parts.append(f"in {template.name} but not graded: {_some(lms, '; ')}")
     return f"{len(graded) + len(lms)} student(s) unmatched by {words}: " + "; ".join(parts)
+
+
+def _some(names: list[str], separator: str, shown: int = 10) -> str:
+    more = f"{separator}and {len(names) - shown} more" if len(names) > shown else ""
+    return separator.join(names[:shown]) + more
 
 
 def _number(value: float) -> str:
