@@ -358,7 +358,7 @@ def export(root, assignment, out_csv, **lms):
     --match; every student unmatched on either side is listed, and nothing is written
     unless --allow-unmatched.
     """
-    if lms["lms"]:
+    if any(lms.values()):
         export_lms(root, assignment, out_csv, **lms)
         return
     from autograder.feedback import export_gradebook

@@ -43,13 +43,17 @@ def lms_options(command):
     return command
 
 
-def export_lms(root: Path, assignment: str | None, out_csv: Path, *, lms: str,
+def export_lms(root: Path, assignment: str | None, out_csv: Path, *, lms: str | None,
                template: Path | None, match: str | None, column: str | None,
                lms_applies_late: bool, allow_unmatched: bool, by_function: bool,
                results_dir: Path | None) -> None:
     from autograder.config import get_assignment
     from autograder.feedback.lms import export_to_lms
 
+    if not lms:
+        raise click.UsageError("--template, --match, --column, --lms-applies-late, "
+                               "--allow-unmatched, --by-function and --results go with "
+                               "--lms canvas|moodle")
     if not assignment:
         raise click.UsageError("--lms needs an ASSIGNMENT: one column is filled at a time")
     if template is None:

@@ -224,3 +224,9 @@ def test_canvas_download_names_keep_the_canvas_user_id(run_cli, course_copy, tmp
     grades = read_csv(course_copy / "grades" / ASSIGNMENT / "grades.csv", "student")
     assert _column(_rows(out), ASSIGNMENT)[1:3] == [grades["adastudent"]["score"],
                                                     grades["benstudent"]["score"]]
+
+
+def test_lms_options_without_lms_are_refused(run_cli, course_copy, canvas, tmp_path):
+    result = run_cli("--root", course_copy, "export", ASSIGNMENT, "--template", canvas)
+    assert result.exit_code == 2
+    assert "go with --lms canvas|moodle" in result.output
