@@ -1,7 +1,7 @@
 """Grading a class again: what changed for each student, and which input changed it.
 
 `graded_with_changes` wraps a grading run. It reads the results already in the output folder,
-lets the run grade, stamps every new result with its provenance (provenance.py), and compares:
+lets the run grade (each result carries its provenance: provenance.py), and compares:
 per student the old and new score, the functions whose score changed, and which inputs differ
 (the submission, the graders, the reference, the limits, a package, the isolation level). The
 comparison goes to `<out>/changes.csv`. With `dry_run` the run grades into a scratch folder
@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.config import COURSE_ROOT, get_assignment, limits
-from autograder.engine.provenance import changed_inputs, run_inputs, stamp
+from autograder.config import COURSE_ROOT, get_assignment
+from autograder.engine.provenance import changed_inputs
 from autograder.engine.results import read_results
-from autograder.files import atomic_write
+from autograder.files import atomic_write, machine_cause, machine_error
 
 CHANGES_CSV = "changes.csv"
 COLUMNS = ["student", "old_score", "new_score", "change", "functions_changed", "inputs_changed"]
@@ -58,34 +57,35 @@ class Changes:
 
 
 def graded_with_changes(assignment_id: str, out_dir: Path | None, grade: Callable, *,
-                        root: Path = COURSE_ROOT, dry_run: bool = False,
-                        worker_limits=None):
+                        root: Path = COURSE_ROOT, dry_run: bool = False):
     """Run `grade(out_dir, record_gradebook)` and report what changed; returns (run, Changes).
 
-    `grade` is the grading run (engine/grade.py's grade with the caller's options bound).
+    `grade` is the grading run (engine/grade.py's grade with the caller's options bound); its
+    workers stamp each result with its provenance. A run that was stopped, or could not write,
+    compares nothing and writes no changes.csv.
     """
     assignment = get_assignment(assignment_id)
     out_dir = Path(out_dir) if out_dir else root / "grades" / assignment.id
     old = _documents(out_dir, assignment.id) if out_dir.is_dir() else {}
-    inputs = run_inputs(assignment, root, worker_limits or limits())
     if dry_run:
         with tempfile.TemporaryDirectory(prefix="nnfs-dry-run-") as scratch:
             run = grade(Path(scratch), False)
-            new = {s: stamp(d, inputs) for s, d in _documents(Path(scratch), assignment.id)
-                   .items()}
+            new = _documents(Path(scratch), assignment.id)
             run.out_dir, run.csv_path = out_dir, None  # nothing of the dry run is kept
         return run, compare(old, new, dry_run=True)
     run = grade(out_dir, True)
+    if run.stopped_by or run.failure:
+        return run, Changes()
     graded = {s.student for s in run.students if s.status != "error"}
-    new = {}
-    for student, document in _documents(out_dir, assignment.id).items():
-        if student in graded:
-            new[student] = stamp(document, inputs)
-            atomic_write(out_dir / student / "results.json", json.dumps(new[student], indent=2)
-                         + "\n")
+    new = {s: d for s, d in _documents(out_dir, assignment.id).items() if s in graded}
     changes = compare(old, new)
     if changes.compared:
-        changes.csv_path = write_changes_csv(out_dir / CHANGES_CSV, changes)
+        try:
+            changes.csv_path = write_changes_csv(out_dir / CHANGES_CSV, changes)
+        except OSError as error:
+            if machine_cause(error) is None:
+                raise
+            raise machine_error(out_dir, error, CHANGES_CSV) from None
     return run, changes
 
 
