@@ -66,8 +66,9 @@ def similarity(root, assignment, paths, results_dir, out_dir, top, id_pattern):
     The answer cells are compared with copydetect (winnowed fingerprints, as
     MOSS does), leaving out the release's stubs and given code. Correct answers
     are often the same line of NumPy, so shared code counts by how unusual it
-    is in the class, and the same wrong result (a check failed with the very
-    same output, from the results `grade` wrote) counts strongly.
+    is in the class, and the same wrong result (a function failing with the
+    very same outputs, from the results `grade` wrote) and the same odd
+    constant count strongly.
 
     \b
     Writes OUT/report.html (the most similar pairs, their matching code side by
@@ -90,7 +91,11 @@ def similarity(root, assignment, paths, results_dir, out_dir, top, id_pattern):
                + ("" if run.with_results else " (no results found: wrong results not weighed)"))
     for name in run.unreadable:
         click.echo(f"  {name}: unreadable or empty notebook, left out", err=True)
-    click.echo(f"  {'#':>3}  {'students':<30} {'score':>7}  unusual code  same wrong results")
+    if not run.pairs:
+        click.echo("No two students share unusual code or the same wrong result.")
+    else:
+        click.echo(f"  {'#':>3}  {'students':<30} {'score':>7}  unusual code  "
+                   "same wrong results or odd constants")
     for rank, p in enumerate(run.pairs[:10], start=1):
         click.echo(f"  {rank:>3}  {p.a + ' & ' + p.b:<30} {p.score:>7.1f}  "
                    f"{p.unusual_share:>11.0%}  {len(p.wrong)}")

@@ -22,6 +22,7 @@ from autograder.similarity.score import (
     Pair,
     boilerplate_hashes,
     fingerprints,
+    odd_constants,
     overlap,
     rank_pairs,
     wrong_results,
@@ -31,7 +32,7 @@ NOTICE = ("Similarity is a reason to look, not proof. Correct answers to these e
           "often alike; students may have worked together as allowed, or learnt from the same "
           "source. This report changes no grade.")
 CSV_COLUMNS = ["rank", "student_a", "student_b", "score", "unusual_code_shared",
-               "shared_rare_fingerprints", "same_wrong_results", "wrong_checks"]
+               "shared_rare_fingerprints", "same_wrong_results_or_constants", "which"]
 
 
 @dataclass
@@ -65,7 +66,10 @@ def similarity(assignment: Assignment, paths: list[Path], *, root: Path = COURSE
     students = {a.student for a in readable}
     documents = {s: d for s, d in read_results(results_dir).items() if s in students} \
         if results_dir.is_dir() else {}
-    pairs = rank_pairs(prints, wrong_results(documents), top)
+    strong = wrong_results(documents)
+    for student, odd in odd_constants(readable, given).items():
+        strong[student] = strong.get(student, set()) | odd
+    pairs = rank_pairs(prints, strong, top)
     out_dir = out_dir or root / "similarity" / assignment.id
     by_student = {a.student: a for a in readable}
     html = out_dir / "report.html"
@@ -117,7 +121,7 @@ code) and the reference solutions' own lines do not count; a line of code counts
 students wrote it, so the common one-line answers count almost nothing.</p>
 {results}
 <table><tr><th>#</th><th>student</th><th>student</th><th>score</th>
-<th>unusual code shared</th><th>same wrong results</th></tr>{rows}</table>
+<th>unusual code shared</th><th>same wrong results, odd constants</th></tr>{rows}</table>
 {''.join(sections)}
 </body></html>
 """
@@ -127,7 +131,7 @@ def _pair_html(rank: int, pair: Pair, given: list[str], answers: dict[str, Answe
     _, slices = overlap(answers, pair, given)
     left, right = (_highlight(answers[s].code, sl) for s, sl in zip((pair.a, pair.b), slices))
     wrong = "".join(f"<li>{escape(w)}</li>" for w in pair.wrong)
-    wrong = f"<p>The same wrong result in:</p><ul>{wrong}</ul>" if wrong else ""
+    wrong = f"<p>The same wrong results and odd constants:</p><ul>{wrong}</ul>" if wrong else ""
     return (f"<h2 id='pair-{rank}'>{rank}. {escape(pair.a)} and {escape(pair.b)} "
             f"(score {pair.score:.1f})</h2>{wrong}<div class='side'>"
             f"<div><h3>{escape(pair.a)}</h3><pre>{left}</pre></div>"

@@ -5,9 +5,10 @@ fingerprints and winnows them as MOSS does; the boilerplate's fingerprints are d
 correct answers to these exercises are often the same line of NumPy, so a fingerprint counts by
 how rare it is in the class: log(N / df), where df is the number of students who have it (a
 line half the class wrote counts almost nothing, a line only two students share counts most;
-fingerprints more than half the class has are skipped). The same wrong result (a check failed
-with the very same output: the same returned values) is weighed the same way, each worth
-WRONG_RESULT_WEIGHT fingerprints. The score of a pair is the sum.
+fingerprints more than half the class has are skipped). The same wrong result (a function
+failing with the very same outputs: the same returned values) and the same odd constant (a
+number nobody was given) are weighed the same way, each worth WRONG_RESULT_WEIGHT
+fingerprints. The score of a pair is the sum.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ class Pair:
     score: float = 0.0
     code: float = 0.0  # the weighted rare fingerprints shared
     shared_fingerprints: int = 0
-    wrong: list[str] = field(default_factory=list)  # functions with the same wrong results
+    wrong: list[str] = field(default_factory=list)  # the same wrong results and odd constants
     unusual_share: float = 0.0  # of the smaller answer's rare-fingerprint weight, how much
 
 
@@ -59,6 +60,29 @@ def _hashes(code: str) -> set[int]:
         return set()
     selected, _ = winnow(np.array(grams, dtype=np.int64), GUARANTEE - NOISE + 1)
     return set(selected.tolist())
+
+
+NUMBER = re.compile(r"(?<![\w.])(\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)(?![\w.])")
+PLAIN_NUMBERS = {0.0, 1.0, 2.0, 3.0, 0.5, 10.0, 100.0, -1.0}
+
+
+def constants(code: str) -> set[float]:
+    """The numbers written in `code`."""
+    out = set()
+    for text in NUMBER.findall(code):
+        try:
+            out.add(float(text))
+        except ValueError:
+            continue
+    return out
+
+
+def odd_constants(answers: list[Answer], boilerplate_cells: list[str]) -> dict[str, set[str]]:
+    """Per student, the numbers in their answers that nobody was given and that are not plain
+    (0, 1, 2, 0.5, ...): the same odd constant in two answers is a strong signal."""
+    given = set().union(*(constants(c) for c in boilerplate_cells)) | PLAIN_NUMBERS
+    return {a.student: {f"the constant {value:g}\0" for value in constants(a.code) - given}
+            for a in answers}
 
 
 def boilerplate_hashes(boilerplate_cells: list[str]) -> set[int]:
@@ -103,7 +127,10 @@ def wrong_results(documents: dict[str, dict]) -> dict[str, set[str]]:
 
 
 def rank_pairs(prints: dict[str, set[int]], wrong: dict[str, set[str]], top: int) -> list[Pair]:
-    """The `top` pairs with the highest score, best first (ties by name)."""
+    """The `top` pairs with the highest score, best first (ties by name).
+
+    `wrong` holds, per student, the strong signals: the functions they got wrong with their
+    outputs (wrong_results) and the odd constants they wrote (odd_constants)."""
     students = sorted(set(prints) | set(wrong))
     n = max(2, len(students))
     pairs: dict[tuple[str, str], Pair] = {}
@@ -123,18 +150,18 @@ def rank_pairs(prints: dict[str, set[int]], wrong: dict[str, set[str]], top: int
         weight = math.log(n / len(who))
         for student in who:
             total[student] += weight
-        if len(who) < 2 or len(who) > COMMON_SHARE * n:
+        if len(who) < 2 or len(who) > max(2, COMMON_SHARE * n):  # a pair always counts
             continue
         for a, b in combinations(who, 2):
             p = pair(a, b)
             p.code += weight
             p.shared_fingerprints += 1
     results: dict[str, list[str]] = defaultdict(list)
-    for student, failed in wrong.items():
-        for item in failed:
+    for student, items in wrong.items():
+        for item in items:
             results[item].append(student)
     for item, who in results.items():
-        if len(who) < 2 or len(who) > COMMON_SHARE * n:
+        if len(who) < 2 or len(who) > max(2, COMMON_SHARE * n):  # a pair always counts
             continue
         weight = math.log(n / len(who)) * WRONG_RESULT_WEIGHT
         for a, b in combinations(sorted(who), 2):

@@ -95,3 +95,17 @@ def test_the_report_folder_is_kept_out_of_git():
     from autograder.config import COURSE_ROOT
 
     assert "/similarity/" in (COURSE_ROOT / ".gitignore").read_text().splitlines()
+
+
+def test_the_same_odd_constant_is_a_strong_signal():
+    from autograder.similarity.answers import Answer
+    from autograder.similarity.score import odd_constants
+
+    answers = [Answer("ann", None, code="    tol = 70974 * 1e-9\n    return np.maximum(0, z)\n"),
+               Answer("bob", None, code="    eps = 70974 * 1e-9\n    return z * (z > 0)\n"),
+               Answer("cat", None, code="    return np.clip(z, 0.0, None) * 1.0\n")]
+    odd = odd_constants(answers, ["x = 1e-9"])
+    assert odd["ann"] == odd["bob"] == {"the constant 70974\0"}
+    assert odd["cat"] == set()
+    ranked = rank_pairs({a.student: set() for a in answers}, odd, top=3)
+    assert [(p.a, p.b, p.wrong) for p in ranked] == [("ann", "bob", ["the constant 70974"])]
