@@ -44,7 +44,8 @@ def read_answers(assignment: Assignment, paths: list[Path], root: Path,
                  id_pattern: str | None = None) -> list[Answer]:
     """Every student's answer code, found as `grade` finds submissions."""
     release = assignment.release_notebook(root)
-    given = {normalise(s) for s in release_cells(release)} if release.is_file() else set()
+    given = {normalise(s) for s in boilerplate(assignment, release)} if release.is_file() \
+        else set()
     answers = []
     for found in discover(assignment, paths, root, id_pattern):
         answers.append(_read(found.student, found.path, assignment, given))
@@ -63,7 +64,7 @@ def _read(student: str, path: Path, assignment: Assignment, given: set[str]) -> 
         meta = (cell.get("metadata") or {}).get("nbgrader") or {}
         name = meta.get("grade_id")
         if meta.get("solution") and name in assignment.points \
-                and normalise(_source(cell)) not in given:  # a stub left as it was is no answer
+                and normalise(_source(cell)) not in given:  # a stub, or the reference itself
             answer.functions[name] = _source(cell)
         elif meta.get("solution"):
             answer.stubs += 1

@@ -21,6 +21,7 @@ from autograder.similarity.answers import Answer, boilerplate, read_answers
 from autograder.similarity.score import (
     Pair,
     boilerplate_hashes,
+    display_boilerplate,
     fingerprints,
     odd_constants,
     overlap,
@@ -73,8 +74,8 @@ def similarity(assignment: Assignment, paths: list[Path], *, root: Path = COURSE
     out_dir = out_dir or root / "similarity" / assignment.id
     by_student = {a.student: a for a in readable}
     html = out_dir / "report.html"
-    atomic_write(html, page(assignment, pairs, given, by_student, len(readable),
-                            bool(documents)))
+    atomic_write(html, page(assignment, pairs, display_boilerplate(given), by_student,
+                            len(readable), bool(documents)))
     table = out_dir / "pairs.csv"
     atomic_write(table, pairs_csv(pairs))
     return SimilarityRun(len(readable), pairs, html, table, time.perf_counter() - started,
@@ -91,7 +92,7 @@ def pairs_csv(pairs: list[Pair]) -> str:
     return buffer.getvalue()
 
 
-def page(assignment: Assignment, pairs: list[Pair], given: list[str], answers: dict[str, Answer],
+def page(assignment: Assignment, pairs: list[Pair], given: list[int], answers: dict[str, Answer],
          students: int, with_results: bool) -> str:
     sections = [_pair_html(rank, p, given, answers) for rank, p in enumerate(pairs, start=1)]
     results = ("" if with_results else "<p><b>No results of <code>grade</code> were found, so "
@@ -127,21 +128,28 @@ students wrote it, so the common one-line answers count almost nothing.</p>
 """
 
 
-def _pair_html(rank: int, pair: Pair, given: list[str], answers: dict[str, Answer]) -> str:
-    _, slices = overlap(answers, pair, given)
-    left, right = (_highlight(answers[s].code, sl) for s, sl in zip((pair.a, pair.b), slices))
+def _pair_html(rank: int, pair: Pair, given: list[int], answers: dict[str, Answer]) -> str:
+    """The pair's answers to the same functions side by side, the matching code marked."""
+    a, b = answers[pair.a].functions, answers[pair.b].functions
+    blocks, unlike = [], []
+    for name in [n for n in a if n in b]:
+        slices = overlap(a[name], b[name], given)
+        if len(slices[0]) == 0:
+            unlike.append(name)
+            continue
+        blocks.append(f"<h3>{escape(name)}</h3><div class='side'>"
+                      f"<div><b>{escape(pair.a)}</b><pre>{_highlight(a[name], slices[0])}</pre>"
+                      f"</div><div><b>{escape(pair.b)}</b>"
+                      f"<pre>{_highlight(b[name], slices[1])}</pre></div></div>")
     wrong = "".join(f"<li>{escape(w)}</li>" for w in pair.wrong)
     wrong = f"<p>The same wrong results and odd constants:</p><ul>{wrong}</ul>" if wrong else ""
+    unlike = (f"<p>Answered differently: {escape(', '.join(unlike))}.</p>" if unlike else "")
     return (f"<h2 id='pair-{rank}'>{rank}. {escape(pair.a)} and {escape(pair.b)} "
-            f"(score {pair.score:.1f})</h2>{wrong}<div class='side'>"
-            f"<div><h3>{escape(pair.a)}</h3><pre>{left}</pre></div>"
-            f"<div><h3>{escape(pair.b)}</h3><pre>{right}</pre></div></div>")
+            f"(score {pair.score:.1f})</h2>{wrong}{''.join(blocks)}{unlike}")
 
 
 def _highlight(code: str, slices) -> str:
-    """`code` escaped, with copydetect's matching slices marked."""
-    if len(slices) == 0 or len(slices[0]) == 0:
-        return escape(code)
+    """`code` escaped, with copydetect's matching slices (2 x n: starts, ends) marked."""
     out, at = [], 0
     for start, end in zip(slices[0].astype(int), slices[1].astype(int)):
         start, end = max(start, at), max(min(end, len(code)), at)

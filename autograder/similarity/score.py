@@ -177,12 +177,15 @@ def rank_pairs(prints: dict[str, set[int]], wrong: dict[str, set[str]], top: int
     return [p for p in ranked if p.score > 0][:top]
 
 
-def overlap(answers: dict[str, Answer], pair: Pair, boilerplate_cells: list[str]):
-    """copydetect's matching slices of the pair's whole answers, for the side-by-side view."""
+def display_boilerplate(boilerplate_cells: list[str]) -> list[int]:
+    """The boilerplate as copydetect's own fingerprints, for overlap()."""
+    return sorted(set().union(*(_fingerprint("given.py", c).hashes for c in boilerplate_cells)))
+
+
+def overlap(left: str, right: str, given: list[int]):
+    """copydetect's matching slices of two answer cells, for the side-by-side view."""
     from copydetect import compare_files
 
-    given = sorted(set().union(*(_fingerprint("given.py", c).hashes for c in boilerplate_cells)))
-    left = _fingerprint(f"{pair.a}.py", answers[pair.a].code, given)
-    right = _fingerprint(f"{pair.b}.py", answers[pair.b].code, given)
-    _, similarity, slices = compare_files(left, right)
-    return similarity, slices
+    _, _, slices = compare_files(_fingerprint("a.py", left, given),
+                                 _fingerprint("b.py", right, given))
+    return slices
