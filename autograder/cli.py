@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from autograder.config import COURSE_ROOT, ConfigError, select
+from autograder.lms_cli import export_lms, lms_options
 from autograder.sandbox.levels import LEVELS
 
 ASSIGNMENT_HELP = "An assignment id from course_config.py (e.g. 01_forward_pass); default: all."
@@ -77,6 +78,9 @@ def cli(ctx, root):
       nnfs-course report ID          the class report
       nnfs-course validate           prove every grader passes the reference and catches mutants
       nnfs-course gradescope ID      the Gradescope autograder zip -> dist/<id>-autograder.zip
+      nnfs-course export ID --lms canvas --template FILE   grades into the LMS's gradebook
+      nnfs-course similarity ID      pairs of answers worth a look -> similarity/<id>/
+      nnfs-course publish --to DIR   the release only, for students (never the course repo)
 
     Assignments and limits live in course_config.py.
     """
@@ -160,7 +164,12 @@ def release(root, assignment, check):
 @click.option("--id-pattern", metavar="REGEX",
               help="Read student ids from loose notebooks' file names: a regular expression "
                    "with a (?P<student_id>...) group, or `canvas` for Canvas downloads named "
-                   "lastfirst_12345_67890_<name>.ipynb.")
+                   "lastfirst_12345_67890_<name>.ipynb (the id is lastfirst; the Canvas user "
+                   "id 12345 stays in the file name that results.json records, and "
+                   "`export --lms canvas` matches by it).")
+@click.option("--dry-run", is_flag=True,
+              help="Grade and show what would change against the results already in OUT, "
+                   "recording nothing (no results, no gradebook, no changes.csv).")
 @click.option("--isolation", metavar="LEVEL",
               type=click.Choice(LEVELS, case_sensitive=False),
               help="Use exactly this isolation level for this run, even one weaker than the "
@@ -173,8 +182,8 @@ def release(root, assignment, check):
 @click.pass_obj
 @stops_cleanly
 @friendly_errors
-def grade(root, assignment, paths, out_dir, workers, no_gradebook, id_pattern, isolation,
-          trusted):
+def grade(root, assignment, paths, out_dir, workers, no_gradebook, id_pattern, dry_run,
+          isolation, trusted):
     """Grade submissions with the hidden graders, each in its own sandbox.
 
     \b
@@ -202,6 +211,13 @@ def grade(root, assignment, paths, out_dir, workers, no_gradebook, id_pattern, i
     any student code runs, says what is missing and how to fix it, and exits
     non-zero; nothing already graded is touched. No level that lets one
     submission change another's grade is used without --trusted.
+
+    \b
+    Every results.json records what produced it (extra_data.provenance: hashes
+    of the submission, graders, reference and limits, the package versions and
+    the isolation level). Grading a class again prints, per student whose result
+    changed, the old and new score, the functions that changed and which of those
+    inputs changed, and writes OUT/changes.csv; --dry-run only shows it.
     """
     # The first template starts while the engine (NumPy, pytest) is imported.
     early = _early_sandbox(isolation, trusted)
@@ -225,18 +241,27 @@ def grade(root, assignment, paths, out_dir, workers, no_gradebook, id_pattern, i
         if bar is not None:
             bar.update(1)
 
+    from autograder.engine.regrade import changes_text, graded_with_changes
+
+    def run_grading(out, record):
+        return grade_class(assignment, list(paths), out, workers, root=root,
+                           isolation=isolation, trusted=trusted,
+                           on_start=started, on_student=one,
+                           record_gradebook=record and not no_gradebook, id_pattern=id_pattern,
+                           early=early)
+
     try:
-        run = grade_class(assignment, list(paths), out_dir, workers, root=root,
-                          isolation=isolation, trusted=trusted,
-                          on_start=started, on_student=one,
-                          record_gradebook=not no_gradebook, id_pattern=id_pattern,
-                          early=early)
+        run, changes = graded_with_changes(assignment, out_dir, run_grading, root=root,
+                                           dry_run=dry_run)
     except SubmissionPathError as error:
         raise click.BadParameter(str(error), param_hint="PATHS") from None
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-    click.echo(summary_text(run))
+    click.echo(summary_text(run) if not dry_run else
+               summary_text(run).split("\nResults:")[0] + "\nDry run: nothing was written.")
+    if changes_text(changes):
+        click.echo(changes_text(changes))
     kept = sum(1 for s in run.students if s.status != "error")
     if run.stopped_by:
         stop = Stopped(run.stopped_by)
@@ -336,15 +361,29 @@ def report(root, assignment, results_dir, out_path, feedback_dir):
 @click.argument("assignment", required=False)
 @click.option("--out", "out_csv", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("grades.csv"), show_default=True, help="The CSV file to write.")
+@lms_options
 @click.pass_obj
 @friendly_errors
-def export(root, assignment, out_csv):
-    """Export the gradebook as CSV, in the columns of `nbgrader export`.
+def export(root, assignment, out_csv, **lms):
+    """Export the gradebook as CSV, in the columns of `nbgrader export`, or into an LMS's own
+    gradebook export (--lms).
 
     A manual score entered in formgrader counts instead of the auto score, and a late
     submission shows its timestamp and nbgrader's late penalty. `nbgrader export`, run in the
     course folder, shows the same scores.
+
+    \b
+    With --lms canvas|moodle, download the LMS's gradebook first (Canvas: Grades ->
+    Export -> CSV; Moodle: Grades -> Export -> Plain text file), then:
+      nnfs-course export 01_forward_pass --lms canvas --template canvas.csv --out import.csv
+    ASSIGNMENT's column is filled in, or added, and nothing else in the file changes,
+    so OUT imports back as it is. Students are matched by one rule, printed and set with
+    --match; every student unmatched on either side is listed, and nothing is written
+    unless --allow-unmatched.
     """
+    if any(lms.values()):
+        export_lms(root, assignment, out_csv, **lms)
+        return
     from autograder.feedback import export_gradebook
 
     if assignment:
@@ -453,6 +492,13 @@ def gradescope(root, assignment, out_path, try_notebooks):
                 click.echo(f"{notebook}: {tried.results['score']:g} points in "
                            f"{tried.seconds:.1f} s (isolation {isolation})")
                 click.echo(tried.results["output"])
+
+
+# The instructor's commands after grading live in their own module (library first, one each).
+from autograder import instructor_cli  # noqa: E402
+
+for _command in (instructor_cli.publish, instructor_cli.similarity):
+    cli.add_command(_command)
 
 
 def main():

@@ -37,6 +37,7 @@ from autograder.config import (
     limits,
 )
 from autograder.engine.graders import GraderRun, run_graders_batch
+from autograder.engine.provenance import run_inputs, stamp
 from autograder.engine.recorder import Recorder
 from autograder.engine.results import (
     read_results,
@@ -138,8 +139,10 @@ def _init_worker(parent: int, assignment_id: str, worker_limits: Limits, isolati
     # every 20,000 allocations instead of 700 spends about 8 % less CPU on a class (the
     # objects the worker was forked with are frozen: see _frozen).
     gc.set_threshold(20_000, 20, 20)
+    assignment = get_assignment(assignment_id)
     _WORKER.update(
-        assignment=get_assignment(assignment_id),
+        assignment=assignment,
+        inputs=run_inputs(assignment, Path(root), worker_limits),  # each result's provenance
         sandbox=_StartingSandbox(worker_limits, isolation, early),
         out_dir=Path(out_dir),
         skippable=skippable,
@@ -255,7 +258,7 @@ def _grade_batch(found: list[Found]) -> BatchResult:
         document = results_document(
             assignment, student, str(item.path), run, seconds=seconds, status=status,
             problem=item.problem, isolation=starting.get().isolation, cells=cells)
-        write_results(out_dir, student, document)
+        write_results(out_dir, student, stamp(document, _WORKER["inputs"]))
         summaries.append(StudentSummary(student, run.score, run.max_score, status, seconds,
                                         item.problem))
 
