@@ -22,6 +22,7 @@ from autograder.engine.grade import grade
 from autograder.mutants import Mutant, mutants_for
 from autograder.pipeline import PipelineError
 from autograder.validate.do_nothing import KINDS, DoNothing, do_nothing_answers
+from autograder.validate.edges import judge_edges
 from autograder.validate.variants import judge_variant
 from autograder.variants import Variant, variants_for
 
@@ -49,6 +50,7 @@ class MutationReport:
     named: int = 0  # mutants whose lost checks name their own mistake
     do_nothing: int = 0  # do-nothing answers graded (one per function and kind)
     variants: int = 0  # acceptable variants graded (each must keep every point)
+    edge_cells: list[str] = field(default_factory=list)  # how each cell of the edge table is met
     named_ids: set[str] = field(default_factory=set)
 
     @property
@@ -118,6 +120,9 @@ def run_mutation(assignment: Assignment, *, root: Path = COURSE_ROOT, workers: i
     for summary in run.errors:
         report.problems.append(f"{summary.student}: the engine failed: {summary.problem}")
     _judge(assignment, cases, documents, report)
+    if "reference" in documents:
+        problems, report.edge_cells = judge_edges(assignment, root, cases, documents)
+        report.problems += problems
     return report
 
 

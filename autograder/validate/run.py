@@ -81,7 +81,8 @@ def summary(result: Validation) -> str:
         lines.append(f"{report.assignment}: {report.named}/{report.mutants} mutants "
                      f"({report.named_share:.0%}) are told their own mistake; "
                      f"{report.do_nothing} do-nothing answers graded; "
-                     f"{report.variants} acceptable variants graded")
+                     f"{report.variants} acceptable variants graded; "
+                     f"{len(report.edge_cells)} edge cells checked")
     return "\n".join(lines)
 
 

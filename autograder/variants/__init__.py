@@ -25,6 +25,8 @@ import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from autograder.mutants import edited_source
+
 
 @dataclass(frozen=True)
 class Variant:
@@ -43,10 +45,6 @@ class Variant:
 _REGISTRY: dict[str, list[Variant]] = {}
 
 
-def _reference_module(variants_module: str):
-    return importlib.import_module("reference." + variants_module.rsplit(".", 1)[-1])
-
-
 def _register(module: str, found: Variant) -> None:
     _REGISTRY.setdefault(module, []).append(found)
 
@@ -54,14 +52,10 @@ def _register(module: str, found: Variant) -> None:
 def edit(function: str, idiom: str, *replacements: str) -> Variant:
     """The reference's `function` with each (old, new) pair of `replacements` applied once."""
     module = inspect.currentframe().f_back.f_globals["__name__"]
-    reference = getattr(_reference_module(module), function)
-    source = textwrap.dedent(inspect.getsource(reference))
-    pairs = list(zip(replacements[::2], replacements[1::2], strict=True))
-    for old, new in pairs:
-        if source.count(old) != 1:
-            raise ValueError(f"variant {function} ({idiom}): {old!r} occurs "
-                             f"{source.count(old)} times in the reference, not once")
-        source = source.replace(old, new)
+    try:
+        source = edited_source(module, function, replacements)
+    except ValueError as error:
+        raise ValueError(f"variant {function} ({idiom}): {error}") from None
     found = Variant(function, idiom, source)
     _register(module, found)
     return found
