@@ -4,8 +4,9 @@ Derived from the spec only ("Grading policy", "Edges", and the lessons' own expe
 derived for every graded function from what its reference computes: its name, its parameters and
 the names its code uses. A new function therefore gets its cells with no edit here, and none when
 no rule matches. Each cell is a hidden check (`@grader(function, points, edge=key)`) and a mutant
-that goes wrong there and nowhere else (`@mutant(function, names, edge=key)`); `nnfs-course
-validate` fails when a cell lacks either, or when the check does not catch the mutant.
+that goes wrong there (`@mutant(function, names, edge=key)` or `edit(..., edge=key)`): it loses
+points on the cell's check and on no check away from the edges. `nnfs-course validate` fails when
+a cell lacks either, or when the check does not catch the mutant.
 
     python -m autograder.graders.edges > docs/edges.md
 
@@ -136,15 +137,18 @@ def markdown() -> str:
         "a test fails when this page and the table differ. The edges are COURSE_SPEC.md's",
         "(\"Grading policy\", \"Edges\") and the argument values 04's experiments use; a graded",
         "function gets the edges that apply to what its reference computes, and none otherwise.",
-        "Every cell is a hidden check and a mutant that fails there and nowhere else;",
-        "`nnfs-course validate` fails when one is missing or the check misses the mutant.",
+        "Every cell is a hidden check (`@grader(..., edge=key)`) and a mutant (`edge=key`) that",
+        "goes wrong there: it loses points on the cell's check and on no check away from the",
+        "edges. `nnfs-course validate` fails when a cell lacks either, or the check misses it.",
         "",
         "## The edges",
         "",
         "| edge | the spec says | applies to a function that | the check expects |",
         "| --- | --- | --- | --- |",
     ]
-    lines += [f"| `{e.key}` | {e.spec} | {e.applies_to} | {e.expected} |" for e in EDGES]
+    lines += ["| " + " | ".join(text.replace("|", "\\|") for text in
+                                (f"`{e.key}`", e.spec, e.applies_to, e.expected)) + " |"
+              for e in EDGES]
     lines += ["", "## The cells", "", "| assignment | function | edges |", "| --- | --- | --- |"]
     for assignment in assignments():
         by_function: dict[str, list[str]] = {}
