@@ -159,6 +159,24 @@ NBGRADER = {
         "include": ["*.ipynb", "timestamp.txt"],
         "ignore": [".ipynb_checkpoints", "*.pyc", "__pycache__", "*.md", "*.py"],
     },
+    # Cells for the instructor's eyes only (expected outcomes) never reach a release.
+    "GenerateAssignment": {
+        "preprocessors": [
+            "autograder.pipeline.instructor.DropInstructorCells",
+            "nbgrader.preprocessors.IncludeHeaderFooter",
+            "nbgrader.preprocessors.InstantiateTests",
+            "nbgrader.preprocessors.LockCells",
+            "nbgrader.preprocessors.ClearSolutions",
+            "nbgrader.preprocessors.ClearOutput",
+            "nbgrader.preprocessors.CheckCellMetadata",
+            "nbgrader.preprocessors.ComputeChecksums",
+            "nbgrader.preprocessors.SaveCells",
+            "nbgrader.preprocessors.ClearHiddenTests",
+            "nbgrader.preprocessors.ClearMarkScheme",
+            "nbgrader.preprocessors.ComputeChecksums",
+            "nbgrader.preprocessors.CheckCellMetadata",
+        ],
+    },
     "ClearSolutions": {
         "code_stub": {"python": "# YOUR CODE HERE\nraise NotImplementedError()"},
     },

@@ -41,8 +41,12 @@ __all__ = [
 RTOL, ATOL = 1e-5, 1e-8
 
 
-def grader(function: str, points: float):
-    """Mark a test as a hidden grader of student function `function`, worth `points`."""
+def grader(function: str, points: float, edge: str | tuple[str, ...] = ()):
+    """Mark a test as a hidden grader of student function `function`, worth `points`; `edge`
+    names the cells of the edge table it checks (autograder/graders/edges.py), if any."""
+    edges = (edge,) if isinstance(edge, str) else tuple(edge)
+    if edges:
+        return pytest.mark.grader(function=function, points=points, edge=edges)
     return pytest.mark.grader(function=function, points=points)
 
 

@@ -32,7 +32,7 @@ def sigmoid_backward(dvalues, z):
 
 
 def tanh_backward(dvalues, z):
-    """Gradient through tanh: dz = dvalues * (1 - tanh(z)**2).
+    """Gradient through tanh: dz = dvalues * (1 - np.tanh(z)**2).
 
     dvalues: upstream gradient dL/da of the output a = tanh(z), any shape; z: the
     pre-activations, same shape.

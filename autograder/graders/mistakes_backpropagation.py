@@ -40,6 +40,19 @@ UPSTREAM_DROPPED = Mistake(
     "dz = dvalues * f'(z), not f'(z) alone.",
     "000",
 )
+TANH_OVERFLOW = Mistake(
+    "tanh from exponentials overflows in the backward pass",
+    "(exp(z) - exp(-z)) / (exp(z) + exp(-z)) is inf / inf = nan once |z| > ~710, and a nan "
+    "gradient stops a whole network from training. np.tanh does not overflow: use "
+    "`1 - np.tanh(z)**2`.",
+    "004",
+)
+SIGMOID_OVERFLOW = Mistake(
+    "sigmoid from exp(z) / (1 + exp(z)) overflows in the backward pass",
+    "exp(1000) is inf and inf / inf is nan, so the gradient is nan for a large z. Use the "
+    "given `sigmoid(z)` (or 1 / (1 + exp(-z)), clipping z to [-500, 500] if you like).",
+    "004",
+)
 TANH_NOT_SQUARED = Mistake(
     "tanh's derivative without the square",
     "d tanh(z)/dz = 1 - tanh(z)**2: the tanh is squared.",

@@ -65,6 +65,13 @@ SIGMOID_CLIPPED = Mistake(
     "Clipping its output (to [1e-3, 1 - 1e-3], say) changes the values; leave that to the loss.",
     "004",
 )
+SIGMOID_OVERFLOW = Mistake(
+    "sigmoid from exp(z) / (1 + exp(z)) overflows",
+    "exp(1000) is inf and inf / inf is nan. 1 / (1 + exp(-z)) gives 0 and 1 at |z| = 1000 "
+    "(exp(-z) may overflow to inf there, and 1 / inf is 0); clipping z to [-500, 500] first "
+    "is fine too.",
+    "004",
+)
 TANH_HALF = Mistake(
     "2 sigmoid(z) - 1 is tanh(z / 2)",
     "2 / (1 + exp(-z)) - 1 equals tanh(z / 2), not tanh(z). tanh(z) = 2 sigmoid(2z) - 1, or "

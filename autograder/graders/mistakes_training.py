@@ -88,6 +88,20 @@ SOFTMAX_AXIS = Mistake(
     "Softmax normalises each row (one sample's scores): sum over axis=1 with keepdims=True.",
     "001",
 )
+NO_STEP_WITHOUT_MOMENTUM = Mistake(
+    "no step when momentum is 0",
+    "With `momentum=0.0` the loss never changes: the update only happens inside `if momentum:`. "
+    "Momentum 0 is plain SGD, v = -lr * grad, and 04's experiments use it: write the update so "
+    "that it also steps when momentum is 0.",
+    "000",
+)
+NO_RATE_WITHOUT_DECAY = Mistake(
+    "learning rate unset when decay is 0",
+    "With `decay=0.0` the run fails: the learning rate is only computed inside `if decay:`. "
+    "lr_t = learning_rate / (1 + decay * epoch) is simply learning_rate when decay is 0; "
+    "compute it on every epoch.",
+    "000",
+)
 NO_MAX_SHIFT = Mistake(
     "softmax without the max shift",
     "exp of a large logit overflows to inf and inf / inf is nan. Subtract each row's max before "

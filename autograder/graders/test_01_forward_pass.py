@@ -29,6 +29,7 @@ from mistakes_forward_pass import (
     ONE_LABEL_FORM,
     RELU_MIN,
     SIGMOID_CLIPPED,
+    SIGMOID_OVERFLOW,
     SIGMOID_SIGN,
     SOFTMAX_1D,
     SOFTMAX_AXIS,
@@ -301,7 +302,7 @@ def test_sigmoid_matches_reference(student):
         check_close(call, ref.sigmoid(z), mistakes=[SIGMOID_SIGN.with_value(1 / (1 + np.exp(z)))])
 
 
-@grader("sigmoid", points=0.5)
+@grader("sigmoid", points=0.5, edge="sigmoid-1000")
 def test_sigmoid_large_inputs(student):
     """large inputs (|z| up to 1000) give 0 and 1, not nan"""
     z = np.array([-1000.0, -50.0, 0.0, 50.0, 1000.0])
@@ -311,7 +312,9 @@ def test_sigmoid_large_inputs(student):
         gap = np.abs(np.asarray(value, dtype=float) - ref.sigmoid(z))
         return 1e-12 < gap.max() <= 0.05
 
-    check_close(call, ref.sigmoid(z), mistakes=[SIGMOID_CLIPPED.with_value(clipped)])
+    check_close(call, ref.sigmoid(z), mistakes=[SIGMOID_OVERFLOW.with_value(_not_finite),
+                                                SIGMOID_CLIPPED.with_value(clipped)],
+                why=STRICT.format("|z| up to 1000 must not overflow"))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -336,7 +339,7 @@ def test_tanh_matches_reference(student):
         check_close(call, ref.tanh(z), mistakes=[TANH_HALF.with_value(np.tanh(z / 2))])
 
 
-@grader("tanh", points=0.5)
+@grader("tanh", points=0.5, edge="tanh-1000")
 def test_tanh_large_inputs(student):
     """large inputs (|z| up to 1000) give -1 and 1, not nan"""
     z = np.array([-1000.0, -20.0, 0.0, 20.0, 1000.0])
@@ -353,7 +356,7 @@ def _wrong_axis(z):
     return [SOFTMAX_AXIS.with_value(e / e.sum()), SOFTMAX_AXIS.with_value(e / e.sum(axis=0))]
 
 
-@grader("softmax", points=1)
+@grader("softmax", points=1, edge="softmax-1d")
 def test_softmax_one_row(student):
     """a 1-D input is one row: softmax([1, 2, 3]) = [0.090031, 0.244728, 0.665241]"""
     call = _call_naming(student, SOFTMAX_1D, ("AxisError", "axis 1"), "softmax",
@@ -380,7 +383,7 @@ def test_softmax_matches_reference(student):
         check_close(call, ref.softmax(z), mistakes=_wrong_axis(z))
 
 
-@grader("softmax", points=1)
+@grader("softmax", points=1, edge="logits-1000")
 def test_softmax_large_logits(student):
     """logits near 1000 give finite probabilities (no overflow)"""
     z = np.array([[1000.0, 1001.0, 1002.0], [-1000.0, 0.0, 1000.0]])
@@ -467,7 +470,7 @@ def test_categorical_cross_entropy_matches_reference(student):
                     mistakes)
 
 
-@grader("categorical_cross_entropy", points=1)
+@grader("categorical_cross_entropy", points=1, edge=("p-0", "p-1"))
 def test_categorical_cross_entropy_clips(student):
     """probabilities of exactly 0 and 1 give a finite loss (clipped to [1e-7, 1 - 1e-7])"""
     y_pred = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
@@ -506,7 +509,7 @@ def test_binary_cross_entropy_matches_reference(student):
         check_close(call, expected, mistakes=[LOG10.with_value(expected / np.log(10))])
 
 
-@grader("binary_cross_entropy", points=1)
+@grader("binary_cross_entropy", points=1, edge=("p-0", "p-1"))
 def test_binary_cross_entropy_clips(student):
     """probabilities of exactly 0 and 1 give a finite loss (clipped to [1e-7, 1 - 1e-7])"""
     y_pred, y_true = np.array([0.0, 1.0, 1.0, 0.0]), np.array([0.0, 1.0, 0.0, 1.0])
@@ -672,7 +675,8 @@ UNCHANGED = {
     # predictions of exactly 0 and 1: clipping in place changes them
     "categorical_cross_entropy": (1, (np.array([[0.0, 1.0, 0.0], [0.3, 0.3, 0.4]]),
                                       np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]]))),
-    "binary_cross_entropy": (1, (np.array([0.0, 1.0, 0.3]), np.array([0.0, 1.0, 1.0]))),
+    # 1e-9 and 1 - 1e-9: clipping in place shows, and the value is no edge (p = 0 or 1)
+    "binary_cross_entropy": (1, (np.array([1e-9, 1 - 1e-9, 0.3]), np.array([0.0, 1.0, 1.0]))),
     "mse": (1, (np.array([1.0, 2.0, 3.0]), np.array([2.0, 2.0, 5.0]))),
     "collapse_linear_layers": (1, (_r.normal(size=(4, 3)), _r.normal(size=4),
                                    _r.normal(size=(2, 4)), _r.normal(size=2))),

@@ -25,9 +25,11 @@ from mistakes_backpropagation import (
     RELU_LEFT_OUT,
     RELU_MASK_FROM_DVALUES,
     SIGMOID_OF_Z,
+    SIGMOID_OVERFLOW,
     SIGN_FLIPPED,
     TANH_NOT_SQUARED,
     TANH_OF_Z,
+    TANH_OVERFLOW,
     UPSTREAM_DROPPED,
     Y_FROM_Z,
 )
@@ -154,7 +156,7 @@ def activation_gradient_check(student, function, forward):
     check_gradient(call, call.value, numeric, "dz", mistakes=activation_mistakes(dvalues, z))
 
 
-@grader("relu_backward", points=1)
+@grader("relu_backward", points=1, edge="relu-0")
 def test_relu_backward_lecture_rule(student):
     """passes the gradient only where z > 0 (lecture 000: 1(z > 0), so nothing at z == 0)"""
     dvalues, z = arr([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), arr([[-2.0, 0.0, 0.5], [0.0, 3.0, -1.0]])
@@ -199,6 +201,55 @@ def test_sigmoid_backward_random(student):
 def test_sigmoid_backward_gradient_check(student):
     """matches central differences of sigmoid"""
     activation_gradient_check(student, "sigmoid_backward", fwd.sigmoid)
+
+
+LARGE_Z = arr([[-1000.0, -800.0, -20.0, 0.0, 20.0, 800.0, 1000.0]])
+LARGE_Z_WHY = ("At |z| up to 1000 (an edge the spec names) the derivative is 0 or nearly. The "
+               "tolerance is the usual rtol=1e-5, atol=1e-8: a sigmoid that clips z to [-500, 500] "
+               "gives about 7e-218 there and passes, float32 passes, nan or inf does not.")
+
+
+def check_large_z(student, function, mistake, naive):
+    """The backward pass at |z| up to 1000: finite, and the reference's value.
+
+    A nan or inf is reported at the first z where it appears; `mistake` is named only when the
+    student's non-finite entries are exactly where `naive` (the overflowing formula) has them.
+    """
+    dvalues = np.full(LARGE_Z.shape, 2.0)
+    call = student.call(function, dvalues, LARGE_Z)
+    expected = getattr(ref, function)(dvalues, LARGE_Z)
+    try:
+        got = np.asarray(call.value, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        got = None
+    if got is not None and got.shape == LARGE_Z.shape and not np.isfinite(got).all():
+        where = tuple(np.argwhere(~np.isfinite(got))[0])
+        with np.errstate(over="ignore", invalid="ignore"):
+            bad = ~np.isfinite(naive(LARGE_Z))
+        named = mistake if np.array_equal(bad, ~np.isfinite(got)) else None
+        check(False, call, f"{_num(got[where])} for z = {LARGE_Z[where]:g}, where the derivative "
+              f"is {_num(expected[where])}: exp({abs(LARGE_Z[where]):g}) overflows to inf, and "
+              f"inf / inf is nan; {'np.tanh' if 'tanh' in function else 'sigmoid(z)'} does not "
+              "overflow.", named)
+    check_close(call, expected, why=LARGE_Z_WHY, mistakes=activation_mistakes(dvalues, LARGE_Z))
+
+
+def _num(x) -> str:
+    return f"{float(x):.6g}"
+
+
+@grader("sigmoid_backward", points=1, edge="sigmoid-1000")
+def test_sigmoid_backward_large_inputs(student):
+    """finite and right for |z| up to 1000 (no overflow)"""
+    check_large_z(student, "sigmoid_backward", SIGMOID_OVERFLOW,
+                  lambda z: np.exp(z) / (1 + np.exp(z)))
+
+
+@grader("tanh_backward", points=1, edge="tanh-1000")
+def test_tanh_backward_large_inputs(student):
+    """finite and right for |z| up to 1000 (no overflow)"""
+    check_large_z(student, "tanh_backward", TANH_OVERFLOW,
+                  lambda z: (np.exp(z) - np.exp(-z)) / (np.exp(z) + np.exp(-z)))
 
 
 @grader("tanh_backward", points=1)
@@ -383,13 +434,19 @@ def test_categorical_cross_entropy_backward_gradient_check(student):
         check_gradient(call, call.value, numeric, "dy_pred", mistakes=cce_mistakes(probs, y_true))
 
 
-@grader("categorical_cross_entropy_backward", points=1)
+CLIP_WHY = ("At p = 0 and p = 1 (edges the spec names) the gradient is the reference's, clipped as "
+            "in the forward pass. The tolerance is the usual rtol=1e-5: -y / (p + 1e-7) / n, the "
+            "backward form of log(p + 1e-7), differs from clipping by 2e-7 at p = 1 and passes.")
+
+
+@grader("categorical_cross_entropy_backward", points=1, edge=("p-0", "p-1"))
 def test_categorical_cross_entropy_backward_clips(student):
-    """a probability of 0 gives a large finite gradient, and y_pred is clipped on a copy"""
-    y_pred, y_true = arr([[0.0, 1.0, 0.0], [0.5, 0.5, 0.0]]), np.array([0, 2])
-    call = student.call("categorical_cross_entropy_backward", y_pred, y_true)
-    check_unchanged(call, arr([[-1e7 / 2, 0.0, 0.0], [0.0, 0.0, -1e7 / 2]]), IN_PLACE,
-                    mistakes=cce_mistakes(y_pred, y_true))
+    """p = 0 and p = 1 give finite gradients (clipped as in the forward), labels in both forms"""
+    y_pred = arr([[0.0, 1.0, 0.0], [0.5, 0.5, 0.0], [0.0, 0.0, 1.0]])
+    for y_true in (np.array([0, 2, 2]), fwd.one_hot([0, 2, 2], 3)):
+        call = student.call("categorical_cross_entropy_backward", y_pred, y_true)
+        check_unchanged(call, ref.categorical_cross_entropy_backward(y_pred, y_true), IN_PLACE,
+                        mistakes=cce_mistakes(y_pred, y_true), why=CLIP_WHY)
 
 
 def softmax_ce_mistakes(probs, y_true):

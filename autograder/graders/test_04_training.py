@@ -22,8 +22,10 @@ from mistakes_training import (
     NEVER_RETURNS,
     NEVER_UPDATED,
     NO_MAX_SHIFT,
+    NO_RATE_WITHOUT_DECAY,
     NO_RELU,
     NO_SOFTMAX,
+    NO_STEP_WITHOUT_MOMENTUM,
     NONZERO_BIASES,
     PROBS_NOT_INDICES,
     ROW_BIASES,
@@ -269,13 +271,17 @@ def test_forward_matches_reference(student, ref_params):
                     mistakes=_forward_mistakes(params, X))
 
 
-@grader("forward", points=1)
+LOGITS_WHY = ("Logits near 1000 are an edge the spec names; the tolerance is the usual one. "
+              "Clipping the logits before exp is not accepted: it changes the probabilities.")
+
+
+@grader("forward", points=1, edge="logits-1000")
 def test_forward_large_logits(student):
     """no overflow for large logits"""
     params = _random_params(3, 6, 4, 21, scale=30.0)
     X = np.random.default_rng(5).normal(size=(5, 3)) * 10
     call = student.call("forward", params, X)
-    check_close(call, ref.forward(params, X),
+    check_close(call, ref.forward(params, X), why=LOGITS_WHY,
                 mistakes=[NO_MAX_SHIFT.with_value(lambda v: np.isnan(np.asarray(v)).any())])
 
 
@@ -309,6 +315,19 @@ def test_predict_matches_reference(student, ref_params):
         ])
 
 
+@grader("predict", points=1, edge="logits-1000")
+def test_predict_large_logits(student):
+    """the right classes when the logits are near 1000 (no overflow)"""
+    params = _random_params(3, 6, 4, 21, scale=30.0)
+    X = np.random.default_rng(5).normal(size=(5, 3)) * 10
+    call = student.call("predict", params, X)
+    logits = np.maximum(0, X @ params["W1"].T + params["b1"]) @ params["W2"].T + params["b2"]
+    with np.errstate(over="ignore", invalid="ignore"):
+        unshifted = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    check_close(call, ref.predict(params, X), rtol=0, atol=0, why=LOGITS_WHY,
+                mistakes=[NO_MAX_SHIFT.with_value(np.argmax(unshifted, axis=1))])
+
+
 @grader("predict", points=1)
 def test_predict_one_index_per_row(student):
     """one class index per row, inputs unchanged"""
@@ -326,7 +345,7 @@ def test_predict_one_index_per_row(student):
 
 
 # ----------------------------------------------------------------------------------------------
-# train_classifier (10 points)
+# train_classifier
 
 @grader("train_classifier", points=1)
 def test_train_classifier_returns_params_and_losses(student):
@@ -412,6 +431,43 @@ def test_train_classifier_same_seed_same_result(student):
     check(not np.array_equal(_params(other)["W1"], first["W1"]), other,
           "Runs with seeds 7 and 8 returned the same weights: the seed does not reach the "
           "initial guess.", IGNORES_SEED)
+
+
+def _edge_run(student, setting: dict, mistake: Mistake) -> None:
+    """A short run with one of 04's experiment settings: it returns, and its loss falls.
+
+    `mistake` is named only when the default run returned: then the setting is what broke it.
+    """
+    trained = _trained(student)
+    if isinstance(trained, GraderFailure) and _timed_out(trained):
+        _full_run(trained)
+    named = None if isinstance(trained, GraderFailure) else mistake
+    try:
+        call = student.call("train_classifier", X_SPIRAL, Y_SPIRAL, epochs=SHORT_EPOCHS,
+                            **setting)
+    except GraderFailure as failure:
+        if named is None or _timed_out(failure):
+            raise
+        raise GraderFailure(f"{failure}\nWith the default settings it returned; 04's "
+                            f"experiments call it with {setting}.\n{named.describe()}",
+                            named, kind=failure.kind) from None
+    _params(call)
+    losses = _losses(call, SHORT_EPOCHS)
+    check(bool(np.isfinite(losses).all() and losses[-1] < losses[0]), call,
+          f"In {SHORT_EPOCHS} epochs with {setting} its loss went from {losses[0]:.4g} to "
+          f"{losses[-1]:.4g}; it should fall (04's experiments use this setting).", named)
+
+
+@grader("train_classifier", points=1, edge="momentum-0")
+def test_train_classifier_without_momentum(student):
+    """trains with momentum=0.0 (plain SGD, as 04's experiments ask)"""
+    _edge_run(student, {"momentum": 0.0}, NO_STEP_WITHOUT_MOMENTUM)
+
+
+@grader("train_classifier", points=1, edge="decay-0")
+def test_train_classifier_without_decay(student):
+    """trains with decay=0.0 (a constant rate, as 04's experiments ask)"""
+    _edge_run(student, {"decay": 0.0}, NO_RATE_WITHOUT_DECAY)
 
 
 @grader("train_classifier", points=1)

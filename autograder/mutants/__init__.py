@@ -29,6 +29,8 @@ class Mutant:
     names: str | None  # the Mistake.title the graders must report, if any
     implementation: Callable
     index: int  # position in its module, to tell same-named mutants apart
+    edges: tuple[str, ...] = ()  # the edge-table cells it fails at, and nowhere else
+    text: str = ""  # the source of a mutant made by `edit`, which has no implementation
 
     @property
     def id(self) -> str:
@@ -38,6 +40,8 @@ class Mutant:
 
     def source(self) -> str:
         """The mutant's source as a notebook cell would hold it: no decorator, its own name."""
+        if self.text:
+            return self.text
         lines = textwrap.dedent(inspect.getsource(self.implementation)).splitlines()
         start = next(i for i, line in enumerate(lines) if line.startswith("def "))
         return "\n".join(lines[start:]) + "\n"
@@ -46,14 +50,44 @@ class Mutant:
 _REGISTRY: dict[str, list[Mutant]] = {}
 
 
-def mutant(function: str, names: str | None = None):
+def mutant(function: str, names: str | None = None, edge: str | tuple[str, ...] = ()):
+    """Register a mutant; `edge` names the edge-table cells (graders/edges.py) at which it
+    goes wrong: validate proves it loses points there and on no other check."""
+    edges = (edge,) if isinstance(edge, str) else tuple(edge)
+
     def register(implementation: Callable) -> Callable:
         module = implementation.__module__
         found = _REGISTRY.setdefault(module, [])
-        found.append(Mutant(function, names, implementation, len(found)))
+        found.append(Mutant(function, names, implementation, len(found), edges))
         return implementation
 
     return register
+
+
+def edited_source(module: str, function: str, replacements: tuple[str, ...]) -> str:
+    """The source of reference `function` (from the reference module named like `module`'s last
+    part) with each (old, new) pair of `replacements` applied; each old text must occur once."""
+    reference = importlib.import_module("reference." + module.rsplit(".", 1)[-1])
+    source = textwrap.dedent(inspect.getsource(getattr(reference, function)))
+    for old, new in zip(replacements[::2], replacements[1::2], strict=True):
+        if source.count(old) != 1:
+            raise ValueError(f"{function}: {old!r} occurs {source.count(old)} times in the "
+                             "reference, not once")
+        source = source.replace(old, new)
+    return source
+
+
+def edit(function: str, names: str, *replacements: str, edge: str | tuple[str, ...] = ()):
+    """A mutant that is the reference's own `function` with (old, new) text `replacements`
+    applied: it cannot drift from the reference, and fails loudly when its text is gone."""
+    module = inspect.currentframe().f_back.f_globals["__name__"]
+    edges = (edge,) if isinstance(edge, str) else tuple(edge)
+    found = _REGISTRY.setdefault(module, [])
+    text = edited_source(module, function, replacements)
+    # a callable too, for in-process grading: run in a copy of the reference module's namespace
+    namespace = dict(vars(importlib.import_module("reference." + module.rsplit(".", 1)[-1])))
+    exec(compile(text, f"<mutant {function}: {names}>", "exec"), namespace)
+    found.append(Mutant(function, names, namespace[function], len(found), edges, text))
 
 
 def mutants_for(reference_module: str) -> list[Mutant]:

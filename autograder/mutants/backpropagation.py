@@ -4,14 +4,14 @@
 
 import numpy as np
 
-from autograder.mutants import mutant
+from autograder.mutants import edit, mutant
 from reference.forward_pass import one_hot, relu, sigmoid
 
 # ----------------------------------------------------------------------------------------------
 # relu_backward
 
 
-@mutant("relu_backward", names="`z >= 0` in ReLU's backward")
+@mutant("relu_backward", names="`z >= 0` in ReLU's backward", edge="relu-0")
 def relu_backward(dvalues, z):
     return np.asarray(dvalues, dtype=float) * (np.asarray(z) >= 0)
 
@@ -51,6 +51,15 @@ def tanh_backward(dvalues, z):
 @mutant("tanh_backward", names="tanh's derivative without the square")
 def tanh_backward(dvalues, z):
     return dvalues * (1 - np.tanh(z))
+
+
+edit("sigmoid_backward", "sigmoid from exp(z) / (1 + exp(z)) overflows in the backward pass",
+     "    s = sigmoid(np.asarray(z, dtype=float))",
+     "    z = np.asarray(z, dtype=float)\n    s = np.exp(z) / (1 + np.exp(z))", edge="sigmoid-1000")
+edit("tanh_backward", "tanh from exponentials overflows in the backward pass",
+     "    t = np.tanh(np.asarray(z, dtype=float))",
+     "    z = np.asarray(z, dtype=float)\n"
+     "    t = (np.exp(z) - np.exp(-z)) / (np.exp(z) + np.exp(-z))", edge="tanh-1000")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -109,7 +118,8 @@ def categorical_cross_entropy_backward(y_pred, y_true):
     return -y_true / np.clip(y_pred, 1e-7, 1 - 1e-7)
 
 
-@mutant("categorical_cross_entropy_backward", names="no clipping (inf or nan at p = 0)")
+@mutant("categorical_cross_entropy_backward", names="no clipping (inf or nan at p = 0)",
+        edge=("p-0", "p-1"))
 def categorical_cross_entropy_backward(y_pred, y_true):
     if y_true.ndim == 1:
         y_true = one_hot(y_true, y_pred.shape[1])

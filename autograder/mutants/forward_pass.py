@@ -7,7 +7,7 @@ output must name. Each mutant is a complete function using NumPy only, as a note
 
 import numpy as np
 
-from autograder.mutants import mutant
+from autograder.mutants import edit, mutant
 
 # ----------------------------------------------------------------------------------------------
 # dot_product
@@ -146,7 +146,12 @@ def sigmoid(z):
     return np.clip(1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float))), 1e-3, 1 - 1e-3)
 
 
-@mutant("tanh", names="tanh from exponentials overflows")
+edit("sigmoid", "sigmoid from exp(z) / (1 + exp(z)) overflows",
+     "    e = np.exp(-np.abs(z))\n    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))",
+     "    return np.exp(z) / (1.0 + np.exp(z))", edge="sigmoid-1000")
+
+
+@mutant("tanh", names="tanh from exponentials overflows", edge="tanh-1000")
 def tanh(z):
     z = np.asarray(z, dtype=float)
     return (np.exp(z) - np.exp(-z)) / (np.exp(z) + np.exp(-z))
@@ -169,7 +174,7 @@ def tanh(z):
 # softmax
 
 
-@mutant("softmax", names="softmax without the max shift")
+@mutant("softmax", names="softmax without the max shift", edge="logits-1000")
 def softmax(z):
     e = np.exp(np.asarray(z, dtype=float))
     return e / np.sum(e, axis=-1, keepdims=True)
@@ -197,7 +202,7 @@ def softmax(z):
     return e / np.sum(e, axis=-1, keepdims=True)
 
 
-@mutant("softmax", names="softmax fails on a 1-D input")
+@mutant("softmax", names="softmax fails on a 1-D input", edge="softmax-1d")
 def softmax(z):
     # only works for a batch: a 1-D row has no axis 1
     z = np.asarray(z, dtype=float)
@@ -247,7 +252,7 @@ def categorical_cross_entropy(y_pred, y_true):
     return float(-np.mean(np.sum(y_true * np.log10(y_pred), axis=1)))
 
 
-@mutant("categorical_cross_entropy", names="no clipping before the log")
+@mutant("categorical_cross_entropy", names="no clipping before the log", edge=("p-0", "p-1"))
 def categorical_cross_entropy(y_pred, y_true):
     y_pred = np.asarray(y_pred, dtype=float)
     y_true = np.asarray(y_true)
@@ -289,7 +294,7 @@ def binary_cross_entropy(y_pred, y_true):
     return float(-np.mean(y * np.log10(p) + (1 - y) * np.log10(1 - p)))
 
 
-@mutant("binary_cross_entropy", names="no clipping before the log")
+@mutant("binary_cross_entropy", names="no clipping before the log", edge=("p-0", "p-1"))
 def binary_cross_entropy(y_pred, y_true):
     p = np.asarray(y_pred, dtype=float)
     y = np.asarray(y_true, dtype=float)

@@ -11,7 +11,7 @@ an engine that enforces the time limit (the sandbox) may run it; in-process test
 
 import numpy as np
 
-from autograder.mutants import mutant
+from autograder.mutants import edit, mutant
 
 NEVER_RETURNS = "training did not finish in time"  # the graders' Mistake title for a timeout
 
@@ -93,7 +93,7 @@ def forward(params, X):
     return exps / exps.sum(axis=1, keepdims=True)
 
 
-@mutant("forward", names="softmax without the max shift")
+@mutant("forward", names="softmax without the max shift", edge="logits-1000")
 def forward(params, X):
     hidden = np.maximum(0, X @ params["W1"].T + params["b1"])
     exps = np.exp(hidden @ params["W2"].T + params["b2"])
@@ -137,8 +137,24 @@ def predict(params, X):
     return np.argmin(hidden @ params["W2"].T + params["b2"], axis=1)
 
 
+edit("predict", "softmax without the max shift",
+     "    return np.argmax(hidden @ params[\"W2\"].T + params[\"b2\"], axis=1)",
+     "    exps = np.exp(hidden @ params[\"W2\"].T + params[\"b2\"])\n"
+     "    return np.argmax(exps / exps.sum(axis=1, keepdims=True), axis=1)", edge="logits-1000")
+
+
 # ----------------------------------------------------------------------------------------------
 # train_classifier
+
+edit("train_classifier", "no step when momentum is 0",
+     "            velocity[name] = momentum * velocity[name] - lr * grads[name]\n"
+     "            params[name] = params[name] + velocity[name]",
+     "            if momentum:\n"
+     "                velocity[name] = momentum * velocity[name] - lr * grads[name]\n"
+     "                params[name] = params[name] + velocity[name]", edge="momentum-0")
+edit("train_classifier", "learning rate unset when decay is 0",
+     "        lr = learning_rate / (1.0 + decay * epoch)",
+     "        if decay:\n            lr = learning_rate / (1.0 + decay * epoch)", edge="decay-0")
 
 @mutant("train_classifier", names="weights never updated")
 def train_classifier(X, y, n_hidden=64, epochs=10001, learning_rate=1.0, decay=1e-3,

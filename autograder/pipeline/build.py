@@ -15,6 +15,7 @@ from autograder.pipeline import PipelineError
 from autograder.pipeline.guide import (
     HELPER,
     RUN_ON,
+    count_checks,
     guide_text,
     wrap_checks,
     wrap_demo,
@@ -62,10 +63,8 @@ def build_notebook(assignment: Assignment, root: Path = COURSE_ROOT) -> nbformat
         "nnfs": {"assignment": assignment.id, "title": assignment.title,
                  "lectures": [lecture_name(lec) for lec in assignment.lectures]},
     }
-    for index, block in enumerate(blocks):
-        nb.cells.append(_cell(assignment, lesson, block, index))
-        if index == 0:
-            nb.cells += _guide_cells(assignment)
+    nb.cells = [_cell(assignment, lesson, block, index) for index, block in enumerate(blocks)]
+    nb.cells[1:1] = _guide_cells(assignment, blocks)  # after the lesson's intro
     nbformat.validate(nb)
     return nb
 
@@ -92,9 +91,14 @@ def _without_version(text: str) -> str:
     return nbformat.writes(nb)
 
 
-def _guide_cells(assignment: Assignment) -> list:
-    """How to work in the notebook, and the check cells' helper: after the lesson's intro."""
-    guide = v4.new_markdown_cell(guide_text(assignment.release_notebook().name))
+def _guide_cells(assignment: Assignment, blocks: list[Block]) -> list:
+    """How to work in the notebook, and the check cells' helper: after the lesson's intro.
+
+    The guide's example is the notebook's own first check cell, with its real count of checks.
+    """
+    first = next(b for b in blocks if b.kind == "checks")
+    guide = v4.new_markdown_cell(guide_text(assignment.release_notebook().name, first.arg,
+                                            count_checks(first.text)))
     helper = v4.new_code_cell(HELPER)
     return [_tag(guide, "how-to-work", "markdown", locked=True),
             _tag(helper, "check-helper", "given", locked=True)]
@@ -104,6 +108,11 @@ def _cell(assignment: Assignment, lesson: Path, block: Block, index: int):
     if block.kind == "markdown":
         cell = v4.new_markdown_cell(block.text)
         return _tag(cell, f"md-{index}", "markdown", locked=True)
+    if block.kind == "instructor":  # no nbgrader metadata: release drops it (instructor.py)
+        cell = v4.new_markdown_cell(block.text)
+        cell.id = f"instructor-{index}"
+        cell.metadata = {"nnfs": {"role": "instructor"}}
+        return cell
     if block.kind == "given":
         if block.arg:
             names = [n.strip() for n in block.arg.split(",") if n.strip()]

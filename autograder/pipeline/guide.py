@@ -22,9 +22,9 @@ GUIDE = """\
 1. **One section at a time, from the top.** Run the first cells (the imports and the checks'
    helper), then for each section: read it, replace `raise NotImplementedError()` in its answer
    cell with your code, and run the answer cell and the check cell under it with **Shift+Enter**.
-2. **Each check cell reports on its own function.** It prints one line, `✓ relu passed all 3
-   checks in this cell`, when they pass; it shows the check that failed when one does not; and
-   it says `relu is not written yet` until you write it.
+2. **Each check cell reports on its own function.** It prints one line, `✓ {function} passed
+   {count} in this cell`, when they pass; it shows the check that failed when one does not; and
+   it says `{function} is not written yet` until you write it.
 3. **Run → Run All Cells** runs every section. A function you have not written yet only says
    "not written yet", and the run goes on to the last cell.
 4. **Save, then submit.** Before you submit, run **Kernel → Restart Kernel and Run All Cells…**
@@ -56,8 +56,10 @@ class checking:
                 print(f"\\u2713 {name} passed {count} in this cell.")
             return False
         if issubclass(kind, NotImplementedError):
-            while trace.tb_next is not None:  # the function whose stub raised
+            callers = []  # the functions between this cell and the stub that raised
+            while trace.tb_next is not None:
                 trace = trace.tb_next
+                callers.append(trace.tb_frame.f_code.co_name)
             stub = trace.tb_frame.f_code.co_name
             if stub == "<module>":
                 stub = name or "a function"
@@ -66,8 +68,11 @@ class checking:
                       "It runs once you have written it.")
                 _close_figures()
                 return True
-            if stub != name:
+            if stub != name and name in callers:
                 text = f"{name} calls {stub}, which is not written yet."
+            elif stub != name:
+                text = (f"The checks of {name} use {stub}, which is not written yet: "
+                        f"write {stub} first.")
             else:
                 text = (f"{name} is not written yet: replace `raise NotImplementedError()` "
                         "in its answer cell above, run that cell, then this one.")
@@ -98,8 +103,10 @@ def _close_figures():
         figures.close("all")  # no empty axes from a demo that stopped early'''
 
 
-def guide_text(notebook: str) -> str:
-    return GUIDE.format(notebook=notebook)
+def guide_text(notebook: str, function: str = "relu", checks: int = 3) -> str:
+    """The guide, its example check line taken from `function`, whose cell has `checks`."""
+    count = f"all {checks} checks" if checks != 1 else "its check"
+    return GUIDE.format(notebook=notebook, function=function, count=count)
 
 
 def count_checks(code: str) -> int:

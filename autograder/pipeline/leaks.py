@@ -10,6 +10,7 @@ from pathlib import Path
 import nbformat
 
 from autograder.config import COURSE_ROOT, Assignment
+from autograder.pipeline.instructor import is_instructor_cell
 from autograder.pipeline.solutions import reference_function, solution_lines
 
 HIDDEN_MARKERS = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "BEGIN SOLUTION", "END SOLUTION",
@@ -69,6 +70,8 @@ def find_leaks(assignment: Assignment, release_nb: Path, root: Path = COURSE_ROO
                 leaks.append(Leak(index, f"a line of a reference solution survives: {norm!r}"))
             elif norm in secret_tests:
                 leaks.append(Leak(index, f"a line of a hidden test survives: {norm!r}"))
+        if is_instructor_cell(cell):
+            leaks.append(Leak(index, "a cell for the instructor only survives"))
         meta = cell.metadata.get("nbgrader", {})
         if cell.cell_type == "code" and meta.get("solution"):
             name = meta.get("grade_id", "")

@@ -13,7 +13,7 @@ from autograder.pipeline import PipelineError
 
 DIRECTIVE = re.compile(r"^<!--\s*(?P<kind>[a-z]+)\s*(?::\s*(?P<arg>[^>]*?))?\s*-->\s*$")
 FENCE = re.compile(r"^```(?P<lang>\w*)\s*$")
-KINDS = {"markdown", "given", "solution", "checks", "code", "demo"}
+KINDS = {"markdown", "instructor", "given", "solution", "checks", "code", "demo"}
 NEEDS_CODE = {"checks", "code", "demo"}
 
 
@@ -51,7 +51,7 @@ def _blocks(path: Path, lines: list[str]):
 
 
 def _finish(path: Path, kind: str, arg: str, line: int, body: list[str]):
-    if kind == "markdown":
+    if kind in ("markdown", "instructor"):
         text = "\n".join(body).strip()
         if text:
             yield Block(kind, arg, text, line)

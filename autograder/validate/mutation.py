@@ -1,10 +1,11 @@
 """Grade the reference, the stubs and every mutant through the real engine, and judge the graders.
 
 A synthetic class is written to a scratch folder: `reference.ipynb` (the source notebook, with the
-reference solutions), `stub.ipynb` (the release notebook), one notebook per mutant (the source
-notebook with one answer cell replaced by the mutant) and one per kind of answer that computes
-nothing (every answer cell replaced; see do_nothing.py). `nnfs-course grade`'s engine grades them in
-its sandboxes, exactly as it grades students; this module then reads their results.json files.
+reference solutions), `stub.ipynb` (the release notebook), one notebook per mutant and one per
+acceptable variant (the source notebook with one answer cell replaced; see variants.py) and one per
+kind of answer that computes nothing (every answer cell replaced; see do_nothing.py).
+`nnfs-course grade`'s engine grades them in its sandboxes, exactly as it grades students; this
+module then reads their results.json files.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ from autograder.mutants import Mutant, mutants_for
 from autograder.pipeline import PipelineError
 from autograder.sandbox import levels
 from autograder.validate.do_nothing import KINDS, DoNothing, do_nothing_answers
+from autograder.validate.edges import judge_edges
+from autograder.validate.variants import judge_variant
+from autograder.variants import Variant, variants_for
 
 
 @dataclass
@@ -46,6 +50,8 @@ class MutationReport:
     mutants: int = 0
     named: int = 0  # mutants whose lost checks name their own mistake
     do_nothing: int = 0  # do-nothing answers graded (one per function and kind)
+    variants: int = 0  # acceptable variants graded (each must keep every point)
+    edge_cells: list[str] = field(default_factory=list)  # how each cell of the edge table is met
     named_ids: set[str] = field(default_factory=set)
     isolation: str = ""  # the level the instructor's notebooks ran at (no minimum applies)
 
@@ -81,6 +87,12 @@ def mutant_notebooks(assignment: Assignment, folder: Path, root: Path = COURSE_R
         answer_cell(nb, mutant.function, f"mutant {mutant.id}").source = mutant.source()
         nbformat.write(nb, folder / f"{student}.ipynb")
         cases[student] = mutant
+    for index, variant in enumerate(variants_for(assignment.module)):
+        student = f"variant-{index:02d}-{variant.function}"
+        nb = copy.deepcopy(source)
+        answer_cell(nb, variant.function, f"variant {variant.id}").source = variant.source
+        nbformat.write(nb, folder / f"{student}.ipynb")
+        cases[student] = variant
     for index, kind in enumerate(KINDS):
         student = f"do-nothing-{index}"
         nb = copy.deepcopy(source)
@@ -113,6 +125,9 @@ def run_mutation(assignment: Assignment, *, root: Path = COURSE_ROOT, workers: i
     for summary in run.errors:
         report.problems.append(f"{summary.student}: the engine failed: {summary.problem}")
     _judge(assignment, cases, documents, report)
+    if "reference" in documents:
+        problems, report.edge_cells = judge_edges(assignment, root, cases, documents)
+        report.problems += problems
     return report
 
 
@@ -146,6 +161,8 @@ def _judge(assignment: Assignment, cases, documents: dict[str, dict], report: Mu
             _judge_mutant(student, case, documents.get(student), report)
         elif isinstance(case, list):
             _judge_do_nothing(case, documents.get(student), report)
+        elif isinstance(case, Variant):
+            judge_variant(case, documents.get(student), report)
     if report.named < report.mutants:
         unnamed = [m.id for m in cases.values()
                    if isinstance(m, Mutant) and m.id not in report.named_ids]

@@ -10,6 +10,7 @@ from autograder.pipeline.build import build
 from autograder.pipeline.release import release
 from autograder.validate.examples import Example, check_examples
 from autograder.validate.mutation import MutationReport, run_mutation
+from autograder.validate.variants import check_public
 
 
 @dataclass
@@ -46,6 +47,8 @@ def validate(assignment_id: str | None = None, *, root: Path = COURSE_ROOT, work
                               isolation=isolation)
         result.mutation.append(report)
         result.problems += [f"{assignment.id}: {p}" for p in report.problems]
+        step(f"{assignment.id}: the public checks against every acceptable variant")
+        result.problems += [f"{assignment.id}: {p}" for p in check_public(assignment, root)]
         for example, ok, value in check_examples(assignment.id):
             result.examples.append((example, ok, value))
             if not ok:
@@ -77,7 +80,9 @@ def summary(result: Validation) -> str:
     for report in result.mutation:
         lines.append(f"{report.assignment}: {report.named}/{report.mutants} mutants "
                      f"({report.named_share:.0%}) are told their own mistake; "
-                     f"{report.do_nothing} do-nothing answers graded")
+                     f"{report.do_nothing} do-nothing answers graded; "
+                     f"{report.variants} acceptable variants graded; "
+                     f"{len(report.edge_cells)} edge cells checked")
     return "\n".join(lines)
 
 

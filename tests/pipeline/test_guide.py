@@ -24,6 +24,12 @@ def test_every_notebook_opens_with_the_guide_and_the_helper(assignment_id):
     guide, helper = nb.cells[1], nb.cells[2]
     assert guide.source.startswith("### How to work in this notebook")
     assert "Shift+Enter" in guide.source and f"`{assignment_id}.ipynb`" in guide.source
+    # the example check line is this notebook's own first check cell, with its real count
+    first = next(c for c in nb.cells if c.metadata.get("nnfs", {}).get("role") == "checks")
+    function = first.metadata["nbgrader"]["grade_id"].removeprefix("test_")
+    checks = int(first.source.split("checks=")[1].split(")")[0])
+    count = f"all {checks} checks" if checks != 1 else "its check"
+    assert f"`✓ {function} passed\n   {count} in this cell`" in guide.source
     assert helper.source == HELPER and helper.metadata["nbgrader"]["locked"]
     assert {k: v for k, v in nb.metadata.language_info.items() if k != "version"} \
         == LANGUAGE_INFO
@@ -52,6 +58,14 @@ def test_an_unwritten_function_says_not_written_yet_in_one_line():
         run(calls + wrap_checks("dense", "assert dense(1) == 1"))
     with pytest.raises(Exception, match="relu is not defined yet: run its answer cell"):
         run(wrap_checks("relu", "assert relu(1) == 1"))
+
+
+def test_a_check_that_itself_calls_an_unwritten_function_does_not_blame_the_checked_one():
+    cell = "def dense(x):\n    return x\n" + wrap_checks("dense", "assert dense(relu(1)) == 1")
+    with pytest.raises(Exception) as caught:
+        run("def relu(z):\n    raise NotImplementedError()\n" + cell)
+    assert caught.value._render_traceback_() == [
+        "✗ The checks of dense use relu, which is not written yet: write relu first."]
 
 
 def test_a_failing_check_keeps_its_error_and_a_demo_waits_for_its_function(capsys):

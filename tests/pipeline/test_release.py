@@ -116,3 +116,22 @@ def test_release_without_source_says_to_build(course_copy, run_cli):
     result = run_cli("--root", course_copy, "release", "01_forward_pass")
     assert result.exit_code == 1
     assert "run `nnfs-course build 01_forward_pass`" in result.output
+
+
+def test_instructor_cells_stay_in_the_source_and_a_release_holding_one_leaks(course_copy):
+    assignment = get_assignment("04_training")
+    source = nbformat.read(assignment.source_notebook(course_copy), as_version=4)
+    kept = [c for c in source.cells if _is("instructor")(c)]
+    assert kept and "expected outcomes" in kept[0].source
+    result = release(assignment, course_copy)
+    assert result.leaks == [] and not result.changed
+    released = nbformat.read(result.path, as_version=4)
+    assert not [c for c in released.cells if _is("instructor")(c)]
+    assert not any("expected outcomes" in c.source for c in released.cells)
+
+    from autograder.pipeline.leaks import find_leaks
+
+    released.cells.append(kept[0])
+    nbformat.write(released, result.path)
+    problems = [str(leak) for leak in find_leaks(assignment, result.path, course_copy)]
+    assert f"cell {len(released.cells) - 1}: a cell for the instructor only survives" in problems

@@ -6,7 +6,8 @@ import re
 import nbformat
 import pytest
 
-from autograder.config import assignments
+from autograder.config import assignments, get_assignment
+from autograder.graders.edges import cells
 from autograder.validate.run import table, validate
 
 pytestmark = pytest.mark.slow
@@ -84,7 +85,9 @@ def test_validate_reports_the_share_of_mutants_told_their_mistake(run_cli, cours
     result = run_cli("--root", course_copy, "validate", "01_forward_pass", "--no-oracle")
     assert result.exit_code == 0, result.output
     assert re.search(r"^01_forward_pass: (\d+)/\1 mutants \(100%\) are told their own mistake; "
-                     r"\d+ do-nothing answers graded$", result.output, re.MULTILINE)
+                     r"\d+ do-nothing answers graded; [1-9]\d* acceptable variants graded; "
+                     rf"{len(cells(get_assignment('01_forward_pass')))} edge cells checked$",
+                     result.output, re.MULTILINE)
 
 
 def test_validate_fails_when_a_reference_function_is_broken(course_copy):
