@@ -49,6 +49,11 @@ KEPT = {
     "unshare": frozenset({"write", "signal", "see", "outlive"}),
     "none": frozenset(),
 }
+# Where a level breaks a promise only in part, what student code there can really do.
+IN_PART = {
+    ("unshare", "connect"): "connect to a local socket such as the desktop session's bus or "
+                            "docker.sock (the network itself is out of reach)",
+}
 UNTRUSTED = frozenset({"write"})  # what any level that grades untrusted code must keep
 HOW = {
     "bubblewrap": "bubblewrap (bwrap): new user, PID, network, IPC and mount namespaces over a "
@@ -229,7 +234,7 @@ def refusal(chosen: Policy, tried: dict[str, str]) -> str:
 def warning(level: str) -> str:
     """What student code can do at `level` that it cannot with bubblewrap ("" for none)."""
     kept = promises(level)
-    lost = [PROMISES[name] for name in PROMISES if name not in kept]
+    lost = [IN_PART.get((level, name), PROMISES[name]) for name in PROMISES if name not in kept]
     if not lost:
         return ""
     user = launch.sandbox_user()
