@@ -355,9 +355,8 @@ def check_close(
         lines.append(why)
     from autograder.diagnosis import diagnose  # diagnosis hook: relations and reconstruction
 
-    found = diagnose(call, expected, rtol, atol, mistakes)
-    if found is None and _keepdims(actual, expected, rtol, atol):
-        found = KEEPDIMS
+    found = diagnose(call, expected, rtol, atol, mistakes, keepdims=KEEPDIMS.with_value(
+        lambda value: _keepdims(value, expected, rtol, atol)))
     if found is not None:
         lines.append(found.describe())
     elif hint:

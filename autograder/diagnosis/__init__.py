@@ -1,9 +1,10 @@
 """Diagnosis by reconstruction: name the mistake that explains a wrong answer, or none.
 
 A failing check gathers every explanation that reproduces the student's result on that check's
-inputs: the grader's own known mistakes (tier 0), other textbooks' conventions (1), relations
-that rerun the reference on changed inputs (2), relations between the result and the expected one
-(3 and 4; relations.py), and an extra axis of length 1 (5). The most specific tier wins. When two
+inputs: the grader's own known mistakes (tier 0), other textbooks' conventions (1: each
+reproduces the whole result and names its source), relations that rerun the reference on changed inputs
+(2), relations between the result and the expected one (3 and 4; relations.py), and an extra axis
+of length 1 (5). The most specific tier wins. When two
 different explanations of that tier fit, the one that also fitted an earlier check of the same
 function is preferred; otherwise none is named, because a wrong name teaches worse than none.
 
@@ -63,15 +64,9 @@ def fits(actual, value, expected, rtol, atol) -> bool:
     """`value` reproduces `actual` wherever `actual` is wrong, and differs from `expected`."""
     if value is None or _same(value, expected, rtol, atol):
         return False  # indistinguishable here: it proves nothing
-    parts = _wrong_parts(actual, expected, rtol, atol)
-    if parts is None:
-        return _same(actual, value, rtol, atol)
-    if not parts:
-        return False
-    try:
-        return all(_same(a, value[k], rtol, atol) for a, _, k in parts)
-    except (KeyError, IndexError, TypeError):
-        return False
+    # The whole result: a relation that would also change the parts that are right is not
+    # the mistake made (a wrong db alone is not dvalues transposed).
+    return _same(actual, value, rtol, atol)
 
 
 def choose(found: list[Finding], history: Counter | None = None) -> Finding | None:
@@ -94,15 +89,15 @@ def to_mistake(finding: Finding):
     return Mistake(finding.title, finding.explanation, finding.lecture, id=finding.id)
 
 
-def diagnose(call, expected: Any, rtol: float, atol: float, explicit=()) -> Any:
+def diagnose(call, expected: Any, rtol: float, atol: float, explicit=(), keepdims=None) -> Any:
     """The Mistake that explains `call.value`, or None. `explicit`: the grader's candidates."""
     try:
-        return _diagnose(call, expected, rtol, atol, explicit)
+        return _diagnose(call, expected, rtol, atol, explicit, keepdims)
     except Exception:  # a diagnosis never breaks a check: the grader's own candidates only
         return next((c.mistake for c in explicit if c.matches(call.value, rtol, atol)), None)
 
 
-def _diagnose(call, expected, rtol, atol, explicit):
+def _diagnose(call, expected, rtol, atol, explicit, keepdims):
     actual = call.value
     found: list[Finding] = []
     for candidate in explicit:
@@ -114,7 +109,7 @@ def _diagnose(call, expected, rtol, atol, explicit):
     except Exception:  # a relation that cannot compare this result explains nothing
         pass
     context: Context | None = getattr(call, "context", None)
-    if context is not None and context.modules and not any(f.tier == 0 for f in found):
+    if context is not None and context.modules:
         from autograder.diagnosis.reconstruct import candidates
 
         for finding, thunk in candidates(context.modules, call.function, call.args,
@@ -125,6 +120,9 @@ def _diagnose(call, expected, rtol, atol, explicit):
                 continue
             if fits(actual, value, expected, rtol, atol):
                 found.append(finding)
+    if keepdims is not None and keepdims.matches(actual, rtol, atol):
+        m = keepdims.mistake
+        found.append(Finding(m.key, m.title, m.explanation, 5, m.lecture))
     if not found and _changed_inputs(call):
         found.append(Finding("inputs-changed", "function changes its inputs in place",
                              "your function wrote into an argument while computing, so later "
@@ -136,8 +134,9 @@ def _diagnose(call, expected, rtol, atol, explicit):
         history.update({f.id for f in found})
     if chosen is None:
         return None
-    if chosen.tier == 0:
-        return next(c.mistake for c in explicit if c.mistake.key == chosen.id)
+    for candidate in [*explicit, *([keepdims] if keepdims is not None else [])]:
+        if candidate.mistake.key == chosen.id:
+            return candidate.mistake
     return to_mistake(chosen)
 
 

@@ -74,7 +74,7 @@ def candidates(modules: list, function: str, args: tuple, kwargs: dict) -> Itera
                 yield (Finding("swapped-arguments", f"arguments {i + 1} and {j + 1} swapped",
                                f"your result is the expected one for arguments {i + 1} and "
                                f"{j + 1} given the other way round: check which input each "
-                               "step uses (the signature's order).", 2), run(ref, swapped))
+                               "step uses (the signature's order).", 3), run(ref, swapped))
     for i, x in enumerate(args):
         if _is_array(x) and x.ndim == 2 and not (x.shape[0] == x.shape[1] and np.allclose(x, x.T)):
             flipped = list(args)
@@ -83,7 +83,7 @@ def candidates(modules: list, function: str, args: tuple, kwargs: dict) -> Itera
                            f"your result is what the function gives for argument {i + 1} "
                            "transposed: it treats that array's rows as its columns. Mind the "
                            "course's shapes (X: (n_samples, n_features), W: (n_neurons, "
-                           "n_inputs)).", 2, "001"), run(ref, flipped))
+                           "n_inputs)).", 3, "001"), run(ref, flipped))
     yield from _ignored(ref, args, kwargs, run)
     for name, f in functions.items():
         if name == function or name in slow or _required(f) != _required(ref) \
@@ -91,13 +91,13 @@ def candidates(modules: list, function: str, args: tuple, kwargs: dict) -> Itera
             continue
         yield (Finding(f"neighbour-{name}", f"returned what `{name}` returns",
                        f"your result is what `{name}` returns on the same inputs. This function "
-                       "computes something else: see its row in the table.", 2), run(f, args))
+                       "computes something else: see its row in the table.", 3), run(f, args))
     for name, g in functions.items():
         if _required(g) != 1 or name == function or name in slow:
             continue
         yield (Finding(f"activation-after-{name}", f"`{name}` applied to the result",
                        f"your result is `{name}` of the expected one: an activation is applied "
-                       "where none belongs.", 2),
+                       "where none belongs.", 3),
                lambda g=g: g(ref(*copy.deepcopy(args), **copy.deepcopy(kwargs))))
         for i, x in enumerate(args):
             if _is_array(x):
@@ -107,7 +107,7 @@ def candidates(modules: list, function: str, args: tuple, kwargs: dict) -> Itera
                                "first", f"your result is the expected one at `{name}` of "
                                f"argument {i + 1}: the formula is taken at the wrong point (an "
                                "activation applied twice, or its output used where its input "
-                               "belongs).", 2), run(ref, changed))
+                               "belongs).", 3), run(ref, changed))
 
 
 def _ignored(ref, args, kwargs, run) -> Iterator[Candidate]:
@@ -126,7 +126,7 @@ def _ignored(ref, args, kwargs, run) -> Iterator[Candidate]:
                 yield (Finding("argument-off-by-one", f"`{params[i].name}` off by one",
                                f"your result is the expected one for {params[i].name} = "
                                f"{x + step} instead of {x}: a count that is {words} (a counter "
-                               "incremented before it is used, or counted from 0).", 2),
+                               "incremented before it is used, or counted from 0).", 3),
                        run(ref, changed))
             continue
         if default is not inspect.Parameter.empty and not _equal(default, x):
@@ -135,13 +135,13 @@ def _ignored(ref, args, kwargs, run) -> Iterator[Candidate]:
             yield (Finding("argument-default", f"argument `{params[i].name}` ignored",
                            f"your result is the expected one for {params[i].name}={default!r}, "
                            f"its default: the value passed ({x!r}) is not used. Use the "
-                           "argument, not a constant.", 2), run(ref, changed))
+                           "argument, not a constant.", 3), run(ref, changed))
         elif isinstance(x, (float, np.ndarray)) and np.any(x):
             changed = list(args)
             changed[i] = x * 0.0
             yield (Finding("argument-ignored", f"argument `{params[i].name}` ignored",
                            f"your result is the expected one with {params[i].name} = 0: that "
-                           "argument is never used. Put it into the formula.", 2),
+                           "argument is never used. Put it into the formula.", 3),
                    run(ref, changed))
     for key, value in kwargs.items():
         match = [p for p in params if p.name == key]
@@ -151,7 +151,7 @@ def _ignored(ref, args, kwargs, run) -> Iterator[Candidate]:
             changed[key] = match[0].default
             yield (Finding("argument-default", f"argument `{key}` ignored",
                            f"your result is the expected one for {key}={match[0].default!r}, "
-                           f"its default: the value passed ({value!r}) is not used.", 2),
+                           f"its default: the value passed ({value!r}) is not used.", 3),
                    run(ref, args, changed))
 
 

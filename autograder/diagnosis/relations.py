@@ -169,6 +169,7 @@ def _values(a, e, args, where, rtol, atol) -> list[Finding]:
                            f"{d.flat[0]:.6g}: a constant term is added (or left out) that the "
                            "formula does not have (an epsilon, a bias, a 1).", 4))
     out += _scaled_by_input(a, e, args, where, rtol, atol, big)
+    out += _broadcast_axis(a, e, args, where, rtol, atol)
     if not out:
         out += _rows(a, e, where, rtol, atol)
     return out
@@ -196,6 +197,24 @@ def _scaled_by_input(a, e, args, where, rtol, atol, big) -> list[Finding]:
                                f"{where}your result is the expected one divided by argument "
                                f"{i + 1} elementwise: a division that the formula does not have.",
                                3))
+    return out
+
+
+def _broadcast_axis(a, e, args, where, rtol, atol) -> list[Finding]:
+    """A 1-D input added along the wrong axis of a square result (a column bias)."""
+    out = []
+    if e.ndim != 2 or e.shape[0] != e.shape[1]:
+        return out
+    for i, arg in enumerate(args):
+        x = _arr(arg)
+        if x is None or x.shape != (e.shape[1],) or np.allclose(x, x[0]):
+            continue
+        if close(a, e - x[None, :] + x[:, None], rtol, atol):
+            out.append(Finding("added-along-wrong-axis", "an input added along the wrong axis",
+                               f"{where}your result is the expected one with argument {i + 1} "
+                               "added to each column instead of each row: a bias of shape "
+                               "(n, 1) (samples as columns). This course's batch is rows and b "
+                               "has shape (n_neurons,): X @ W.T + b.", 2, "001"))
     return out
 
 
@@ -258,8 +277,12 @@ def _shapes(a, e, args, where, rtol, atol) -> list[Finding]:
                            "result (or gradient) of: check which side of each product the "
                            "batch is on (X @ W.T, dvalues.T @ X).", 3, "001"))
     for axis in range(a.ndim):
-        if a.shape[:axis] + a.shape[axis + 1:] != e.shape or a.shape[axis] < 2:
+        if a.shape[:axis] + a.shape[axis + 1:] != e.shape:
             continue
+        if a.shape[axis] < 2 and e.ndim:
+            continue
+        # one sample: a per-sample loss and a loss with keepdims look alike (a tie)
+        tier = 2 if a.shape[axis] >= 2 else 5
         for how, reduce in (("mean", np.mean), ("sum", np.sum)):
             if close(reduce(a, axis=axis), e, rtol, atol):
                 what = "per-sample values" if axis == 0 else f"values along axis {axis}"
@@ -268,7 +291,7 @@ def _shapes(a, e, args, where, rtol, atol) -> list[Finding]:
                                    f"{where}your result has shape {a.shape}; its {how} over "
                                    f"axis {axis} is the expected {e.shape} result: you returned "
                                    f"the {what} instead of their {how}. Take "
-                                   f"np.{how}(..., axis={axis}).", 2))
+                                   f"np.{how}(..., axis={axis}).", tier))
     if a.size == e.size and a.shape != e.shape and close(a.reshape(e.shape), e, rtol, atol) \
             and not (a.ndim == e.ndim + 1 and 1 in a.shape):
         fewer = a.ndim < e.ndim
@@ -318,4 +341,4 @@ def _not_finite(a, e, args, where) -> Finding:
                "(clip before log, shift before exp, an epsilon in the denominator)")
     detail = f" ({', '.join(inputs)})" if inputs else ""
     return Finding(f"not-finite-{what}", f"{what} where the result is finite",
-                   f"{seen}{detail}{why}: {fix}.", 1)
+                   f"{seen}{detail}{why}: {fix}.", 3)
