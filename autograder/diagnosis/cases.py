@@ -227,6 +227,21 @@ def minibatch_indices(n_samples, batch_size, seed):
 def minibatch_indices(n_samples, batch_size, seed):
     return [np.arange(n_samples)[i:i + batch_size] for i in range(0, n_samples, batch_size)]
 """),
+    (O, "adagrad_update", "convention-d2l-eps-1e-6-inside-sqrt", """
+def adagrad_update(w, dw, cache, learning_rate, epsilon=1e-7):
+    cache = cache + dw ** 2
+    return w - learning_rate * dw / np.sqrt(cache + 1e-6), cache
+"""),
+    (O, "rmsprop_update", "convention-d2l-eps-1e-6-inside-sqrt", """
+def rmsprop_update(w, dw, cache, learning_rate, rho=0.9, epsilon=1e-7):
+    cache = rho * cache + (1 - rho) * dw ** 2
+    return w - learning_rate * dw / np.sqrt(cache + 1e-6), cache
+"""),
+    (O, "rmsprop_update", "convention-eps-inside-sqrt", """
+def rmsprop_update(w, dw, cache, learning_rate, rho=0.9, epsilon=1e-7):
+    cache = rho * cache + (1 - rho) * dw ** 2
+    return w - learning_rate * dw / np.sqrt(cache + epsilon), cache
+"""),
     (B, "tanh_backward", "convention-derivative-of-output", """
 def tanh_backward(dvalues, z):
     return dvalues * (1 - z ** 2)

@@ -149,6 +149,11 @@ CONVENTIONS = {
          "Your step divides by sqrt(cache + epsilon). "
          + _note("d2l's AdaGrad puts epsilon inside the square root",
                  "lr * dw / (sqrt(cache) + epsilon), epsilon outside"), _adagrad_eps_inside),
+        ("d2l-eps-1e-6-inside-sqrt", "epsilon 1e-6 inside the square root (d2l)",
+         "Your step divides by sqrt(cache + 1e-6). "
+         + _note("d2l's AdaGrad fixes eps = 1e-6 inside the square root",
+                 "the epsilon argument, outside: lr * dw / (sqrt(cache) + epsilon)"),
+         lambda w, dw, cache, lr, epsilon=1e-7: _adagrad_eps_inside(w, dw, cache, lr, 1e-6)),
     ],
     "rmsprop_update": [
         ("eps-inside-sqrt", "epsilon inside the square root (Goodfellow, TensorFlow 1)",
@@ -156,6 +161,12 @@ CONVENTIONS = {
          + _note("the Deep Learning book's Algorithm 8.5 and TensorFlow 1 put epsilon inside "
                  "the square root", "lr * dw / (sqrt(cache) + epsilon), epsilon outside"),
          _rmsprop_eps_inside),
+        ("d2l-eps-1e-6-inside-sqrt", "epsilon 1e-6 inside the square root (d2l)",
+         "Your step divides by sqrt(cache + 1e-6). "
+         + _note("d2l's RMSProp fixes eps = 1e-6 inside the square root",
+                 "the epsilon argument, outside: lr * dw / (sqrt(cache) + epsilon)"),
+         lambda w, dw, cache, lr, rho=0.9, epsilon=1e-7: _rmsprop_eps_inside(
+             w, dw, cache, lr, rho, 1e-6)),
     ],
     "adam_update": [
         ("keras-epsilon-hat", "bias correction folded into the step size (Keras)",

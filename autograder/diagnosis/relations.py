@@ -235,22 +235,22 @@ def _rows(a, e, where, rtol, atol) -> list[Finding]:
         del zeros
         return []
     wrong = [i for i in range(n) if not right[i]]
-    zero_rows = all(not np.any(a[i]) for i in wrong)
+    if not all(not np.any(a[i]) for i in wrong) or not all(np.any(e[i]) for i in wrong):
+        return []  # only rows never written (left at 0) tell which rows the loop skipped
     if wrong == list(range(1, n)):
-        why = "rows 2 on are left as they were initialised (zeros)" if zero_rows else \
-            "only the first sample is right"
         return [Finding("rows-first-only", "right for the first sample only",
-                        f"{where}row 1 of your result is right and rows 2 to {n} are wrong "
-                        f"({why}): the loop returns (or breaks) inside its first pass. Return "
-                        "after the loop has run over every sample.", 2)]
+                        f"{where}row 1 of your result is right and rows 2 to {n} are left as "
+                        "they were initialised (zeros): the loop returns (or breaks) inside its "
+                        "first pass. Return after the loop has run over every sample.", 2)]
     if wrong == [n - 1]:
         return [Finding("rows-last-missing", "the last sample left out",
                         f"{where}rows 1 to {n - 1} of your result are right and the last row "
-                        "is wrong: the loop stops one sample short (range(n - 1), or a slice "
+                        "is left at 0: the loop stops one sample short (range(n - 1), or a slice "
                         "that ends at -1). Loop over range(n).", 2)]
     if wrong == [0]:
         return [Finding("rows-first-missing", "the first sample left out",
-                        f"{where}every row but the first is right: the loop starts at 1. Python "
+                        f"{where}every row but the first is right and the first is left at 0: "
+                        "the loop starts at 1. Python "
                         "counts from 0: loop over range(n).", 2)]
     return []
 
