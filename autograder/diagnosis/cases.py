@@ -227,20 +227,20 @@ def minibatch_indices(n_samples, batch_size, seed):
 def minibatch_indices(n_samples, batch_size, seed):
     return [np.arange(n_samples)[i:i + batch_size] for i in range(0, n_samples, batch_size)]
 """),
-    (O, "adagrad_update", "convention-d2l-eps-1e-6-inside-sqrt", """
-def adagrad_update(w, dw, cache, learning_rate, epsilon=1e-7):
-    cache = cache + dw ** 2
-    return w - learning_rate * dw / np.sqrt(cache + 1e-6), cache
-"""),
-    (O, "rmsprop_update", "convention-d2l-eps-1e-6-inside-sqrt", """
-def rmsprop_update(w, dw, cache, learning_rate, rho=0.9, epsilon=1e-7):
-    cache = rho * cache + (1 - rho) * dw ** 2
-    return w - learning_rate * dw / np.sqrt(cache + 1e-6), cache
-"""),
     (O, "rmsprop_update", "convention-eps-inside-sqrt", """
 def rmsprop_update(w, dw, cache, learning_rate, rho=0.9, epsilon=1e-7):
     cache = rho * cache + (1 - rho) * dw ** 2
     return w - learning_rate * dw / np.sqrt(cache + epsilon), cache
+"""),
+    (B, "dense_backward", "convention-cs231n-affine", """
+def dense_backward(dvalues, X, W):
+    return np.dot(dvalues, W.T), np.dot(X.T, dvalues), np.sum(dvalues, axis=0)
+"""),
+    (F, "categorical_cross_entropy", "scaled-wrong-divisor", """
+def categorical_cross_entropy(y_pred, y_true):
+    y = np.asarray(y_true)
+    onehot = np.eye(y_pred.shape[1])[y] if y.ndim == 1 else y
+    return -np.sum(onehot * np.log(np.clip(y_pred, 1e-7, 1 - 1e-7))) / y_pred.shape[1]
 """),
     (B, "tanh_backward", "convention-derivative-of-output", """
 def tanh_backward(dvalues, z):
@@ -253,6 +253,7 @@ ALIASES = {
     "negated": {"stepped-up-the-gradient"},
     "scaled-times-n": {"a-missing-1-n"},
     "convention-inputs-first-dw": {"dw-transposed"},
+    "convention-cs231n-affine": {"probe-square-only"},
     "convention-derivative-of-output": {"tanh-s-derivative-taken-of-z-instead-of-tanh-z"},
     "convention-unshuffled": {"seed-ignored", "batches-not-shuffled"},
     "convention-nielsen-half-squares": {"mse-gradient-without-the-factor-2"},

@@ -93,6 +93,10 @@ def _dense_backward_ng(dvalues, X, W):
     return dvalues @ W, dvalues.T @ X / n, dvalues.sum(axis=0) / n
 
 
+def _dense_backward_cs231n(dvalues, X, W):
+    return dvalues @ W.T, X.T @ dvalues, dvalues.sum(axis=0)
+
+
 def _dense_backward_inputs_first(dvalues, X, W):
     return dvalues @ W, X.T @ dvalues, dvalues.sum(axis=0)
 
@@ -117,6 +121,11 @@ CONVENTIONS = {
          + _note("cs231n, the nnfs book and Keras store W as (n_inputs, n_neurons)",
                  "W of shape (n_neurons, n_inputs), so dW = dvalues.T @ X has that shape"),
          _dense_backward_inputs_first),
+        ("cs231n-affine", "W taken as (n_inputs, n_neurons) throughout (cs231n)",
+         "Your dX is dvalues @ W.T and your dW is X.T @ dvalues: cs231n's affine_backward. "
+         + _note("cs231n's W has shape (n_inputs, n_neurons)",
+                 "W of shape (n_neurons, n_inputs): dX = dvalues @ W, dW = dvalues.T @ X"),
+         _dense_backward_cs231n),
     ],
     "categorical_cross_entropy": [
         ("logits-input", "cross-entropy of logits (PyTorch's CrossEntropyLoss)",
@@ -149,11 +158,6 @@ CONVENTIONS = {
          "Your step divides by sqrt(cache + epsilon). "
          + _note("d2l's AdaGrad puts epsilon inside the square root",
                  "lr * dw / (sqrt(cache) + epsilon), epsilon outside"), _adagrad_eps_inside),
-        ("d2l-eps-1e-6-inside-sqrt", "epsilon 1e-6 inside the square root (d2l)",
-         "Your step divides by sqrt(cache + 1e-6). "
-         + _note("d2l's AdaGrad fixes eps = 1e-6 inside the square root",
-                 "the epsilon argument, outside: lr * dw / (sqrt(cache) + epsilon)"),
-         lambda w, dw, cache, lr, epsilon=1e-7: _adagrad_eps_inside(w, dw, cache, lr, 1e-6)),
     ],
     "rmsprop_update": [
         ("eps-inside-sqrt", "epsilon inside the square root (Goodfellow, TensorFlow 1)",
@@ -161,12 +165,6 @@ CONVENTIONS = {
          + _note("the Deep Learning book's Algorithm 8.5 and TensorFlow 1 put epsilon inside "
                  "the square root", "lr * dw / (sqrt(cache) + epsilon), epsilon outside"),
          _rmsprop_eps_inside),
-        ("d2l-eps-1e-6-inside-sqrt", "epsilon 1e-6 inside the square root (d2l)",
-         "Your step divides by sqrt(cache + 1e-6). "
-         + _note("d2l's RMSProp fixes eps = 1e-6 inside the square root",
-                 "the epsilon argument, outside: lr * dw / (sqrt(cache) + epsilon)"),
-         lambda w, dw, cache, lr, rho=0.9, epsilon=1e-7: _rmsprop_eps_inside(
-             w, dw, cache, lr, rho, 1e-6)),
     ],
     "adam_update": [
         ("keras-epsilon-hat", "bias correction folded into the step size (Keras)",

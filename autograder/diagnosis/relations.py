@@ -51,8 +51,9 @@ def close(a, e, rtol=RTOL, atol=ATOL) -> bool:
         return bool(np.all(np.abs(a - e) <= atol + rtol * np.abs(e)))
 
 
-def _sizes(args) -> list[tuple[float, str]]:
-    """The sizes a missing or extra factor n can be: samples, elements, features of the inputs."""
+def _sizes(args, smallest=3) -> list[tuple[float, str]]:
+    """The sizes a missing or extra factor n can be: samples, elements, features of the inputs
+    (from `smallest` up: a factor 2 is named as 2, not as n = 2)."""
     found: dict[float, str] = {}
     for i, arg in enumerate(args):
         a = _arr(arg)
@@ -60,7 +61,7 @@ def _sizes(args) -> list[tuple[float, str]]:
             continue
         for value, what in ((a.shape[0], "rows (samples)"), (a.size, "elements"),
                             (a.shape[-1], "columns")):
-            if value > 2:
+            if value >= smallest:
                 found.setdefault(float(value), f"the number of {what} of argument {i + 1}")
     return sorted(found.items())
 
@@ -68,6 +69,13 @@ def _sizes(args) -> list[tuple[float, str]]:
 def _constants(args):
     """(value, id, words): 1/2, 2 and the factors n, 1/n, n/2, 2/n of the inputs' sizes."""
     out = [(0.5, "half", "1/2"), (2.0, "double", "2")]
+    for i, arg in enumerate(args):  # rows and columns of one input swapped in a mean
+        x = _arr(arg)
+        if x is None or x.ndim != 2 or x.shape[0] == x.shape[1]:
+            continue
+        n, m = x.shape
+        out.append((n / m, "wrong-divisor", f"{n}/{m} (divided by {m}, the columns of argument "
+                    f"{i + 1}, where {n}, its rows (the samples), belongs)"))
     for n, what in _sizes(args):
         out += [(n, "times-n", f"n = {n:g} ({what})"), (1 / n, "over-n", f"1/n, n = {n:g} ({what})"),
                 (n / 2, "times-n-over-2", f"n/2, n = {n:g} ({what})"),
@@ -76,6 +84,8 @@ def _constants(args):
 
 
 SCALE_FIX = {
+    "wrong-divisor": "the mean divides by the wrong count; divide by the number of samples "
+                     "(rows: the batch is rows in this course), or elements, as the table says",
     "half": "a factor 1/2 too many (for example 1/2 * sum of squares, or a 0.5 left in)",
     "double": "a factor 2 too many (a derivative's 2 used twice, or a gradient added twice)",
     "times-n": "a mean left out: divide by n (np.mean instead of np.sum)",
@@ -151,10 +161,12 @@ def _values(a, e, args, where, rtol, atol) -> list[Finding]:
                                "an update steps against it (w - lr * dw).", 3))
         for value, ident, words in _constants(args):
             if close(a, value * e, rtol, atol):
-                out.append(Finding(f"scaled-{ident}", f"result {words.split(' (')[0]} times "
-                                   "the expected one",
+                tier = 2 if ident == "wrong-divisor" else 3  # names both sizes: more specific
+                title = "divided by the wrong count" if ident == "wrong-divisor" else \
+                    f"result {words.split(' (')[0]} times the expected one"
+                out.append(Finding(f"scaled-{ident}", title,
                                    f"{where}every element of your result is {words} times the "
-                                   f"expected one: {SCALE_FIX[ident]}.", 3))
+                                   f"expected one: {SCALE_FIX[ident]}.", tier))
         if not out and big.sum() >= 2 and np.allclose(ratios, ratios[0], rtol=1e-9) \
                 and close(a, ratios[0] * e, rtol, atol) and np.all(a[~big] == 0):
             out.append(Finding("scaled-constant", "result scaled by a constant",

@@ -19,7 +19,7 @@ NAMED_BY_RELATIONS = (
     "times-input", "not-reduced-mean", "wrong-axis", "last-batch-dropped", "rows-first-only",
     "not-finite-*", "argument-off-by-one", "argument-default", "neighbour-*",
     "probe-bias-column", "probe-needs-2d", "probe-labels-one-hot-only",
-    "probe-labels-indices-only",
+    "probe-labels-indices-only", "probe-square-only", "scaled-wrong-divisor",
 )
 
 
