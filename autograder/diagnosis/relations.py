@@ -37,7 +37,7 @@ class Finding:
 def _arr(value):
     try:
         out = np.asarray(value, dtype=float)
-    except (TypeError, ValueError, OverflowError):
+    except (OverflowError, TypeError, ValueError):  # not numbers
         return None
     return out
 
