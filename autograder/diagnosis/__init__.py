@@ -1,12 +1,13 @@
 """Diagnosis by reconstruction: name the mistake that explains a wrong answer, or none.
 
 A failing check gathers every explanation that reproduces the student's result on that check's
-inputs: the grader's own known mistakes (tier 0), other textbooks' conventions (1: each
-reproduces the whole result and names its source), relations that rerun the reference on changed inputs
-(2), relations between the result and the expected one (3 and 4; relations.py), and an extra axis
-of length 1 (5). The most specific tier wins. When two
-different explanations of that tier fit, the one that also fitted an earlier check of the same
-function is preferred; otherwise none is named, because a wrong name teaches worse than none.
+inputs, each with a tier (lower is more specific): the grader's own known mistakes (0), other
+textbooks' conventions (1: each reproduces the whole result and names its source), patterns that
+say which rows and why, or name two sizes (2), the reference rerun on changed inputs and the
+relations between the result and the expected one (3 and 4; reconstruct.py, relations.py), and an
+extra axis of length 1 (5). The most specific tier wins. When two different explanations of that
+tier fit, the one that also fitted an earlier check of the same function is preferred; otherwise
+none is named, because a wrong name teaches worse than none.
 
 `Context` is what a Submission hands to its calls: the reference modules (grader-side only) and
 the explanations that fitted earlier checks, per function.

@@ -77,7 +77,8 @@ def _constants(args):
         out.append((n / m, "wrong-divisor", f"{n}/{m} (divided by {m}, the columns of argument "
                     f"{i + 1}, where {n}, its rows (the samples), belongs)"))
     for n, what in _sizes(args):
-        out += [(n, "times-n", f"n = {n:g} ({what})"), (1 / n, "over-n", f"1/n, n = {n:g} ({what})"),
+        out += [(n, "times-n", f"n = {n:g} ({what})"),
+                (1 / n, "over-n", f"1/n, n = {n:g} ({what})"),
                 (n / 2, "times-n-over-2", f"n/2, n = {n:g} ({what})"),
                 (2 / n, "times-2-over-n", f"2/n, n = {n:g} ({what})")]
     return out
