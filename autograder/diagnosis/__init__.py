@@ -91,7 +91,8 @@ def choose(found: list[Finding], history: Counter | None = None) -> Finding | No
 def to_mistake(finding: Finding):
     from autograder.harness import Mistake
 
-    return Mistake(finding.title, finding.explanation, finding.lecture, id=finding.id)
+    text = finding.explanation[:1].upper() + finding.explanation[1:]
+    return Mistake(finding.title, text, finding.lecture, id=finding.id)
 
 
 def diagnose(call, expected: Any, rtol: float, atol: float, explicit=(), keepdims=None) -> Any:

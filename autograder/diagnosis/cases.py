@@ -130,7 +130,7 @@ def categorical_cross_entropy(y_pred, y_true):
     onehot = np.eye(z.shape[1])[y] if y.ndim == 1 else y
     return float(-np.mean(np.sum(onehot * logp, axis=1)))
 """),
-    (F, "dense_forward", "probe-bias-column", """
+    (F, "dense_forward", "bias-as-column", """
 def dense_forward(X, W, b):
     return (W @ X.T + b).T
 """),
@@ -267,7 +267,6 @@ ALIASES = {
     "probe-needs-2d": {"softmax-fails-on-a-1-d-input"},
     "probe-labels-one-hot-only": {"handles-only-one-form-of-labels"},
     "probe-labels-indices-only": {"handles-only-one-form-of-labels"},
-    "probe-bias-column": {"added-along-wrong-axis"},
 }
 
 ACCEPTABLE = [

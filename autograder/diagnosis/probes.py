@@ -58,7 +58,7 @@ def nearby(args: tuple) -> Iterator[tuple[str, tuple, Finding]]:
             changed = list(args)
             changed[i] = x.reshape(-1, 1)
             yield ("bias-column", tuple(changed), Finding(
-                "probe-bias-column", "assumes a column-shaped bias (n, 1)",
+                "bias-as-column", "assumes a column-shaped bias (n, 1)",
                 f"your function raised with argument {i + 1} of shape {x.shape} and works when "
                 f"it is a column {(x.size, 1)}. Column biases belong to the convention where "
                 "samples are columns (deeplearning.ai, Nielsen); this course's b has shape "
@@ -124,11 +124,13 @@ def _diagnose_raise(submission, function, args, kwargs, message):
     from autograder.harness import ATOL, RTOL, StudentError
 
     for kind, probe, finding in nearby(args):
-        if sum(spent.values()) >= MAX_PROBES:
+        if spent.get(kind) is not None:  # proved by an earlier probe of this function
+            return spent[kind]
+        if len(spent) >= MAX_PROBES:
             return None
         if kind in spent:
             continue
-        spent[kind] = 1
+        spent[kind] = None
         try:
             expected = reference(*copy.deepcopy(probe), **copy.deepcopy(kwargs))
         except Exception:  # the reference refuses this input: compare with the original's
@@ -142,12 +144,15 @@ def _diagnose_raise(submission, function, args, kwargs, message):
             fitted = [f for f, t in candidates(context.modules, function, probe, kwargs)
                       if f.tier <= 3 and fits(value, _safe(t), expected, RTOL, ATOL)]
             if fitted:  # the square result is a relation of the reference's: it is explained
-                return Finding(finding.id, finding.title, finding.explanation + " There: "
-                               + fitted[0].explanation, finding.tier, finding.lecture)
+                spent[kind] = Finding(finding.id, finding.title, finding.explanation
+                                      + " There: " + fitted[0].explanation, finding.tier,
+                                      finding.lecture)
+                return spent[kind]
             continue
         original = reference(*copy.deepcopy(args), **copy.deepcopy(kwargs))
         if (expected is not None and _matches(value, expected, close)) \
                 or _matches(value, original, close):
+            spent[kind] = finding
             return finding
     return None
 

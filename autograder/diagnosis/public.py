@@ -32,7 +32,8 @@ def _name_the_mistake(trace):
                 top = {f.id: f for f in found if f.tier == best}
                 if len(top) == 1:
                     finding = next(iter(top.values()))
-                    print(f"Known mistake: {finding.title}. {finding.explanation}")
+                    text = finding.explanation[:1].upper() + finding.explanation[1:]
+                    print(f"Known mistake: {finding.title}. {text}")
             return
         trace = trace.tb_next
 '''

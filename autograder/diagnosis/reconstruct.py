@@ -84,6 +84,16 @@ def candidates(modules: list, function: str, args: tuple, kwargs: dict) -> Itera
                            "transposed: it treats that array's rows as its columns. Mind the "
                            "course's shapes (X: (n_samples, n_features), W: (n_neurons, "
                            "n_inputs)).", 3, "001"), run(ref, flipped))
+    for i, x in enumerate(args):
+        if _is_array(x) and x.ndim == 1 and x.dtype.kind == "f":
+            column = list(args)
+            column[i] = x.reshape(-1, 1)
+            yield (Finding("bias-as-column", "assumes a column-shaped bias (n, 1)",
+                           f"your result is what the function gives for argument {i + 1} as a "
+                           f"column {(x.size, 1)}: it is added along the wrong axis. Column "
+                           "biases belong where samples are columns (deeplearning.ai, "
+                           "Nielsen); this course's b has shape (n_neurons,) and the batch is "
+                           "rows: X @ W.T + b.", 3, "001"), run(ref, column))
     yield from _ignored(ref, args, kwargs, run)
     for name, f in functions.items():
         if name == function or name in slow or _required(f) != _required(ref) \

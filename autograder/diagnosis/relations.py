@@ -223,7 +223,7 @@ def _broadcast_axis(a, e, args, where, rtol, atol) -> list[Finding]:
         if x is None or x.shape != (e.shape[1],) or np.allclose(x, x[0]):
             continue
         if close(a, e - x[None, :] + x[:, None], rtol, atol):
-            out.append(Finding("added-along-wrong-axis", "an input added along the wrong axis",
+            out.append(Finding("bias-as-column", "assumes a column-shaped bias (n, 1)",
                                f"{where}your result is the expected one with argument {i + 1} "
                                "added to each column instead of each row: a bias of shape "
                                "(n, 1) (samples as columns). This course's batch is rows and b "

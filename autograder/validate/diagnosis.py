@@ -18,7 +18,7 @@ NAMED_BY_RELATIONS = (
     "transposed", "negated", "scaled-half", "scaled-double", "scaled-times-n", "shifted",
     "times-input", "not-reduced-mean", "wrong-axis", "last-batch-dropped", "rows-first-only",
     "not-finite-*", "argument-off-by-one", "argument-default", "neighbour-*",
-    "probe-bias-column", "probe-needs-2d", "probe-labels-one-hot-only",
+    "bias-as-column", "probe-needs-2d", "probe-labels-one-hot-only",
     "probe-labels-indices-only", "probe-square-only", "scaled-wrong-divisor",
 )
 

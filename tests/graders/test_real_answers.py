@@ -25,7 +25,7 @@ JUDGED = {
     5: {"argument-default"},
     6: {"convention-torch-velocity"},
     8: {"sigmoid-s-derivative-taken-of-z-instead-of-sigmoid-z"},
-    10: {"added-along-wrong-axis", "probe-bias-column"},
+    10: {"bias-as-column"},
     11: {"softmax-fails-on-a-1-d-input", "softmax-without-the-max-shift"},
     12: {"softmax-fails-on-a-1-d-input", "softmax-without-the-max-shift"},
     13: {"softmax-normalised-over-the-wrong-axis"},
