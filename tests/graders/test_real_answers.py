@@ -29,7 +29,7 @@ JUDGED = {
     11: {"softmax-fails-on-a-1-d-input", "softmax-without-the-max-shift"},
     12: {"softmax-fails-on-a-1-d-input", "softmax-without-the-max-shift"},
     13: {"softmax-normalised-over-the-wrong-axis"},
-    15: {"scaled-wrong-divisor", "neighbour-binary_cross_entropy"},
+    15: {"scaled-wrong-divisor"},
     16: {"handles-only-one-form-of-labels"},
     17: {"convention-cs231n-affine", "probe-square-only"},
     18: {"convention-cs231n-affine", "probe-square-only"},
@@ -40,8 +40,7 @@ JUDGED = {
     26: {"no-clipping-before-the-log", "not-finite-nan"},
 }
 # names that are true of the value but not the mistake made (judged by hand)
-WRONG_NAMES = {15: {"neighbour-binary_cross_entropy"}, 25: {"not-finite-nan",
-                                                             "no-clipping-before-the-log"}}
+WRONG_NAMES = {25: {"not-finite-nan", "no-clipping-before-the-log"}}
 
 
 def _graded(index):
@@ -67,5 +66,5 @@ def test_the_named_and_right_name_shares_on_the_collected_answers():
     wrong = [i for i, a in enumerate(ANSWERS) if a[3]]
     named = [i for i in wrong if JUDGED.get(i)]
     right = [i for i in named if not WRONG_NAMES.get(i)]
-    assert len(named) / len(wrong) >= 0.75
-    assert len(right) / len(named) >= 0.85
+    assert len(named) / len(wrong) >= 0.8  # 19 of 23 when judged
+    assert len(right) / len(named) >= 0.9  # 18 of 19 when judged
