@@ -38,6 +38,13 @@ JUDGED = {
     24: {"not-finite-nan", "no-clipping-before-the-log"},
     25: {"not-finite-nan", "no-clipping-before-the-log"},
     26: {"no-clipping-before-the-log", "not-finite-nan"},
+    28: {"axis-too-few"},
+    30: {"mse-gradient-divided-by-the-samples-not-every-element"},
+    33: {"np-random-seed-instead-of-default-rng-seed", "convention-legacy-random-state"},
+    34: {"last-partial-batch-dropped"},
+    35: {"batches-not-shuffled", "seed-ignored"},
+    36: {"handles-only-one-form-of-labels"},
+    37: {"probe-labels-one-hot-only", "handles-only-one-form-of-labels"},
 }
 # names that are true of the value but not the mistake made (judged by hand)
 WRONG_NAMES = {25: {"not-finite-nan", "no-clipping-before-the-log"}}
@@ -66,5 +73,4 @@ def test_the_named_and_right_name_shares_on_the_collected_answers():
     wrong = [i for i, a in enumerate(ANSWERS) if a[3]]
     named = [i for i in wrong if JUDGED.get(i)]
     right = [i for i in named if not WRONG_NAMES.get(i)]
-    assert len(named) / len(wrong) >= 0.8  # 19 of 23 when judged
-    assert len(right) / len(named) >= 0.9  # 18 of 19 when judged
+    assert (len(wrong), len(named), len(right)) == (31, 27, 26)  # as judged by hand
