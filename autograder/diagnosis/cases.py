@@ -158,6 +158,13 @@ def collapse_linear_layers(W1, b1, W2, b2):
 def tanh(z):
     return -np.tanh(z)
 """),
+    (B, "two_hidden_layer_gradients", "scaled-times-n-over-2", """
+_reference_two_hidden_mean = two_hidden_layer_gradients
+def two_hidden_layer_gradients(x, params, target):
+    # the gradient of 1/2 * sum of squares: n/2 times the mean's
+    grads = _reference_two_hidden_mean(x, params, target)
+    return {k: v * len(x) / 2 for k, v in grads.items()}
+"""),
     (B, "lecture_layer_gradients", "scaled-times-n", """
 _reference_layer = lecture_layer_gradients
 def lecture_layer_gradients(x, W, b):
@@ -252,6 +259,7 @@ def tanh_backward(dvalues, z):
 ALIASES = {
     "negated": {"stepped-up-the-gradient"},
     "scaled-times-n": {"a-missing-1-n"},
+    "scaled-times-n-over-2": {"scaled-half"},  # n = 1: the same factor
     "convention-inputs-first-dw": {"dw-transposed"},
     "convention-cs231n-affine": {"probe-square-only"},
     "convention-derivative-of-output": {"tanh-s-derivative-taken-of-z-instead-of-tanh-z"},

@@ -15,7 +15,8 @@ from autograder.diagnosis.conventions import CONVENTIONS
 
 # Every id a relation or probe can name; a family ends in "*" (one mutant covers it).
 NAMED_BY_RELATIONS = (
-    "transposed", "negated", "scaled-half", "scaled-double", "scaled-times-n", "shifted",
+    "transposed", "negated", "scaled-half", "scaled-double", "scaled-times-n",
+    "scaled-times-n-over-2", "shifted",
     "times-input", "not-reduced-mean", "wrong-axis", "last-batch-dropped", "rows-first-only",
     "not-finite-*", "argument-off-by-one", "argument-default", "neighbour-*",
     "bias-as-column", "probe-needs-2d", "probe-labels-one-hot-only",

@@ -48,3 +48,49 @@ def test_right_on_some_rows_names_which_and_why(rows, why):
     actual = np.zeros_like(expected)
     actual[rows] = expected[rows]
     assert _ids(actual, expected) == {why}
+
+
+class _Probed:
+    """A submission whose function raises on the check and does `then` on a probe."""
+
+    def __init__(self, then):
+        from autograder.diagnosis import context_for
+
+        self._diagnosis, self.then, self.probes = context_for("01_forward_pass"), then, 0
+
+    def _invoke(self, function, args, kwargs):
+        self.probes += 1
+        return self.then(args)
+
+
+def _raise(kind):
+    from autograder.harness import StudentError
+
+    def then(args):
+        raise StudentError(kind, "it ran longer than the 1 s limit")
+    return then
+
+
+def test_a_stub_is_not_probed_and_a_probe_that_times_out_proves_nothing():
+    from autograder.diagnosis.probes import diagnose_raise
+
+    z = np.array([1.0, 2.0, 3.0])
+    stub = _Probed(_raise("exception"))
+    assert diagnose_raise(stub, "softmax", (z,), {}, "NotImplementedError: ") is None
+    assert stub.probes == 0
+    slow = _Probed(_raise("timeout"))
+    assert diagnose_raise(slow, "softmax", (z,), {}, "AxisError: axis 1 is out of bounds") is None
+    assert slow.probes == 1
+
+
+def test_a_probe_that_runs_and_matches_names_the_assumption():
+    from autograder.diagnosis.probes import diagnose_raise
+    from autograder.harness import Call
+    from reference.forward_pass import softmax
+
+    def batch_only(args):
+        return Call("softmax", args, {}, softmax(args[0]), args, {})
+
+    z = np.array([1.0, 2.0, 3.0])
+    found = diagnose_raise(_Probed(batch_only), "softmax", (z,), {}, "AxisError: axis 1")
+    assert found is not None and found.id == "probe-needs-2d"
