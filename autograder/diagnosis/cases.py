@@ -253,12 +253,104 @@ def categorical_cross_entropy(y_pred, y_true):
 def tanh_backward(dvalues, z):
     return dvalues * (1 - z ** 2)
 """),
+    (O, "adam_update", "rows-last-missing", """
+_reference_adam = adam_update
+def adam_update(w, dw, m, v, t, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-7):
+    w_new, m_new, v_new = _reference_adam(w, dw, m, v, t, learning_rate, beta1, beta2, epsilon)
+    if np.ndim(w) == 2 and len(w) > 2:
+        w_new = w_new.copy()
+        w_new[-1] = 0.0
+    return w_new, m_new, v_new
+"""),
+    (F, "softmax", "rows-first-missing", """
+def softmax(z):
+    z = np.asarray(z, dtype=float)
+    if z.ndim == 1:
+        e = np.exp(z - z.max())
+        return e / e.sum()
+    out = np.zeros_like(z)
+    for i in range(1, len(z)):
+        e = np.exp(z[i] - z[i].max())
+        out[i] = e / e.sum()
+    return out
+"""),
+    (F, "softmax", "rows-last-only", """
+def softmax(z):
+    z = np.asarray(z, dtype=float)
+    if z.ndim == 1:
+        e = np.exp(z - z.max())
+        return e / e.sum()
+    out = np.zeros_like(z)
+    for i in range(len(z)):
+        e = np.exp(z[i] - z[i].max())
+        out[:] = e / e.sum()
+    return out
+"""),
+    (O, "sgd_update", "scaled-constant", """
+def sgd_update(w, dw, learning_rate):
+    return 0.9 * (w - learning_rate * dw)
+"""),
+    (F, "matrix_product", "swapped-arguments", """
+def matrix_product(A, B):
+    return np.dot(B, A) if A.shape == B.shape else np.dot(A, B)
+"""),
+    (B, "relu_backward", "activation-after-sigmoid", """
+def relu_backward(dvalues, z):
+    return 1 / (1 + np.exp(-(dvalues * (z > 0))))
+"""),
+    (B, "sigmoid_backward", "input-through-sigmoid", """
+def sigmoid_backward(dvalues, z):
+    s = 1 / (1 + np.exp(-z))
+    s = 1 / (1 + np.exp(-s))
+    return dvalues * s * (1 - s)
+"""),
+    (F, "dense_forward", "axis-too-many", """
+def dense_forward(X, W, b):
+    return (X @ W.T + b)[:, :, None]
+"""),
+    (F, "binary_cross_entropy", "scaled-over-n", """
+def binary_cross_entropy(y_pred, y_true):
+    p = np.clip(y_pred, 1e-7, 1 - 1e-7)
+    return float(-np.mean(y_true * np.log(p) + (1 - y_true) * np.log(1 - p)) / np.size(y_true))
+"""),
+    (F, "sigmoid", "not-finite-inf", """
+def sigmoid(z):
+    z = np.asarray(z, dtype=float)
+    with np.errstate(over="ignore"):
+        return np.where(z < -700, np.inf, 1 / (1 + np.exp(-z)))
+"""),
+    (B, "single_neuron_gradients", "argument-ignored", """
+def single_neuron_gradients(x, w, b, target):
+    error = w * x - target
+    return 2 * error * x, 2 * error
+"""),
+    (B, "dense_backward", "not-reduced-sum", """
+def dense_backward(dvalues, X, W):
+    return dvalues @ W, dvalues.T @ X, dvalues.copy()
+"""),
+    (F, "matrix_vector_product", "input-transposed", """
+def matrix_vector_product(B, a):
+    return B.T @ a if B.shape[0] == B.shape[1] else B @ a
+"""),
+    (F, "one_hot", "axis-too-few", """
+def one_hot(labels, n_classes):
+    return np.squeeze(np.eye(n_classes)[labels])
+"""),
+    (F, "dot_product", "inputs-changed", """
+def dot_product(a, b):
+    a *= b
+    return float(a.sum() + a[0])
+"""),
 ]
 
 # Names the graders' own catalogue gives to the same mistake (a mutant may be told either).
 ALIASES = {
     "negated": {"stepped-up-the-gradient"},
     "scaled-times-n": {"a-missing-1-n"},
+    "swapped-arguments": {"multiplied-in-the-wrong-order"},
+    "input-transposed": {"multiplied-in-the-wrong-order"},
+    "axis-too-many": {"keepdims-left-an-extra-axis"},
+    "not-reduced-sum": {"db-not-summed-over-the-batch", "keepdims-left-an-extra-axis"},
     "scaled-times-n-over-2": {"scaled-half"},  # n = 1: the same factor
     "convention-inputs-first-dw": {"dw-transposed"},
     "convention-cs231n-affine": {"probe-square-only"},

@@ -21,6 +21,10 @@ NAMED_BY_RELATIONS = (
     "not-finite-*", "argument-off-by-one", "argument-default", "neighbour-*",
     "bias-as-column", "probe-needs-2d", "probe-labels-one-hot-only",
     "probe-labels-indices-only", "probe-square-only", "scaled-wrong-divisor",
+    "rows-last-missing", "rows-first-missing", "rows-last-only", "scaled-constant",
+    "swapped-arguments", "activation-after-*", "input-through-*", "axis-too-many",
+    "scaled-over-n", "argument-ignored", "not-reduced-sum",
+    "input-transposed", "axis-too-few", "inputs-changed",
 )
 
 
