@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -61,6 +61,13 @@ class Mistake:
     title: str
     explanation: str
     lecture: str | None = None
+    id: str | None = None  # stable, for the class report; the title's slug when not given
+
+    @property
+    def key(self) -> str:
+        if self.id:
+            return self.id
+        return "-".join("".join(c if c.isalnum() else " " for c in self.title.lower()).split())
 
     def with_value(self, value: Any) -> MistakeCandidate:
         return MistakeCandidate(self, value)
@@ -129,6 +136,7 @@ class Call:
     kwargs_after: dict
     seconds: float = 0.0
     output: str = ""
+    context: Any = field(default=None, repr=False, compare=False)  # for diagnosis (grader-side)
 
     def describe(self) -> str:
         return describe_call(self.function, self.args, self.kwargs)
@@ -142,10 +150,32 @@ class Submission:
     def call(self, function: str, *args, **kwargs) -> Call:
         """Call `function` on the student's side. Raises GraderFailure when it does not return."""
         try:
-            return self._invoke(function, args, kwargs)
+            call = self._invoke(function, args, kwargs)
         except StudentError as error:
-            raise GraderFailure(_did_not_return(function, args, kwargs, error),
-                                kind=error.kind) from None
+            # --- diagnosis hook (autograder/diagnosis/probes.py): name the assumption behind
+            # a call that raises, from one more call on a nearby input; it costs no points.
+            found = None
+            if error.kind == "exception":
+                from autograder.diagnosis import probes, to_mistake
+
+                finding = probes.diagnose_raise(self, function, args, kwargs, error.message)
+                found = to_mistake(finding) if finding else None
+            text = _did_not_return(function, args, kwargs, error)
+            if found is not None:
+                text += "\n" + found.describe()
+            raise GraderFailure(text, found, kind=error.kind) from None
+        call.context = self._diagnosis
+        return call
+
+    @property
+    def _diagnosis(self):
+        """The reference modules and earlier checks' explanations (autograder/diagnosis)."""
+        if "_diagnosis_context" not in self.__dict__:
+            from autograder.diagnosis import Context, context_for
+
+            self.__dict__["_diagnosis_context"] = (
+                context_for(self.assignment) if self.assignment else Context())
+        return self.__dict__["_diagnosis_context"]
 
     def define(self, name: str, source: str) -> Remote:
         """Define the function `name` from grader-written `source` on the student's side.
@@ -327,9 +357,10 @@ def check_close(
             f"{label} right" if p is None else f"{label} wrong ({p})" for label, p in verdicts))
     if why:
         lines.append(why)
-    found = next((m.mistake for m in mistakes if m.matches(actual, rtol, atol)), None)
-    if found is None and _keepdims(actual, expected, rtol, atol):
-        found = KEEPDIMS
+    from autograder.diagnosis import diagnose  # diagnosis hook: relations and reconstruction
+
+    found = diagnose(call, expected, rtol, atol, mistakes, keepdims=KEEPDIMS.with_value(
+        lambda value: _keepdims(value, expected, rtol, atol)))
     if found is not None:
         lines.append(found.describe())
     elif hint:

@@ -29,6 +29,7 @@ class TestResult:
     output: str = ""
     mistake: str | None = None
     lecture: str | None = None
+    mistake_id: str | None = None  # the named mistake's stable id (Mistake.key)
     detail: str = ""  # why a grader broke ("error"), for the instructor: `Type: message`
 
     @property
@@ -148,6 +149,7 @@ class EnginePlugin:
                 result.output = str(error)
                 result.mistake = error.mistake.title if error.mistake else None
                 result.lecture = error.mistake.lecture if error.mistake else None
+                result.mistake_id = error.mistake.key if error.mistake else None
             else:
                 # A grader that breaks is our bug, not the student's: say so plainly. Its
                 # traceback would show the hidden grader's code: it is never written out.

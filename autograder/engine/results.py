@@ -37,7 +37,10 @@ def results_document(assignment: Assignment, student: str, notebook: str, run: G
             "visibility": "visible",
             "tags": tags,
             "extra_data": {"function": test.function, "outcome": test.outcome,
-                           "mistake": test.mistake, "lecture": test.lecture,
+                           # a failing check's named mistake, {"id", "title"}, or null
+                           "mistake": ({"id": test.mistake_id or test.mistake,
+                                        "title": test.mistake} if test.mistake else None),
+                           "lecture": test.lecture,
                            **({"grader_error": test.detail} if test.detail else {})},
         })
     functions = {name: {"score": score, "max_score": best}

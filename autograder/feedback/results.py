@@ -35,6 +35,7 @@ class TestResult:
     outcome: str  # "passed" | "failed" | "error"
     mistake: str | None
     lecture: str | None
+    mistake_id: str | None = None  # extra_data["mistake"]["id"]: what the class report counts
 
     @property
     def passed(self) -> bool:
@@ -149,7 +150,8 @@ def _test(position: int, raw) -> TestResult:
         visibility=_text(raw.get("visibility")) or "visible",
         function=function,
         outcome=outcome,
-        mistake=_text(extra.get("mistake")) or None,
+        mistake=_mistake_field(extra.get("mistake"), "title"),
+        mistake_id=_mistake_field(extra.get("mistake"), "id"),
         lecture=_text(extra.get("lecture")) or None,
     )
 
@@ -196,3 +198,10 @@ def _float(value, default):
         return float(value)
     except (TypeError, ValueError):
         return default
+
+
+def _mistake_field(raw, key: str) -> str | None:
+    """extra_data["mistake"]: {"id", "title"} (or, in older results, the title alone)."""
+    if isinstance(raw, dict):
+        return _text(raw.get(key)) or _text(raw.get("title")) or None
+    return _text(raw) or None

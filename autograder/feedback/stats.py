@@ -123,7 +123,8 @@ def class_stats(results: list[StudentResult], configured: list[str] = ()) -> Cla
                 stat.errors += 1
                 stat.error_outputs.append((r.student, t.output))
             if t.mistake and not t.passed:
-                m = mistakes.setdefault(t.mistake, MistakeStat(t.mistake, t.lecture))
+                key = t.mistake_id or t.mistake  # the id: the same mistake under one name
+                m = mistakes.setdefault(key, MistakeStat(t.mistake, t.lecture))
                 m.lecture = m.lecture or t.lecture
                 m.functions.add(t.function)
                 m.students.add(r.student)

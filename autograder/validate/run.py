@@ -54,6 +54,10 @@ def validate(assignment_id: str | None = None, *, root: Path = COURSE_ROOT, work
             if not ok:
                 result.problems.append(f"lecture {example.lecture} example {example.example}: "
                                        f"reference gives {value}, expected {example.correct}")
+    # --- diagnosis (autograder/validate/diagnosis.py): names proved on their own mutants
+    from autograder.validate.diagnosis import check_diagnosis
+
+    result.problems += [f"diagnosis: {p}" for p in check_diagnosis(assignment_id).problems]
     if with_oracle:
         from autograder.validate.oracle import autograd_checks
 

@@ -91,7 +91,8 @@ def test_keepdims_db_keeps_the_dx_and_dw_points_and_is_named(tmp_path):
     assert score == pytest.approx(best * 2 / 3)  # dX and dW right in every check, db in none
     assert _full_elsewhere(doc, "dense_backward")
     for test in _lost(doc, "dense_backward"):
-        assert test["extra_data"]["mistake"] == "keepdims left an extra axis", test["output"]
+        named = test["extra_data"]["mistake"]
+        assert named["title"] == "keepdims left an extra axis", test["output"]
         assert "dX right; dW right; db wrong" in test["output"]
         assert "not summed over the batch" not in test["output"]
 
@@ -106,7 +107,7 @@ def test_an_integer_one_hot_loses_the_dtype_point_and_log_plus_epsilon_gets_full
     assert functions["categorical_cross_entropy"] == (cce, cce)
     assert functions["one_hot"] == (one_hot - 1, one_hot)
     (lost,) = _lost(doc, "one_hot")
-    assert lost["extra_data"]["mistake"] == "integer one-hot"
+    assert lost["extra_data"]["mistake"]["title"] == "integer one-hot"
     assert "uint8" in lost["output"] and "255" in lost["output"]
     assert _full_elsewhere(doc, "one_hot")
 
@@ -122,7 +123,7 @@ def test_row_biases_cost_only_init_params_and_training_names_it(tmp_path):
     assert functions["train_classifier"] == (training, training)
     assert functions["init_params"] == (init - 1, init)
     (lost,) = _lost(doc, "init_params")
-    assert lost["extra_data"]["mistake"] == "biases of shape (1, n)"
+    assert lost["extra_data"]["mistake"]["title"] == "biases of shape (1, n)"
     training_outputs = [t["output"] for t in doc["tests"]
                         if t["extra_data"]["function"] == "train_classifier"]
     assert any("calls your `init_params`, which is wrong: biases of shape (1, n)" in text

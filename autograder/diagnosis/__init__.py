@@ -1,0 +1,166 @@
+"""Diagnosis by reconstruction: name the mistake that explains a wrong answer, or none.
+
+A failing check gathers every explanation that reproduces the student's result on that check's
+inputs, each with a tier (lower is more specific): the grader's own known mistakes (0), other
+textbooks' conventions (1: each reproduces the whole result and names its source), patterns that
+say which rows and why, or name two sizes (2), the reference rerun on changed inputs and the
+relations between the result and the expected one (3 and 4; reconstruct.py, relations.py), and an
+extra axis of length 1 (5). The most specific tier wins. When two different explanations of that
+tier fit, the one that also fitted an earlier check of the same function is preferred; otherwise
+none is named, because a wrong name teaches worse than none.
+
+`Context` is what a Submission hands to its calls: the reference modules (grader-side only) and
+the explanations that fitted earlier checks, per function.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from autograder.diagnosis.relations import Finding, close, explain
+
+__all__ = ["Context", "Finding", "choose", "diagnose", "fits", "to_mistake"]
+
+
+@dataclass
+class Context:
+    modules: list = field(default_factory=list)  # reference modules, for reconstruction
+    history: dict[str, Counter] = field(default_factory=dict)  # function -> ids that fitted
+
+
+def context_for(assignment: str) -> Context:
+    """Every reference module of the course (neighbouring functions may live in another)."""
+    from autograder.config import assignments
+
+    modules = []
+    for item in assignments():
+        try:
+            modules.append(item.reference_module())
+        except ImportError:  # pragma: no cover - a course without that reference yet
+            continue
+    return Context(modules)
+
+
+def _wrong_parts(actual, expected, rtol, atol):
+    """[(actual part, expected part, key)] of a structured result where it is wrong."""
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        return [(actual.get(k), expected[k], k) for k in expected
+                if not _same(actual.get(k), expected[k], rtol, atol)]
+    if isinstance(expected, tuple) and isinstance(actual, (tuple, list)) \
+            and len(actual) == len(expected):
+        return [(a, e, i) for i, (a, e) in enumerate(zip(actual, expected))
+                if not _same(a, e, rtol, atol)]
+    return None
+
+
+def _same(a, e, rtol, atol) -> bool:
+    from autograder.diagnosis.relations import _structure_close
+
+    return _structure_close(a, e, rtol, atol)
+
+
+def fits(actual, value, expected, rtol, atol) -> bool:
+    """`value` reproduces `actual` wherever `actual` is wrong, and differs from `expected`."""
+    if value is None or _same(value, expected, rtol, atol):
+        return False  # indistinguishable here: it proves nothing
+    # The whole result: a relation that would also change the parts that are right is not
+    # the mistake made (a wrong db alone is not dvalues transposed).
+    return _same(actual, value, rtol, atol)
+
+
+def choose(found: list[Finding], history: Counter | None = None) -> Finding | None:
+    if not found:
+        return None
+    best = min(f.tier for f in found)
+    top = {f.id: f for f in found if f.tier == best}
+    whole = {f.id: f for f in found if f.tier == 1 and f.id.startswith("convention-")}
+    if len(top) > 1 and best == 0 and len(whole) == 1:
+        # the grader's mistakes each explain one result; one convention explains them all
+        return next(iter(whole.values()))
+    if len(top) == 1:
+        chosen = next(iter(top.values()))
+        if chosen.tier >= 3 and history and not history.get(chosen.id):
+            return None  # a generic relation that earlier checks of this function contradict
+        return chosen
+    seen = [f for f in top.values() if history and history.get(f.id)]
+    if seen:
+        most = max(history[f.id] for f in seen)
+        seen = [f for f in seen if history[f.id] == most]
+    return seen[0] if len(seen) == 1 else None
+
+
+def to_mistake(finding: Finding):
+    from autograder.harness import Mistake
+
+    text = finding.explanation[:1].upper() + finding.explanation[1:]
+    return Mistake(finding.title, text, finding.lecture, id=finding.id)
+
+
+def diagnose(call, expected: Any, rtol: float, atol: float, explicit=(), keepdims=None) -> Any:
+    """The Mistake that explains `call.value`, or None. `explicit`: the grader's candidates."""
+    try:
+        return _diagnose(call, expected, rtol, atol, explicit, keepdims)
+    except Exception:  # a diagnosis never breaks a check: the grader's own candidates only
+        return next((c.mistake for c in explicit if c.matches(call.value, rtol, atol)), None)
+
+
+def _diagnose(call, expected, rtol, atol, explicit, keepdims):
+    actual = call.value
+    found: list[Finding] = []
+    for candidate in explicit:
+        if candidate.matches(actual, rtol, atol):
+            m = candidate.mistake
+            found.append(Finding(m.key, m.title, m.explanation, 0, m.lecture))
+    try:
+        found += explain(actual, expected, call.args, rtol, atol)
+    except Exception:  # a relation that cannot compare this result explains nothing
+        pass
+    context: Context | None = getattr(call, "context", None)
+    if context is not None and context.modules:
+        from autograder.diagnosis.reconstruct import candidates
+
+        for finding, thunk in candidates(context.modules, call.function, call.args,
+                                         call.kwargs):
+            try:
+                value = thunk()
+            except Exception:  # the reference cannot run on these changed inputs
+                continue
+            if fits(actual, value, expected, rtol, atol):
+                found.append(finding)
+    if keepdims is not None and keepdims.matches(actual, rtol, atol):
+        m = keepdims.mistake
+        found.append(Finding(m.key, m.title, m.explanation, 5, m.lecture))
+    if not found and _changed_inputs(call):
+        found.append(Finding("inputs-changed", "function changes its inputs in place",
+                             "your function wrote into an argument while computing, so later "
+                             "steps read changed values. Compute into new arrays (`x = x - m`, "
+                             "not `x -= m`).", 3))
+    history = context.history.setdefault(call.function, Counter()) if context else None
+    chosen = choose(_unique(found), history)
+    if history is not None:
+        history.update({f.id for f in found})
+    if chosen is None:
+        return None
+    for candidate in [*explicit, *([keepdims] if keepdims is not None else [])]:
+        if candidate.mistake.key == chosen.id:
+            return candidate.mistake
+    return to_mistake(chosen)
+
+
+def _unique(found: list[Finding]) -> list[Finding]:
+    out: dict[str, Finding] = {}
+    for f in found:
+        out.setdefault(f.id, f)
+    return list(out.values())
+
+
+def _changed_inputs(call) -> bool:
+    for before, after in zip(call.args, getattr(call, "args_after", call.args)):
+        try:
+            if hasattr(before, "shape") and not close(after, before, 0.0, 0.0):
+                return True
+        except Exception:
+            continue
+    return False

@@ -1,0 +1,193 @@
+"""Diagnosis of a call that raises: probe once more on a nearby input of a common convention.
+
+When a student's function raises on a check's inputs, it is called again on the same inputs
+changed the way another convention expects them: a 1-D sample as a 2-D batch of one, a square
+matrix, class labels in the other form, a bias reshaped to a column (n, 1). When a probe runs and
+its result matches the reference on the probe's inputs (or a relation of it, reconstruct.py), the
+assumption is named. Probes are ordinary calls inside the same limits; they cost no points, and a
+probe that fails or runs out of time proves nothing. A stub that still raises NotImplementedError
+is not probed. Generic over the arguments: nothing here is written per function.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+
+import numpy as np
+
+from autograder.diagnosis.relations import Finding
+
+MAX_PROBES = 3  # per function and submission: probing must not cost a slow answer its budget
+
+
+def _labels(x) -> bool:
+    return isinstance(x, np.ndarray) and x.ndim == 1 and x.dtype.kind in "iu" and x.size >= 1
+
+
+def _one_hot(x) -> bool:
+    return isinstance(x, np.ndarray) and x.ndim == 2 and x.shape[1] >= 2 and x.size \
+        and set(np.unique(x)) <= {0, 1} and np.all(x.sum(axis=1) == 1)
+
+
+def nearby(args: tuple) -> Iterator[tuple[str, tuple, Finding]]:
+    """(kind, probe args, finding) for each convention's nearby input, most telling first."""
+    args = tuple(args)
+    for i, x in enumerate(args):
+        if _labels(x):
+            k = max([int(x.max()) + 1] + [a.shape[-1] for a in args
+                                          if isinstance(a, np.ndarray) and a.ndim == 2])
+            changed = list(args)
+            changed[i] = np.eye(k)[x]
+            yield ("labels", tuple(changed), Finding(
+                "probe-labels-one-hot-only", "handles one-hot labels only",
+                f"your function raised with class indices (argument {i + 1}, shape {x.shape}) "
+                "and works on the same labels as one-hot rows. y_true may be either: turn "
+                "one-hot rows into indices first (`if y_true.ndim == 2: y_true = "
+                "y_true.argmax(axis=1)`).", 1, "001"))
+        elif _one_hot(x):
+            changed = list(args)
+            changed[i] = x.argmax(axis=1)
+            yield ("labels", tuple(changed), Finding(
+                "probe-labels-indices-only", "handles class indices only",
+                f"your function raised with one-hot labels (argument {i + 1}, shape {x.shape}) "
+                "and works on the same labels as class indices. y_true may be either: "
+                "`if y_true.ndim == 2: y_true = y_true.argmax(axis=1)`.", 1, "001"))
+    matrices = any(isinstance(x, np.ndarray) and x.ndim == 2 for x in args)
+    for i, x in enumerate(args):  # a bias goes with a matrix: only then is a column a bias
+        if matrices and isinstance(x, np.ndarray) and x.ndim == 1 and x.dtype.kind == "f" \
+                and x.size >= 2:
+            changed = list(args)
+            changed[i] = x.reshape(-1, 1)
+            yield ("bias-column", tuple(changed), Finding(
+                "bias-as-column", "assumes a column-shaped bias (n, 1)",
+                f"your function raised with argument {i + 1} of shape {x.shape} and works when "
+                f"it is a column {(x.size, 1)}. Column biases belong to the convention where "
+                "samples are columns (deeplearning.ai, Nielsen); this course's b has shape "
+                "(n_neurons,) and the batch is rows: X @ W.T + b.", 1, "001"))
+    ones = [i for i, x in enumerate(args)
+            if isinstance(x, np.ndarray) and x.ndim == 1 and x.dtype.kind == "f"]
+    if ones:  # every 1-D sample as a batch of one, together
+        i, x = ones[0], args[ones[0]]
+        changed = [a.reshape(1, -1) if j in ones else a for j, a in enumerate(args)]
+        yield ("batch-of-one", tuple(changed), Finding(
+            "probe-needs-2d", "works only on a 2-D batch",
+            f"your function raised on a 1-D argument {i + 1} of shape {x.shape} and works "
+            f"on the same values as a batch of one, shape {(1, x.size)}. A 1-D input is "
+            "one sample: work along the last axis (`axis=-1, keepdims=True`), or "
+            "`np.atleast_2d` and give the result back in the input's shape.", 1, "001"))
+    square = _square(args)
+    if square is not None:
+        yield ("square", square, Finding(
+            "probe-square-only", "works only when W is square",
+            "your function raised on a non-square matrix and runs when it is square, where it "
+            "returns the result for W transposed: it computes X @ W. The course's W has shape "
+            "(n_neurons, n_inputs): use X @ W.T (or dvalues @ W for dX).", 1, "001"))
+
+
+def _square(args):
+    """The inputs cut so that every matrix is square (its longer axis cut to the shorter)."""
+    mats = [x for x in args if isinstance(x, np.ndarray) and x.ndim == 2
+            and x.shape[0] != x.shape[1]]
+    if not mats:
+        return None
+    weights = mats[-1]  # the weights come after the data in every signature of the course
+    long, short = max(weights.shape), min(weights.shape)
+    out = []
+    for x in args:
+        if isinstance(x, np.ndarray) and x.ndim:
+            index = tuple(slice(0, short) if n == long else slice(None) for n in x.shape)
+            x = x[index]
+        out.append(x)
+    return tuple(out)
+
+
+def diagnose_raise(submission, function: str, args: tuple, kwargs: dict, message: str):
+    """The Finding that names the assumption, or None. Calls `submission._invoke` (probes)."""
+    try:
+        return _diagnose_raise(submission, function, args, kwargs, message)
+    except Exception:  # a diagnosis never breaks a check: without it, nothing is named
+        return None
+
+
+def _diagnose_raise(submission, function, args, kwargs, message):
+    if message.startswith("NotImplementedError"):
+        return None
+    context = getattr(submission, "_diagnosis", None)
+    if context is None or not context.modules:
+        return None
+    spent = context.history.setdefault(f"probes:{function}", {})
+    reference = _reference(context.modules, function)
+    if reference is None:
+        return None
+    from autograder.diagnosis import fits
+    from autograder.diagnosis.reconstruct import candidates
+    from autograder.diagnosis.relations import close
+    from autograder.harness import ATOL, RTOL, StudentError
+
+    for kind, probe, finding in nearby(args):
+        if spent.get(kind) is not None:  # proved by an earlier probe of this function
+            return spent[kind]
+        if len(spent) >= MAX_PROBES:
+            return None
+        if kind in spent:
+            continue
+        spent[kind] = None
+        try:
+            expected = reference(*copy.deepcopy(probe), **copy.deepcopy(kwargs))
+        except Exception:  # the reference refuses this input: compare with the original's
+            expected = None
+        try:
+            call = submission._invoke(function, probe, kwargs)
+        except StudentError as error:  # still raises, or ran out of time: proves nothing
+            if error.kind == "timeout":  # and a slow function is not probed again
+                spent.update({f"timeout-{i}": None for i in range(MAX_PROBES)})
+                return None
+            continue
+        value = call.value
+        if kind == "square" and expected is not None:
+            fitted = [f for f, t in candidates(context.modules, function, probe, kwargs)
+                      if f.tier <= 3 and fits(value, _safe(t), expected, RTOL, ATOL)]
+            if fitted:  # the square result is a relation of the reference's: it is explained
+                spent[kind] = Finding(finding.id, finding.title, finding.explanation
+                                      + " There: " + fitted[0].explanation, finding.tier,
+                                      finding.lecture)
+                return spent[kind]
+            continue
+        # the probe's result must be the answer to the check's own question: the same values
+        original = reference(*copy.deepcopy(args), **copy.deepcopy(kwargs))
+        if _matches(value, original, close):
+            spent[kind] = finding
+            return finding
+    return None
+
+
+def _safe(thunk):
+    try:
+        return thunk()
+    except Exception:
+        return None
+
+
+def _matches(value, expected, close) -> bool:
+    """Equal, or equal once reshaped or transposed to the expected shape (a batch of one)."""
+    try:
+        if isinstance(expected, tuple):
+            return len(value) == len(expected) and all(
+                _matches(v, e, close) for v, e in zip(value, expected))
+        v, e = np.asarray(value, float), np.asarray(expected, float)
+    except (TypeError, ValueError):
+        return False
+    if close(v, e):
+        return True
+    if v.size == e.size and close(v.reshape(e.shape), e):
+        return True
+    return v.ndim == 2 and close(v.T.reshape(e.shape) if v.T.size == e.size else v, e)
+
+
+def _reference(modules, function):
+    for module in modules:
+        found = getattr(module, function, None)
+        if callable(found):
+            return found
+    return None

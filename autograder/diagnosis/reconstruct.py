@@ -1,0 +1,172 @@
+"""Relations that need the reference: the reference run on changed inputs, or another function.
+
+Grader-side only (the reference never leaves the graders' process). For a call of `function`
+with `args`, each relation computes a value with the reference and fits when the student's result
+equals it where the result is wrong: the reference on swapped or transposed inputs, with one
+argument ignored (its default used, or 0), a neighbouring function's value (another graded
+function on the same inputs, an activation applied to the result or to an input first), and the
+conventions of other textbooks (conventions.py). Nothing here is written per function except the
+conventions, which are data.
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+from collections.abc import Callable, Iterator
+
+import numpy as np
+
+from autograder.diagnosis.conventions import CONVENTIONS
+from autograder.diagnosis.relations import Finding
+
+Candidate = tuple[Finding, Callable[[], object]]
+
+
+def _callables(module) -> dict[str, Callable]:
+    return {name: f for name, f in vars(module).items()
+            if inspect.isfunction(f) and not name.startswith("_")
+            and f.__module__ == module.__name__}
+
+
+def _required(f) -> int:
+    try:
+        params = inspect.signature(f).parameters.values()
+    except (TypeError, ValueError):
+        return -1
+    return sum(p.default is inspect.Parameter.empty for p in params)
+
+
+def _long_running() -> set[str]:
+    from autograder.config import limits
+
+    return set(limits().call_seconds_by_function)
+
+
+def _is_array(x) -> bool:
+    return isinstance(x, np.ndarray) and x.dtype.kind in "fiub" and x.size >= 2
+
+
+def candidates(modules: list, function: str, args: tuple, kwargs: dict) -> Iterator[Candidate]:
+    """(finding, thunk) pairs; a thunk computes the relation's value (it may raise)."""
+    functions: dict[str, Callable] = {}
+    for module in modules:
+        functions.update(_callables(module))
+    ref = functions.get(function)
+    if ref is None:
+        return
+    slow = _long_running()
+    if function in slow:  # a long run (a whole training) is not rerun to explain an answer
+        return
+    args = tuple(copy.deepcopy(args))
+
+    def run(f, new_args, new_kwargs=None):
+        return lambda: f(*copy.deepcopy(new_args), **copy.deepcopy(new_kwargs or kwargs))
+
+    for ident, title, explanation, formula in CONVENTIONS.get(function, ()):
+        yield (Finding(f"convention-{ident}", title, explanation, 1),
+               lambda formula=formula: formula(*copy.deepcopy(args), **copy.deepcopy(kwargs)))
+    for i in range(len(args)):
+        for j in range(i + 1, len(args)):
+            if type(args[i]) is type(args[j]) and np.shape(args[i]) == np.shape(args[j]):
+                swapped = list(args)
+                swapped[i], swapped[j] = args[j], args[i]
+                yield (Finding("swapped-arguments", f"arguments {i + 1} and {j + 1} swapped",
+                               f"your result is the expected one for arguments {i + 1} and "
+                               f"{j + 1} given the other way round: check which input each "
+                               "step uses (the signature's order).", 3), run(ref, swapped))
+    for i, x in enumerate(args):
+        if _is_array(x) and x.ndim == 2 and not (x.shape[0] == x.shape[1] and np.allclose(x, x.T)):
+            flipped = list(args)
+            flipped[i] = x.T
+            yield (Finding("input-transposed", f"argument {i + 1} used transposed",
+                           f"your result is what the function gives for argument {i + 1} "
+                           "transposed: it treats that array's rows as its columns. Mind the "
+                           "course's shapes (X: (n_samples, n_features), W: (n_neurons, "
+                           "n_inputs)).", 3, "001"), run(ref, flipped))
+    for i, x in enumerate(args):
+        if _is_array(x) and x.ndim == 1 and x.dtype.kind == "f":
+            column = list(args)
+            column[i] = x.reshape(-1, 1)
+            yield (Finding("bias-as-column", "assumes a column-shaped bias (n, 1)",
+                           f"your result is what the function gives for argument {i + 1} as a "
+                           f"column {(x.size, 1)}: it is added along the wrong axis. Column "
+                           "biases belong where samples are columns (deeplearning.ai, "
+                           "Nielsen); this course's b has shape (n_neurons,) and the batch is "
+                           "rows: X @ W.T + b.", 3, "001"), run(ref, column))
+    yield from _ignored(ref, args, kwargs, run)
+    for name, f in functions.items():
+        if name == function or name in slow or _required(f) != _required(ref) \
+                or _required(f) != len(args):
+            continue
+        yield (Finding(f"neighbour-{name}", f"returned what `{name}` returns",
+                       f"your result is what `{name}` returns on the same inputs. This function "
+                       "computes something else: see its row in the table.", 3), run(f, args))
+    for name, g in functions.items():
+        if _required(g) != 1 or name == function or name in slow:
+            continue
+        yield (Finding(f"activation-after-{name}", f"`{name}` applied to the result",
+                       f"your result is `{name}` of the expected one: an activation is applied "
+                       "where none belongs.", 3),
+               lambda g=g: g(ref(*copy.deepcopy(args), **copy.deepcopy(kwargs))))
+        for i, x in enumerate(args):
+            if _is_array(x):
+                changed = list(args)
+                changed[i] = g(x)
+                yield (Finding(f"input-through-{name}", f"`{name}` applied to argument {i + 1} "
+                               "first", f"your result is the expected one at `{name}` of "
+                               f"argument {i + 1}: the formula is taken at the wrong point (an "
+                               "activation applied twice, or its output used where its input "
+                               "belongs).", 3), run(ref, changed))
+
+
+def _ignored(ref, args, kwargs, run) -> Iterator[Candidate]:
+    try:
+        params = list(inspect.signature(ref).parameters.values())
+    except (TypeError, ValueError):
+        return
+    for i, x in enumerate(args):
+        if i >= len(params):
+            break
+        default = params[i].default
+        if isinstance(x, int) and not isinstance(x, bool):
+            for step, words in ((1, "one too many"), (-1, "one too few")):
+                changed = list(args)
+                changed[i] = x + step
+                yield (Finding("argument-off-by-one", f"`{params[i].name}` off by one",
+                               f"your result is the expected one for {params[i].name} = "
+                               f"{x + step} instead of {x}: a count that is {words} (a counter "
+                               "incremented before it is used, or counted from 0).", 3),
+                       run(ref, changed))
+            continue
+        if default is not inspect.Parameter.empty and not _equal(default, x):
+            changed = list(args)
+            changed[i] = default
+            yield (Finding("argument-default", f"argument `{params[i].name}` ignored",
+                           f"your result is the expected one for {params[i].name}={default!r}, "
+                           f"its default: the value passed ({x!r}) is not used. Use the "
+                           "argument, not a constant.", 3), run(ref, changed))
+        elif isinstance(x, (float, np.ndarray)) and np.any(x):
+            changed = list(args)
+            changed[i] = x * 0.0
+            yield (Finding("argument-ignored", f"argument `{params[i].name}` ignored",
+                           f"your result is the expected one with {params[i].name} = 0: that "
+                           "argument is never used. Put it into the formula.", 3),
+                   run(ref, changed))
+    for key, value in kwargs.items():
+        match = [p for p in params if p.name == key]
+        if match and match[0].default is not inspect.Parameter.empty \
+                and not _equal(match[0].default, value):
+            changed = dict(kwargs)
+            changed[key] = match[0].default
+            yield (Finding("argument-default", f"argument `{key}` ignored",
+                           f"your result is the expected one for {key}={match[0].default!r}, "
+                           f"its default: the value passed ({value!r}) is not used.", 3),
+                   run(ref, args, changed))
+
+
+def _equal(a, b) -> bool:
+    try:
+        return bool(np.all(np.asarray(a) == np.asarray(b)))
+    except (TypeError, ValueError):
+        return False

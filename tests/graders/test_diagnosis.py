@@ -1,0 +1,96 @@
+"""Diagnosis by reconstruction, judged on its own cases and on single relations.
+
+The cases (autograder/diagnosis/cases.py) are graded in-process by the hidden graders: the
+reference is told nothing, every diagnosis mutant its own mistake, every relation and probe has a
+mutant, and no acceptable variant is named.
+"""
+
+import numpy as np
+import pytest
+
+from autograder.diagnosis import choose
+from autograder.diagnosis.relations import Finding, explain
+from autograder.validate.diagnosis import check_diagnosis
+
+
+def test_every_relation_probe_and_convention_names_its_mutant_and_nothing_else():
+    report = check_diagnosis()
+    assert not report.problems, report.problems
+
+
+def _ids(actual, expected, args=()):
+    return {f.id for f in explain(actual, expected, args)}
+
+
+def test_an_expected_zero_proves_no_scale_and_a_symmetric_result_no_transpose():
+    assert _ids(np.zeros(3), np.zeros(3)) == set()
+    sym = np.array([[1.0, 2.0], [2.0, 1.0]])
+    assert "transposed" not in _ids(sym * 3, sym)
+    assert _ids(sym.T * 0.5, sym) == {"scaled-half"}
+
+
+def test_per_sample_losses_are_told_their_mean_is_missing():
+    losses = np.array([0.2, 0.4, 0.9])
+    assert _ids(losses, losses.mean()) == {"not-reduced-mean"}
+
+
+def test_a_finding_that_ties_is_named_only_when_another_check_saw_it():
+    a, b = Finding("over-n", "t", "x", 3), Finding("scaled-half", "t", "x", 3)
+    assert choose([a, b]) is None
+    from collections import Counter
+
+    assert choose([a, b], Counter({"scaled-half": 1})) is b
+
+
+@pytest.mark.parametrize("rows, why", [([0], "rows-first-only"), ([0, 1, 2], "rows-last-missing")])
+def test_right_on_some_rows_names_which_and_why(rows, why):
+    expected = np.arange(12.0).reshape(4, 3) + 1
+    actual = np.zeros_like(expected)
+    actual[rows] = expected[rows]
+    assert _ids(actual, expected) == {why}
+
+
+class _Probed:
+    """A submission whose function raises on the check and does `then` on a probe."""
+
+    def __init__(self, then):
+        from autograder.diagnosis import context_for
+
+        self._diagnosis, self.then, self.probes = context_for("01_forward_pass"), then, 0
+
+    def _invoke(self, function, args, kwargs):
+        self.probes += 1
+        return self.then(args)
+
+
+def _raise(kind):
+    from autograder.harness import StudentError
+
+    def then(args):
+        raise StudentError(kind, "it ran longer than the 1 s limit")
+    return then
+
+
+def test_a_stub_is_not_probed_and_a_probe_that_times_out_proves_nothing():
+    from autograder.diagnosis.probes import diagnose_raise
+
+    z = np.array([1.0, 2.0, 3.0])
+    stub = _Probed(_raise("exception"))
+    assert diagnose_raise(stub, "softmax", (z,), {}, "NotImplementedError: ") is None
+    assert stub.probes == 0
+    slow = _Probed(_raise("timeout"))
+    assert diagnose_raise(slow, "softmax", (z,), {}, "AxisError: axis 1 is out of bounds") is None
+    assert slow.probes == 1
+
+
+def test_a_probe_that_runs_and_matches_names_the_assumption():
+    from autograder.diagnosis.probes import diagnose_raise
+    from autograder.harness import Call
+    from reference.forward_pass import softmax
+
+    def batch_only(args):
+        return Call("softmax", args, {}, softmax(args[0]), args, {})
+
+    z = np.array([1.0, 2.0, 3.0])
+    found = diagnose_raise(_Probed(batch_only), "softmax", (z,), {}, "AxisError: axis 1")
+    assert found is not None and found.id == "probe-needs-2d"

@@ -1,0 +1,76 @@
+"""Real answers from public code (tests/fixtures/real_answers.py), graded by the hidden graders.
+
+Every verdict is sound: a wrong answer loses points on its own function and a right one keeps
+them. The names they are told were judged by hand against what each answer really does; the
+judgement is recorded here, and a change that names a different mistake fails until it is judged
+again.
+"""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from autograder.engine.graders import run_graders_batch
+from autograder.harness import ReferenceSubmission
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "fixtures"))
+from real_answers import ANSWERS  # noqa: E402
+
+# index -> the ids told, as judged: every id right, unless listed in WRONG_NAMES
+JUDGED = {
+    0: {"mse-gradient-without-the-factor-2", "convention-nielsen-half-squares"},
+    2: {"sigmoid-s-derivative-taken-of-z-instead-of-sigmoid-z"},
+    3: {"adam-with-t-counted-from-0", "argument-off-by-one"},
+    5: {"argument-default"},
+    6: {"convention-torch-velocity"},
+    8: {"sigmoid-s-derivative-taken-of-z-instead-of-sigmoid-z"},
+    10: {"bias-as-column"},
+    11: {"softmax-fails-on-a-1-d-input", "softmax-without-the-max-shift"},
+    12: {"softmax-fails-on-a-1-d-input", "softmax-without-the-max-shift"},
+    13: {"softmax-normalised-over-the-wrong-axis"},
+    15: {"scaled-wrong-divisor"},
+    16: {"handles-only-one-form-of-labels"},
+    17: {"convention-cs231n-affine", "probe-square-only"},
+    18: {"convention-cs231n-affine", "probe-square-only"},
+    21: {"argument-default"},
+    23: {"updates-done-in-place"},
+    24: {"not-finite-nan", "no-clipping-before-the-log"},
+    25: {"not-finite-nan", "no-clipping-before-the-log"},
+    26: {"no-clipping-before-the-log", "not-finite-nan"},
+    28: {"axis-too-few"},
+    30: {"mse-gradient-divided-by-the-samples-not-every-element"},
+    33: {"np-random-seed-instead-of-default-rng-seed", "convention-legacy-random-state"},
+    34: {"last-partial-batch-dropped"},
+    35: {"batches-not-shuffled", "seed-ignored"},
+    36: {"handles-only-one-form-of-labels"},
+    37: {"probe-labels-one-hot-only", "handles-only-one-form-of-labels"},
+}
+# names that are true of the value but not the mistake made (judged by hand)
+WRONG_NAMES = {25: {"not-finite-nan", "no-clipping-before-the-log"}}
+
+
+def _graded(index):
+    _, assignment, function, _, _, code = ANSWERS[index]
+    run = run_graders_batch(assignment, {
+        "s": lambda: ReferenceSubmission(assignment, {function: code})})["s"]
+    own = [t for t in run.tests if t.function == function]
+    others = [t for t in run.tests if t.function != function]
+    return own, others
+
+
+@pytest.mark.parametrize("index", range(len(ANSWERS)), ids=[a[2] for a in ANSWERS])
+def test_a_real_answer_gets_a_sound_verdict_and_the_names_judged(index):
+    own, others = _graded(index)
+    wrong = ANSWERS[index][3]
+    assert any(t.score < t.max_score for t in own) == wrong
+    assert all(t.score == t.max_score for t in others)
+    told = {t.mistake_id for t in own if t.mistake_id and t.score < t.max_score}
+    assert told == JUDGED.get(index, set())
+
+
+def test_the_named_and_right_name_shares_on_the_collected_answers():
+    wrong = [i for i, a in enumerate(ANSWERS) if a[3]]
+    named = [i for i in wrong if JUDGED.get(i)]
+    right = [i for i in named if not WRONG_NAMES.get(i)]
+    assert (len(wrong), len(named), len(right)) == (30, 26, 25)  # as judged by hand
