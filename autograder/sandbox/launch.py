@@ -48,7 +48,8 @@ ENV = {
     "LANG": "C.UTF-8",
 }
 
-_LAUNCHER = r"""
+# What both small programs below begin with: their spec, libc, and a check of its results.
+_PRELUDE = r"""
 import ctypes, json, os, sys
 spec = json.loads(sys.argv[1])
 libc = ctypes.CDLL(None, use_errno=True)
@@ -56,6 +57,9 @@ def check(result, what):
     if result != 0:
         number = ctypes.get_errno()
         raise OSError(number, what + ": " + os.strerror(number))
+"""
+
+_LAUNCHER = _PRELUDE + r"""
 if spec["stage"]:
     check(libc.unshare(0x00020000), "unshare")
     check(libc.mount(b"none", b"/", None, (1 << 18) | 16384, None), "make / private")
@@ -80,14 +84,7 @@ os.execv(spec["argv"][0], spec["argv"])
 
 # Inside unshare's namespaces: every mount read-only but the scratch folder, then no capability
 # left, then the program. mount_setattr (Linux 5.12) is system call 442 on x86_64 and arm64.
-_READ_ONLY = r"""
-import ctypes, json, os, sys
-spec = json.loads(sys.argv[1])
-libc = ctypes.CDLL(None, use_errno=True)
-def check(result, what):
-    if result != 0:
-        number = ctypes.get_errno()
-        raise OSError(number, what + ": " + os.strerror(number))
+_READ_ONLY = _PRELUDE + r"""
 class MountAttr(ctypes.Structure):
     _fields_ = [(name, ctypes.c_uint64) for name in ("set", "clear", "propagation", "userns")]
 def setattr_(path, flags, attr_set, attr_clear):
