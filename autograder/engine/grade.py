@@ -1,9 +1,9 @@
 """`nnfs-course grade`: grade a class in parallel, each submission isolated, nothing lost.
 
-The parent process finds the submissions and hands them, a few at a time, to warm worker
-processes. Each worker owns one sandbox (a started, pre-imported template process) and runs the
-hidden graders with pytest against each submission it is given, writing that student's
-results.json the moment the student is done. The parent then writes grades.csv and records the
+The parent process finds the submissions and puts them in one queue that warm worker processes
+take from, one student at a time (pool.py). Each worker owns one sandbox (a started,
+pre-imported template process) and runs the hidden graders with pytest against each submission it
+takes, writing that student's results.json the moment the student is done. The parent then writes grades.csv and records the
 gradebook (with sqlite3 where that is exactly right, else having imported nbgrader while the
 workers graded: recorder.py).
 
@@ -96,7 +96,7 @@ class GradeRun:
 
 @dataclass
 class BatchResult:
-    """What a worker sends back for one batch: the students it finished, and why it stopped
+    """What a worker sends back for one session: the students it finished, and why it stopped
     early, when the output folder failed."""
 
     students: list[StudentSummary]
@@ -121,7 +121,7 @@ class UnrunnableSubmission(Submission):
 
 
 # ---------------------------------------------------------------------------------------------
-# Worker side: one per process, warm across batches.
+# Worker side: one per process, warm across sessions.
 
 _WORKER: dict = {}
 
@@ -402,8 +402,8 @@ def _grade(assignment_id, paths, out_dir, workers, root, isolation, on_start, on
 def _finished_unreported(found: list[Found], reported: list[StudentSummary],
                          documents: dict[str, dict], out_dir: Path, since_ns: int,
                          ) -> list[StudentSummary]:
-    """The students of a stopped batch whose results.json this run wrote before it stopped (a
-    worker reports a batch only when all of it is done): the summary counts them too."""
+    """The students of a stopped session whose results.json this run wrote before it stopped (a
+    worker reports a session only when all of it is done): the summary counts them too."""
     known = {s.student for s in reported}
     finished = []
     for item in found:

@@ -84,7 +84,7 @@ def test_infinite_loops_cost_only_the_looping_function(threat_class):
     full_except(loops, "relu", "sigmoid")
     assert function_score(loops, "relu") == function_score(loops, "sigmoid") == 0
     # relu's limit is the floor (the reference takes microseconds); sigmoid's is set outright
-    for function, limit in (("relu", "1 s"), ("sigmoid", "2.5 s")):  # sigmoid swallows SIGALRM
+    for function, limit in (("relu", "5 s"), ("sigmoid", "2.5 s")):  # sigmoid swallows SIGALRM
         first, *later = checks_of(loops, function)
         assert f"did not return in time: it ran longer than the {limit} limit" in first["output"]
         assert "The reference returns in under a millisecond on these inputs." in first["output"]
