@@ -3,9 +3,9 @@
 The parent process finds the submissions and puts them in one queue that warm worker processes
 take from, one student at a time (pool.py). Each worker owns one sandbox (a started,
 pre-imported template process) and runs the hidden graders with pytest against each submission it
-takes, writing that student's results.json the moment the student is done. The parent then writes grades.csv and records the
-gradebook (with sqlite3 where that is exactly right, else having imported nbgrader while the
-workers graded: recorder.py).
+takes, writing that student's results.json the moment the student is done. The parent then
+writes grades.csv and records the gradebook (with sqlite3 where that is exactly right, else
+having imported nbgrader while the workers graded: recorder.py).
 
 A run that is stopped (Ctrl-C, SIGTERM, SIGHUP: see stopping.py) kills its workers and keeps every
 finished result; a worker dies with the parent whatever ends it. A folder that cannot be written
