@@ -9,7 +9,7 @@ COMMANDS = sorted(cli.commands)
 
 def test_the_commands_are_the_documented_ones():
     assert COMMANDS == ["build", "export", "feedback", "grade", "gradescope", "release", "report",
-                        "validate"]
+                        "times", "validate"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -24,7 +24,7 @@ def test_every_command_has_help(run_cli, command):
 @pytest.mark.parametrize("args", [
     ("grade", "07_nope"), ("release", "07_nope"), ("feedback", "07_nope"),
     ("report", "07_nope"), ("validate", "07_nope"), ("export", "07_nope"),
-    ("gradescope", "07_nope"),
+    ("gradescope", "07_nope"), ("times", "07_nope"),
 ])
 def test_unknown_assignment_is_a_one_line_error(run_cli, args):
     result = run_cli(*args)
