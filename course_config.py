@@ -105,15 +105,24 @@ ASSIGNMENTS = [
 
 # Limits for student code. Times are wall-clock seconds.
 LIMITS = {
-    "call_seconds": 10,  # one call of a student function
+    # A call of a student function gets call_reference_multiple times the reference's own time
+    # on the same inputs, and never less than call_floor_seconds. The reference's times are
+    # measured on the hidden graders' calls and kept in autograder/graders/reference_times.json;
+    # `nnfs-course times` measures them again (run it when the graders or reference/ change).
+    # The floor is for a fair but slow answer: plain Python loops on the graders' inputs take a
+    # few milliseconds, so one second leaves room for a busy machine and Gradescope's 0.5 vCPU.
+    "call_floor_seconds": 1.0,
+    "call_reference_multiple": 50,
+    "call_seconds": 10,  # a call whose reference time is not measured
     "cell_seconds": 30,  # one notebook cell while the submission loads
     "submission_seconds": 300,  # everything one submission may use
     "memory_mb": 1024,  # address space a student process may add
     "processes": 16,  # processes a submission may run at once
     "output_bytes": 1_000_000,  # what a submission may print
-    # Training gets its own limit. The reference's plain vectorised NumPy loop (10001 epochs on
-    # the 300-point spiral) takes about 1.5 s on a 2-core grading machine; a student's loop that
-    # is ten times slower on a machine four times slower still finishes.
+    # A function's limit, set outright (it replaces the measured one). Training gets its own:
+    # the reference's plain vectorised NumPy loop (10001 epochs on the 300-point spiral) takes
+    # about 1.5 s on a 2-core grading machine; a student's loop that is ten times slower on a
+    # machine four times slower still finishes.
     "call_seconds_by_function": {"train_classifier": 60},
 }
 

@@ -90,6 +90,32 @@ def cli(ctx, root):
 @cli.command()
 @click.argument("assignment", required=False)
 @click.option("--check", is_flag=True,
+              help="Write nothing; fail if a call the graders make has no measured time.")
+@click.pass_obj
+@friendly_errors
+def times(root, assignment, check):
+    """Measure the reference's own time on every call the hidden graders make.
+
+    Each call of a student function is given a multiple of this time, never less than a floor
+    (LIMITS in course_config.py). Writes autograder/graders/reference_times.json; run it again
+    after changing the graders or reference/.
+    """
+    from autograder.engine.time_limits import unmeasured, write_times
+
+    if not check:
+        click.echo(f"wrote {write_times(select(assignment), root)}")
+        return
+    missing = [f"{item.id}: {call}" for item in select(assignment)
+               for call in unmeasured(item, root)]
+    if missing:
+        raise click.ClickException("calls without a measured time (run `nnfs-course times`): "
+                                   + "; ".join(missing[:10]))
+    click.echo("every call the graders make has a measured time")
+
+
+@cli.command()
+@click.argument("assignment", required=False)
+@click.option("--check", is_flag=True,
               help="Write nothing; fail if a committed notebook differs from what build writes.")
 @click.pass_obj
 @friendly_errors
@@ -239,7 +265,11 @@ def grade(root, assignment, paths, out_dir, workers, no_gradebook, id_pattern, d
 
     def one(summary):
         if bar is not None:
+            hung.extend([summary.student] if summary.hung else [])
+            bar.label = f"grading ({len(hung)} timed out)" if hung else "grading"
             bar.update(1)
+
+    hung = []
 
     from autograder.engine.regrade import changes_text, graded_with_changes
 
@@ -302,6 +332,10 @@ def summary_text(run) -> str:
     for s in students:
         if s.status != "graded":
             lines.append(f"  {s.student}: {s.status}: {s.problem}")
+    hung = [f"{s.student} ({', '.join(s.hung)})" for s in students if s.hung]
+    if hung:
+        lines.append(f"Timed out: {len(hung)} submission(s), a function that ran past its "
+                     f"limit: {', '.join(hung)}.")
     lines.append(f"Results: {run.out_dir}/<student>/results.json")
     if run.csv_path:
         lines.append(f"CSV:     {run.csv_path}")

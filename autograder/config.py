@@ -61,8 +61,13 @@ class Limits:
     processes: int
     output_bytes: int
     call_seconds_by_function: dict[str, float] = field(default_factory=dict, hash=False)
+    # A measured call gets max(floor, multiple x the reference's time): engine/time_limits.py.
+    call_floor_seconds: float = 1.0
+    call_reference_multiple: float = 50.0
 
     def call_timeout(self, function: str) -> float:
+        """The limit set for `function` in course_config.py, else `call_seconds` (the limit of
+        a call whose reference time is not measured)."""
         return float(self.call_seconds_by_function.get(function, self.call_seconds))
 
 

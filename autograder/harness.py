@@ -146,12 +146,25 @@ class Submission:
     """The student fixture's interface; a backend implements `_invoke`, `_define` and `has`."""
 
     assignment: str = ""
+    time_limits = None  # engine.time_limits.TimeLimits: each call's limit (None: the backend's)
 
     def call(self, function: str, *args, **kwargs) -> Call:
-        """Call `function` on the student's side. Raises GraderFailure when it does not return."""
+        """Call `function` on the student's side. Raises GraderFailure when it does not return.
+
+        A function that ran past its limit once is judged hung: its later calls fail at once
+        with the same message (COURSE_SPEC.md, "Time limits"), unless the call only diagnoses.
+        """
+        hung = self.hung.get(function)
+        if hung is not None and not self.diagnosing:
+            raise GraderFailure(_judged_once(function, args, kwargs, hung), kind="timeout")
+        limit = self.time_limits.limit(function, args, kwargs) if self.time_limits else None
         try:
-            call = self._invoke(function, args, kwargs)
+            call = self._invoke(function, args, kwargs, limit.seconds if limit else None)
         except StudentError as error:
+            message = _did_not_return(function, args, kwargs, error, limit)
+            if error.kind == "timeout" and not self.diagnosing \
+                    and not function.startswith("_nnfs"):
+                self.hung.setdefault(function, message)
             # --- diagnosis hook (autograder/diagnosis/probes.py): name the assumption behind
             # a call that raises, from one more call on a nearby input; it costs no points.
             found = None
@@ -160,10 +173,9 @@ class Submission:
 
                 finding = probes.diagnose_raise(self, function, args, kwargs, error.message)
                 found = to_mistake(finding) if finding else None
-            text = _did_not_return(function, args, kwargs, error)
             if found is not None:
-                text += "\n" + found.describe()
-            raise GraderFailure(text, found, kind=error.kind) from None
+                message += "\n" + found.describe()
+            raise GraderFailure(message, found, kind=error.kind) from None
         call.context = self._diagnosis
         return call
 
@@ -176,6 +188,13 @@ class Submission:
             self.__dict__["_diagnosis_context"] = (
                 context_for(self.assignment) if self.assignment else Context())
         return self.__dict__["_diagnosis_context"]
+
+    @property
+    def hung(self) -> dict[str, str]:
+        """function -> the message of its call that ran past its limit (judged once)."""
+        return self.__dict__.setdefault("_hung", {})
+
+    diagnosing: bool = False  # calls made only to diagnose a mistake: a timeout proves nothing
 
     def define(self, name: str, source: str) -> Remote:
         """Define the function `name` from grader-written `source` on the student's side.
@@ -216,7 +235,9 @@ class Submission:
     def close(self) -> None:
         """Release whatever runs the submission (a sandboxed process); idempotent."""
 
-    def _invoke(self, function: str, args: tuple, kwargs: dict) -> Call:
+    def _invoke(self, function: str, args: tuple, kwargs: dict,
+                timeout: float | None = None) -> Call:
+        """Run the call; `timeout` is its limit in seconds (None: the backend's own)."""
         raise NotImplementedError
 
     def _define(self, name: str, source: str) -> None:
@@ -249,7 +270,8 @@ class ReferenceSubmission(Submission):
     def _define(self, name: str, source: str) -> None:
         exec(compile(source, f"<grader helper {name}>", "exec"), self._namespace)
 
-    def _invoke(self, function: str, args: tuple, kwargs: dict) -> Call:
+    def _invoke(self, function: str, args: tuple, kwargs: dict,
+                timeout: float | None = None) -> Call:
         if not self.has(function):
             raise StudentError("missing", f"`{function}` is not defined")
         sent_args, sent_kwargs = _roundtrip(args), _roundtrip(kwargs)
@@ -617,7 +639,8 @@ def describe_call(function: str, args: tuple, kwargs: dict) -> str:
     return f"{function}({', '.join(parts)})"
 
 
-def _did_not_return(function: str, args: tuple, kwargs: dict, error: StudentError) -> str:
+def _did_not_return(function: str, args: tuple, kwargs: dict, error: StudentError,
+                    limit=None) -> str:
     call = describe_call(function, args, kwargs)
     if error.kind == "not-run":
         return f"Your notebook could not be run, so `{function}` was not graded: {error.message}"
@@ -631,5 +654,15 @@ def _did_not_return(function: str, args: tuple, kwargs: dict, error: StudentErro
                      "replace `raise NotImplementedError()`.")
         return f"Called {call}\nIt raised {error.message}{extra}"
     if error.kind == "timeout":
-        return f"Called {call}\nIt did not return in time: {error.message}"
+        reference = limit.explain() if limit is not None else ""
+        return (f"Called {call}\nIt did not return in time: {error.message}.\n"
+                + (f"{reference} " if reference else "")
+                + "An endless loop is the usual cause: check the loop condition.")
     return f"Called {call}\nIt did not return: {error.message}"
+
+
+def _judged_once(function: str, args: tuple, kwargs: dict, first: str) -> str:
+    return (f"Called {describe_call(function, args, kwargs)}\n"
+            f"Not run: `{function}` ran past its time limit in an earlier check, and a function "
+            "that does not return loses its later checks too (it is judged once, not once per "
+            f"check). The earlier check:\n{first}")

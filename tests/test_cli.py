@@ -9,7 +9,7 @@ COMMANDS = sorted(cli.commands)
 
 def test_the_commands_are_the_documented_ones():
     assert COMMANDS == ["build", "export", "feedback", "grade", "gradescope", "publish", "release",
-                        "report", "similarity", "validate"]
+                        "report", "similarity", "times", "validate"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -25,7 +25,7 @@ def test_every_command_has_help(run_cli, command):
     ("grade", "07_nope"), ("release", "07_nope"), ("feedback", "07_nope"),
     ("report", "07_nope"), ("validate", "07_nope"), ("export", "07_nope"),
     ("gradescope", "07_nope"), ("publish", "07_nope", "--to", "/nonexistent/students"),
-    ("similarity", "07_nope"),
+    ("similarity", "07_nope"), ("times", "07_nope"),
     ("export", "07_nope", "--lms", "canvas", "--template", "t.csv"),
 ])
 def test_unknown_assignment_is_a_one_line_error(run_cli, args):

@@ -1,11 +1,11 @@
 """`nnfs-course grade`: grade a class in parallel, each submission isolated, nothing lost.
 
-The parent process finds the submissions and hands them, a few at a time, to warm worker
-processes. Each worker owns one sandbox (a started, pre-imported template process) and runs the
-hidden graders with pytest against each submission it is given, writing that student's
-results.json the moment the student is done. The parent then writes grades.csv and records the
-gradebook (with sqlite3 where that is exactly right, else having imported nbgrader while the
-workers graded: recorder.py).
+The parent process finds the submissions and puts them in one queue that warm worker processes
+take from, one student at a time (pool.py). Each worker owns one sandbox (a started,
+pre-imported template process) and runs the hidden graders with pytest against each submission it
+takes, writing that student's results.json the moment the student is done. The parent then
+writes grades.csv and records the gradebook (with sqlite3 where that is exactly right, else
+having imported nbgrader while the workers graded: recorder.py).
 
 A run that is stopped (Ctrl-C, SIGTERM, SIGHUP: see stopping.py) kills its workers and keeps every
 finished result; a worker dies with the parent whatever ends it. A folder that cannot be written
@@ -16,15 +16,12 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import multiprocessing
 import multiprocessing.util
 import os
 import sys
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +34,7 @@ from autograder.config import (
     limits,
 )
 from autograder.engine.graders import GraderRun, run_graders_batch
+from autograder.engine.pool import StudentQueue, run_pool
 from autograder.engine.provenance import run_inputs, stamp
 from autograder.engine.recorder import Recorder
 from autograder.engine.results import (
@@ -47,6 +45,7 @@ from autograder.engine.results import (
 )
 from autograder.engine.stopping import Stopped, die_with_parent, stopped
 from autograder.engine.submissions import Found, Loaded, discover, load, release_skippable
+from autograder.engine.time_limits import TimeLimits
 from autograder.files import MachineError, machine_cause, machine_error, remove_stale_temporaries
 from autograder.harness import StudentError, Submission
 from autograder.sandbox import levels
@@ -66,6 +65,7 @@ class StudentSummary:
     status: str  # "graded" | "failed-to-run" | "error"
     seconds: float
     problem: str = ""
+    hung: tuple[str, ...] = ()  # the functions that ran past their time limit
 
 
 @dataclass
@@ -99,7 +99,7 @@ class GradeRun:
 
 @dataclass
 class BatchResult:
-    """What a worker sends back for one batch: the students it finished, and why it stopped
+    """What a worker sends back for one session: the students it finished, and why it stopped
     early, when the output folder failed."""
 
     students: list[StudentSummary]
@@ -116,7 +116,7 @@ class UnrunnableSubmission(Submission):
     def has(self, function: str) -> bool:
         return False
 
-    def _invoke(self, function, args, kwargs):
+    def _invoke(self, function, args, kwargs, timeout=None):
         raise StudentError("not-run", self.problem)
 
     def _define(self, name, source):
@@ -124,14 +124,14 @@ class UnrunnableSubmission(Submission):
 
 
 # ---------------------------------------------------------------------------------------------
-# Worker side: one per process, warm across batches.
+# Worker side: one per process, warm across sessions.
 
 _WORKER: dict = {}
 
 
 def _init_worker(parent: int, assignment_id: str, worker_limits: Limits, isolation: levels.Policy,
                  out_dir: str, skippable: dict[str, str], root: str,
-                 early: EarlySandbox) -> None:
+                 early: EarlySandbox, queue: StudentQueue) -> None:
     # Before anything else: a worker, and with it its sandbox, never outlives the run.
     die_with_parent(parent)
     _forget_test_modules()
@@ -143,10 +143,12 @@ def _init_worker(parent: int, assignment_id: str, worker_limits: Limits, isolati
     _WORKER.update(
         assignment=assignment,
         inputs=run_inputs(assignment, Path(root), worker_limits),  # each result's provenance
+        time_limits=TimeLimits.load(assignment, worker_limits, Path(root)),
         sandbox=_StartingSandbox(worker_limits, isolation, early),
         out_dir=Path(out_dir),
         skippable=skippable,
         root=Path(root),
+        queue=queue,
     )
 
 
@@ -205,24 +207,33 @@ def _forget_test_modules() -> None:
             del sys.modules[name]
 
 
-def _grade_batch(found: list[Found]) -> BatchResult:
+def _grade_session() -> BatchResult:
+    """Grade students from the run's queue, each taken when pytest reaches its slot."""
     import pytest
 
     assignment: Assignment = _WORKER["assignment"]
     starting: _StartingSandbox = _WORKER["sandbox"]
     out_dir: Path = _WORKER["out_dir"]
-    loaded = {f.student: load(f, _WORKER["skippable"]) for f in found}
+    queue: StudentQueue = _WORKER["queue"]
+    loaded: dict[str, Loaded] = {}  # slot -> the student it took
     started: dict[str, float] = {}
     opened: dict[str, Submission] = {}
     summaries: list[StudentSummary] = []
     failures: list[str] = []
     broken: list[BaseException] = []  # why the sandbox did not start
 
-    def opener(item: Loaded) -> Callable[[], Submission]:
+    def take(slot: str) -> bool:
+        found = queue.take()
+        if found is not None:
+            loaded[slot] = load(found, _WORKER["skippable"])
+        return found is not None
+
+    def opener(slot: str) -> Callable[[], Submission]:
         def open_submission() -> Submission:
             from autograder.sandbox.submission import SandboxSubmission
 
-            started[item.student] = time.perf_counter()
+            item = loaded[slot]
+            started[slot] = time.perf_counter()
             if item.problem:
                 submission: Submission = UnrunnableSubmission(assignment.id, item.problem)
             else:
@@ -232,7 +243,8 @@ def _grade_batch(found: list[Found]) -> BatchResult:
                     broken.append(error)
                     pytest.exit("the sandbox did not start")
                 submission = SandboxSubmission(sandbox.load(item.cells, item.skip), assignment.id)
-            opened[item.student] = submission
+                submission.time_limits = _WORKER["time_limits"]
+            opened[slot] = submission
             return submission
 
         return open_submission
@@ -249,28 +261,31 @@ def _grade_batch(found: list[Found]) -> BatchResult:
         if failures:
             pytest.exit("the output folder cannot be written")
 
-    def record(student: str, run: GraderRun) -> None:
-        item = loaded[student]
-        seconds = time.perf_counter() - started.get(student, time.perf_counter())
-        submission = opened.get(student)
+    def record(slot: str, run: GraderRun) -> None:
+        item = loaded[slot]
+        seconds = time.perf_counter() - started.get(slot, time.perf_counter())
+        submission = opened.get(slot)
         cells = _cell_reports(submission)
         status = "failed-to-run" if item.problem else "graded"
         document = results_document(
-            assignment, student, str(item.path), run, seconds=seconds, status=status,
+            assignment, item.student, str(item.path), run, seconds=seconds, status=status,
             problem=item.problem, isolation=starting.get().isolation, cells=cells)
-        write_results(out_dir, student, stamp(document, _WORKER["inputs"]))
-        summaries.append(StudentSummary(student, run.score, run.max_score, status, seconds,
-                                        item.problem))
+        write_results(out_dir, item.student, stamp(document, _WORKER["inputs"]))
+        hung = tuple(submission.hung) if submission is not None else ()
+        summaries.append(StudentSummary(item.student, run.score, run.max_score, status, seconds,
+                                        item.problem, hung))
 
-    run_graders_batch(assignment.id, {s: opener(item) for s, item in loaded.items()}, finished,
-                      root=_WORKER["root"])
+    slots = [f"slot{i}" for i in range(queue.slots())]
+    run_graders_batch(assignment.id, {s: opener(s) for s in slots}, finished,
+                      root=_WORKER["root"], take=take)
     if broken:
         raise broken[0]
     if failures:
         return BatchResult(summaries, failures[0])
     graded = {s.student for s in summaries}
-    summaries += [_failed(s, RuntimeError("the graders never finished this submission"))
-                  for s in loaded if s not in graded]
+    summaries += [_failed(item.student,
+                          RuntimeError("the graders never finished this submission"))
+                  for item in loaded.values() if item.student not in graded]
     return BatchResult(summaries)
 
 
@@ -354,8 +369,7 @@ def _grade(assignment_id, paths, out_dir, workers, root, isolation, on_start, on
             on_start(len(found), run.isolation, run.warning)
 
     skippable = release_skippable(assignment.release_notebook(root))
-    batches = _batches(found, workers)
-    workers = max(1, min(workers, len(batches)))  # a worker without a batch only costs a sandbox
+    workers = max(1, min(workers, len(found)))  # a worker without a student only costs a sandbox
     early.add(workers - 1)  # a template for each worker, started now (the first already is)
     # The workers are forked, so the early sandbox is inherited as it is, not pickled.
     initargs = (os.getpid(), assignment.id, worker_limits, isolation, str(out_dir), skippable,
@@ -363,9 +377,15 @@ def _grade(assignment_id, paths, out_dir, workers, root, isolation, on_start, on
     recorder = Recorder(assignment, root) if record_gradebook else None
     overlap = recorder is not None and len(found) <= OVERLAP_IMPORT_UP_TO
     try:
-        if batches:
-            _run_pool(batches, workers, initargs, run, on_student,
-                      recorder if overlap else None, forked, early)
+        if found:
+            def report(summaries):
+                for summary in summaries:
+                    run.students.append(summary)
+                    if on_student:
+                        on_student(summary)
+
+            run_pool(found, workers, _init_worker, initargs, _grade_session, report, _failed,
+                     forked, early.before_fork, recorder if overlap else None)
         else:
             forked()
     except levels.Unavailable:  # no student code ran (no accepted level started): leave no trace
@@ -404,8 +424,8 @@ def _grade(assignment_id, paths, out_dir, workers, root, isolation, on_start, on
 def _finished_unreported(found: list[Found], reported: list[StudentSummary],
                          documents: dict[str, dict], out_dir: Path, since_ns: int,
                          ) -> list[StudentSummary]:
-    """The students of a stopped batch whose results.json this run wrote before it stopped (a
-    worker reports a batch only when all of it is done): the summary counts them too."""
+    """The students of a stopped session whose results.json this run wrote before it stopped (a
+    worker reports a session only when all of it is done): the summary counts them too."""
     known = {s.student for s in reported}
     finished = []
     for item in found:
@@ -422,101 +442,6 @@ def _finished_unreported(found: list[Found], reported: list[StudentSummary],
                                            extra["status"], doc["execution_time"],
                                            extra["problem"]))
     return finished
-
-
-def _batches(found: list[Found], workers: int) -> list[list[Found]]:
-    # Each pytest session costs its start-up and collection (about 5 ms a student in batches of
-    # 8, 3 ms in batches of 16), so batches start large; each takes a quarter of what is left per
-    # worker, so they shrink to single students at the end and the workers finish together.
-    batches, start = [], 0
-    while start < len(found):
-        left = len(found) - start
-        size = max(1, min(16, left // (workers * 2) if workers > 1 else left))
-        batches.append(found[start:start + size])
-        start += size
-    return batches
-
-
-def _run_pool(batches, workers, initargs, run: GradeRun, on_student,
-              recorder: Recorder | None, forked: Callable[[], None], early) -> None:
-    """Grade the batches in a pool of workers; a batch whose worker died is graded once more.
-
-    Raises Stopped (a KeyboardInterrupt) or MachineError after ending every worker.
-    """
-    def report(summaries):
-        for summary in summaries:
-            run.students.append(summary)
-            if on_student:
-                on_student(summary)
-
-    pending, retried = list(batches), False
-    while pending:
-        lost = []  # batches whose worker died: graded once more by a fresh pool
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=context,
-                                 initializer=_init_worker, initargs=initargs) as pool:
-            try:
-                early.before_fork()
-                with recorder.forking() if recorder else contextlib.nullcontext(), _frozen():
-                    futures = {pool.submit(_grade_batch, batch): batch for batch in pending}
-                if recorder is not None:  # the workers are forked: see recorder.py
-                    recorder.start()
-                if not retried:
-                    forked()
-                not_done = set(futures)
-                while not_done:
-                    done, not_done = wait(not_done, return_when=FIRST_COMPLETED)
-                    failure = ""
-                    for future in done:
-                        batch = futures[future]
-                        try:
-                            result = future.result()
-                        except BrokenProcessPool:
-                            lost.append(batch)
-                            continue
-                        except Exception as error:  # a fault of ours: report it per student
-                            report([_failed(f.student, error) for f in batch])
-                            continue
-                        report(result.students)
-                        failure = failure or result.failure
-                    if failure:
-                        raise MachineError(failure)
-            except BaseException:
-                # Wherever the stop lands (a signal, the progress bar, a failed disk), no
-                # queued batch may start, and the workers go now, not when they are done.
-                _stop(pool)
-                raise
-        if retried:
-            died = RuntimeError("the grading worker died twice")
-            report([_failed(f.student, died) for batch in lost for f in batch])
-            return
-        pending, retried = lost, True
-
-
-@contextlib.contextmanager
-def _frozen():
-    """Fork the workers with every object made so far out of the garbage collector's sight.
-
-    A worker's collections would otherwise walk all of NumPy, pytest and the engine it inherits,
-    about 4 % of a run, and copy every page they touch out of the memory it shares with the
-    parent. The parent collects them again once the workers are forked.
-    """
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
-def _stop(pool: ProcessPoolExecutor) -> None:
-    """Interrupted: drop the queued batches and end the workers now (their sandboxes die with
-    them); a student being graded gets no result, and each finished one keeps its own."""
-    workers = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in workers:
-        process.kill()
-    for process in workers:
-        process.join()
 
 
 def _failed(student: str, error: Exception) -> StudentSummary:

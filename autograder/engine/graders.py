@@ -12,7 +12,11 @@ from pathlib import Path
 import pytest
 
 from autograder.config import COURSE_ROOT, get_assignment
-from autograder.engine.helpers import rerun_with_reference_helpers
+from autograder.engine.helpers import (
+    hung_helpers_note,
+    hung_helpers_replaced,
+    rerun_with_reference_helpers,
+)
 from autograder.harness import GraderFailure, Submission
 
 ENGINE_PLUGIN = "nnfs-engine"
@@ -67,9 +71,12 @@ class EnginePlugin:
     """
 
     def __init__(self, submissions: dict[str, Callable[[], Submission]],
-                 on_done: Callable[[str, GraderRun], None] | None = None):
+                 on_done: Callable[[str, GraderRun], None] | None = None,
+                 take: Callable[[str], bool] | None = None):
         self._factories = submissions
         self._on_done = on_done
+        self._take = take
+        self._taken: dict[str, bool] = {}
         self.runs: dict[str, GraderRun] = {}
         self._pending: dict[str, TestResult] = {}
         self._notes: dict[str, str] = {}  # nodeid -> what a passed check has to say
@@ -80,21 +87,39 @@ class EnginePlugin:
         """A check that fails because a student helper it calls is wrong is run again with the
         reference helper in its place; when that run is right, the check keeps its points and
         its output names the helper (the points stay lost on the helper's own checks)."""
-        try:
+        student = item.funcargs.get("student")
+        marker = item.get_closest_marker("grader")
+        if not isinstance(student, Submission) or marker is None:
             return (yield)
+        function = marker.kwargs["function"]
+        try:
+            with hung_helpers_replaced(student, function) as called:
+                result = yield
+            if called:
+                self._notes[item.nodeid] = hung_helpers_note(function, sorted(set(called)))
+            return result
         except GraderFailure as failure:
-            student = item.funcargs.get("student")
-            marker = item.get_closest_marker("grader")
-            note = None
-            if isinstance(student, Submission) and marker is not None:
-                note = rerun_with_reference_helpers(
-                    student, marker.kwargs["function"], failure, item.runtest)
+            note = rerun_with_reference_helpers(student, function, failure, item.runtest)
             if note is None:
-                if isinstance(student, Submission) and marker is not None:
-                    student.problems.setdefault(marker.kwargs["function"], failure)
+                student.problems.setdefault(function, failure)
                 raise
             self._notes[item.nodeid] = note
             return None
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_protocol(self, item, nextitem):
+        """With `take`, a key is a slot that takes its submission only when its first check is
+        reached; the first slot that gets none ends the session (the ones before it are closed
+        as the session finishes)."""
+        if self._take is None or not hasattr(item, "callspec"):
+            return None
+        key = item.callspec.params.get("student")
+        if key not in self._taken:
+            self._taken[key] = self._take(key)
+        if self._taken[key]:
+            return None
+        item.session.shouldstop = "no submission left"
+        return True
 
     def pytest_generate_tests(self, metafunc):
         if "student" in metafunc.fixturenames:
@@ -181,13 +206,16 @@ _NO_AUTOLOAD = ["--disable-plugin-autoload"] if pytest.version_tuple >= (8, 4) e
 
 def run_graders_batch(assignment_id: str, submissions: dict[str, Callable[[], Submission]],
                       on_done: Callable[[str, GraderRun], None] | None = None,
-                      root: Path = COURSE_ROOT) -> dict[str, GraderRun]:
+                      root: Path = COURSE_ROOT,
+                      take: Callable[[str], bool] | None = None) -> dict[str, GraderRun]:
     """Run every hidden grader of `assignment_id` against each submission, in one pytest run.
 
     The graders are those of the course at `root` (a copy of the course, in validate's tests).
+    With `take`, the keys are slots: `take(key)` is asked, when pytest reaches a slot, whether
+    it has a submission to grade; the session ends at the first slot that has none.
     """
     assignment = get_assignment(assignment_id)
-    plugin = EnginePlugin(submissions, on_done)
+    plugin = EnginePlugin(submissions, on_done, take)
     args = [str(assignment.grader_file(root)), "-W", "ignore",
             "-o", "addopts=", "-o", "filterwarnings=", "-o", "testpaths=",
             "--rootdir", str(root)]

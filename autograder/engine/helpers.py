@@ -11,6 +11,7 @@ right and F called a replaced helper, the check keeps its points and says which 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 from autograder.config import get_assignment
@@ -47,27 +48,17 @@ def rerun_with_reference_helpers(student: Submission, function: str, failure: Gr
         return None
     assignment = get_assignment(student.assignment)
     candidates = [f for f in assignment.functions if f != function]
+    student.diagnosing = True  # the rerun only diagnoses: a timeout in it proves nothing
     try:
-        if not student.__dict__.get("_probe_defined"):
-            student.define("_nnfs_probe", _PROBE)
-            student.__dict__["_probe_defined"] = True
-        helpers = student.call("_nnfs_refers_to", function, candidates).value
-    except GraderFailure:
-        return None
-    if not isinstance(helpers, list) or not helpers:
-        return None
-    helpers = [h for h in helpers if h in candidates]
-    try:
-        student.define("_nnfs_swap", _swap_source(assignment, helpers))
-        student.replaced = tuple(helpers)
+        helpers = _refers_to(student, function, candidates)
+        if not helpers:
+            return None
         try:
-            rerun()
-            called = student.call("_nnfs_helpers_called").value
-        finally:
-            student.replaced = ()
-            student.define("_nnfs_restore", _RESTORE)
-    except Exception:  # the rerun failed too (or broke): the first failure stands
-        return None
+            called = _with_reference(student, assignment, helpers, rerun)
+        except Exception:  # the rerun failed too (or broke): the first failure stands
+            return None
+    finally:
+        student.diagnosing = False
     # a remembered call (student.call_once) does not run again, nor call its helpers again
     seen = student.__dict__.setdefault("_helpers_called", {}).setdefault(
         (function, tuple(helpers)), set())
@@ -84,6 +75,74 @@ def rerun_with_reference_helpers(student: Submission, function: str, failure: Gr
         lines.append(f"Your `{function}` calls your `{helper}`, which is wrong: {what}")
     lines.append("What the check found with your own helper:\n" + str(failure))
     return "\n".join(lines)
+
+
+@contextlib.contextmanager
+def hung_helpers_replaced(student: Submission, function: str):
+    """Run a check of `function` with every hung student function it refers to replaced by the
+    reference (a hang is judged once; its callers are graded as usual). Yields a list that ends
+    up holding the hung helpers the check called ([] when nothing was replaced)."""
+    called: list[str] = []
+    hung = [h for h in student.hung if h != function]
+    if not hung or student.replaced or not student.assignment:
+        yield called
+        return
+    assignment = get_assignment(student.assignment)
+    known = student.__dict__.setdefault("_refers_to_hung", {})
+    key = (function, tuple(hung))
+    if key not in known:
+        student.diagnosing = True
+        try:
+            known[key] = _refers_to(student, function, hung)
+        finally:
+            student.diagnosing = False
+    helpers = known[key]
+    if not helpers:
+        yield called
+        return
+    student.define("_nnfs_swap", _swap_source(assignment, helpers))
+    student.replaced = tuple(helpers)
+    try:
+        yield called
+        found = student.call("_nnfs_helpers_called").value
+        called += found if isinstance(found, list) else []
+    finally:
+        student.replaced = ()
+        student.define("_nnfs_restore", _RESTORE)
+
+
+def _refers_to(student: Submission, function: str, candidates: list[str]) -> list[str]:
+    """The candidates `function` refers to on the student's side ([] when that is unknown)."""
+    try:
+        if not student.__dict__.get("_probe_defined"):
+            student.define("_nnfs_probe", _PROBE)
+            student.__dict__["_probe_defined"] = True
+        helpers = student.call("_nnfs_refers_to", function, candidates).value
+    except GraderFailure:
+        return []
+    return [h for h in helpers if h in candidates] if isinstance(helpers, list) else []
+
+
+def _with_reference(student: Submission, assignment, helpers: list[str],
+                    run: Callable[[], None]) -> list:
+    """Run `run` with `helpers` replaced by the reference; the helpers it called."""
+    student.define("_nnfs_swap", _swap_source(assignment, helpers))
+    student.replaced = tuple(helpers)
+    try:
+        run()
+        called = student.call("_nnfs_helpers_called").value
+    finally:
+        student.replaced = ()
+        student.define("_nnfs_restore", _RESTORE)
+    return called if isinstance(called, list) else []
+
+
+def hung_helpers_note(function: str, called: list[str]) -> str:
+    """What a check graded with the reference in place of hung helpers says."""
+    names = ", ".join(f"`{h}`" for h in called)
+    return (f"Your {names} did not return in time in {'its' if len(called) == 1 else 'their'} "
+            f"own checks, so this check of `{function}` ran with a correct version in its "
+            "place; the points are lost on the helper's own checks.")
 
 
 def _summary(problem: GraderFailure) -> str:

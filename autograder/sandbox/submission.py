@@ -16,8 +16,9 @@ class SandboxSubmission(Submission):
     def has(self, function: str) -> bool:
         return self.process.has(function)
 
-    def _invoke(self, function: str, args: tuple, kwargs: dict) -> Call:
-        return self.process.call(function, args, kwargs)
+    def _invoke(self, function: str, args: tuple, kwargs: dict,
+                timeout: float | None = None) -> Call:
+        return self.process.call(function, args, kwargs, timeout)
 
     def _define(self, name: str, source: str) -> None:
         self.process.define(name, source)

@@ -28,6 +28,9 @@ LIMITS = Limits(
     processes=8,
     output_bytes=20_000,
     call_seconds_by_function={"sigmoid": 2.5},
+    # every grader's call takes the reference microseconds, so each gets this floor: long
+    # enough that a memory bomb reaches the memory limit first with both cores busy
+    call_floor_seconds=5.0,
 )
 
 

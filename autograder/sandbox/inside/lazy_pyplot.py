@@ -47,7 +47,7 @@ class LazyPyplot:
         spec = importlib.machinery.PathFinder.find_spec(name, path)
         if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
             return None
-        spec.loader = importlib.util.LazyLoader(spec.loader)
+        spec.loader = _QuietLazyLoader(spec.loader)
         return spec
 
     @classmethod
@@ -72,6 +72,23 @@ class LazyPyplot:
             except Exception:  # the child will meet the same error when it imports pyplot
                 return
             freeze_heap()
+
+
+class _QuietLazyModule(importlib.util._LazyModule):
+    """A lazy module whose file and name can be read without running it: IPython's traceback
+    code reads them from every module in sys.modules (inspect.getmodule), which would otherwise
+    load pyplot whenever a cell fails after `import matplotlib.pyplot as plt` (0.3 s)."""
+
+    def __getattribute__(self, attr):
+        if attr in ("__file__", "__name__"):
+            return object.__getattribute__(self, "__dict__")[attr]
+        return super().__getattribute__(attr)
+
+
+class _QuietLazyLoader(importlib.util.LazyLoader):
+    def exec_module(self, module):
+        super().exec_module(module)
+        module.__class__ = _QuietLazyModule
 
 
 def matplotlib_magic(line):
