@@ -81,8 +81,13 @@ class StudentProcess:
     def budget(self) -> float:
         return float(self._sandbox.limits.submission_seconds)
 
-    def call(self, function: str, args: tuple = (), kwargs: dict | None = None) -> Call:
-        """Call the student's `function`; raise StudentError when it does not return a value."""
+    def call(self, function: str, args: tuple = (), kwargs: dict | None = None, *,
+             probe: bool = False) -> Call:
+        """Call the student's `function`; raise StudentError when it does not return a value.
+
+        `probe`: a diagnosis's extra call. A probe that runs out of time proves nothing, so it
+        does not mark the function as hung (its later checks keep their whole limit).
+        """
         args, kwargs = tuple(args), dict(kwargs or {})
         payload = {"op": "call", "function": function, "args": codec.to_plain(list(args)),
                    "kwargs": codec.to_plain(kwargs)}
@@ -94,7 +99,7 @@ class StudentProcess:
         try:
             reply, seconds = self._request(payload, timeout)
         except StudentError as error:
-            if error.kind == "timeout":
+            if error.kind == "timeout" and not probe:
                 self._timed_out.add(function)
             raise
         try:

@@ -19,5 +19,8 @@ class SandboxSubmission(Submission):
     def _invoke(self, function: str, args: tuple, kwargs: dict) -> Call:
         return self.process.call(function, args, kwargs)
 
+    def _probe(self, function: str, args: tuple, kwargs: dict) -> Call:
+        return self.process.call(function, args, kwargs, probe=True)
+
     def _define(self, name: str, source: str) -> None:
         self.process.define(name, source)

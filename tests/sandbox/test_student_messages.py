@@ -47,3 +47,15 @@ def test_exit_in_a_cell_ends_only_that_cell(load):
     assert "exit() was called" in process.cells[0].error
     assert "ask_exit" not in process.cells[0].error
     assert process.call("f").value == 2
+
+
+def test_a_probe_that_runs_out_of_time_is_not_a_hang(load):
+    process = load("def hang(x):\n    while True:\n        pass\n")
+    with pytest.raises(StudentError) as probed:
+        process.call("hang", (1,), probe=True)
+    assert probed.value.kind == "timeout"
+    assert "hang" not in process._timed_out  # later checks keep their whole limit
+    with pytest.raises(StudentError) as checked:
+        process.call("hang", (2,))
+    assert checked.value.kind == "timeout"
+    assert "hang" in process._timed_out  # a check's own timeout is a hang
