@@ -94,3 +94,16 @@ def test_a_probe_that_runs_and_matches_names_the_assumption():
     z = np.array([1.0, 2.0, 3.0])
     found = diagnose_raise(_Probed(batch_only), "softmax", (z,), {}, "AxisError: axis 1")
     assert found is not None and found.id == "probe-needs-2d"
+
+
+def test_the_shared_acceptable_corpus_is_judged_as_acceptable():
+    from autograder.validate.diagnosis import shared_variants
+    from autograder.variants import variants_for
+
+    rows = shared_variants("03_optimizers")
+    ids = {f"{v.function}:{v.source}" for v in variants_for("reference.optimizers")}
+    assert rows and all(r[0] == "03_optimizers" and r[2] is None for r in rows)
+    assert {f"{r[1]}:{r[3]}" for r in rows} == ids
+    report = check_diagnosis("03_optimizers")
+    assert any(label.endswith(":acceptable") for label in report.named)
+    assert not [p for p in report.problems if p.startswith("acceptable")], report.problems
