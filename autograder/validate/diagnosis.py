@@ -25,7 +25,7 @@ NAMED_BY_RELATIONS = (
     "rows-last-missing", "rows-first-missing", "rows-last-only", "scaled-constant",
     "swapped-arguments", "activation-after-*", "input-through-*", "axis-too-many",
     "scaled-over-n", "argument-ignored", "not-reduced-sum",
-    "input-transposed", "axis-too-few", "inputs-changed",
+    "input-transposed", "axis-too-few", "inputs-changed", "input-plus-epsilon",
 )
 
 
@@ -49,11 +49,21 @@ def covered_ids(assignment_id: str | None = None) -> list[str]:
 def shared_variants(assignment_id: str | None = None) -> list[tuple]:
     """The shared corpus of acceptable answers (autograder/variants/) as cases.py's ACCEPTABLE
     rows: (assignment, function, None, source)."""
+    import importlib
+    import inspect
+
     from autograder.config import select
     from autograder.variants import variants_for
 
-    return [(a.id, v.function, None, v.source)
-            for a in select(assignment_id) for v in variants_for(a.module)]
+    rows = []
+    for a in select(assignment_id):
+        found = variants_for(a.module)
+        corpus = importlib.import_module("autograder.variants." + a.module.rsplit(".", 1)[-1])
+        # the earlier assignments' functions a notebook provides (its `from reference...` lines)
+        given = "".join(line + "\n" for line in inspect.getsource(corpus).splitlines()
+                        if line.startswith("from reference."))
+        rows += [(a.id, v.function, None, given + v.source) for v in found]
+    return rows
 
 
 def check_diagnosis(assignment_id: str | None = None) -> DiagnosisReport:

@@ -22,6 +22,7 @@ JUDGED = {
     0: {"mse-gradient-without-the-factor-2", "convention-nielsen-half-squares"},
     2: {"sigmoid-s-derivative-taken-of-z-instead-of-sigmoid-z"},
     3: {"adam-with-t-counted-from-0", "argument-off-by-one"},
+    4: {"convention-eps-inside-sqrt"},
     5: {"argument-default"},
     6: {"convention-torch-velocity"},
     8: {"sigmoid-s-derivative-taken-of-z-instead-of-sigmoid-z"},
@@ -29,6 +30,7 @@ JUDGED = {
     11: {"softmax-fails-on-a-1-d-input", "softmax-without-the-max-shift"},
     12: {"softmax-fails-on-a-1-d-input", "softmax-without-the-max-shift"},
     13: {"softmax-normalised-over-the-wrong-axis"},
+    14: {"input-plus-epsilon"},
     15: {"scaled-wrong-divisor"},
     16: {"handles-only-one-form-of-labels"},
     17: {"convention-cs231n-affine", "probe-square-only"},
@@ -72,4 +74,4 @@ def test_the_named_and_right_name_shares_on_the_collected_answers():
     wrong = [i for i, a in enumerate(ANSWERS) if a[3]]
     named = [i for i in wrong if JUDGED.get(i)]
     right = [i for i in named if not WRONG_NAMES.get(i)]
-    assert (len(wrong), len(named), len(right)) == (30, 25, 25)  # as judged by hand
+    assert (len(wrong), len(named), len(right)) == (30, 27, 27)  # as judged by hand
