@@ -353,6 +353,11 @@ def rmsprop_update(w, dw, cache, learning_rate, rho=0.9, epsilon=1e-7):
     cache = rho * cache + (1 - rho) * dw ** 2
     return w - learning_rate * dw / np.sqrt(cache + 1e-5), cache
 """),
+    (B, "sigmoid_backward", "argument-in-place-of", """
+def sigmoid_backward(dvalues, z):
+    s = 1 / (1 + np.exp(-dvalues))
+    return dvalues * s * (1 - s)
+"""),
 ]
 
 ACCEPTABLE = [

@@ -80,6 +80,17 @@ def candidates(modules: list, function: str, args: tuple, kwargs: dict) -> Itera
                                f"your result is the expected one for arguments {i + 1} and "
                                f"{j + 1} given the other way round: check which input each "
                                "step uses (the signature's order).", 3), run(ref, swapped))
+    for i in range(len(args)):  # one input where another belongs (y * log(y) for y * log(p))
+        for j in range(len(args)):
+            if i != j and _is_array(args[i]) and _is_array(args[j]) \
+                    and np.shape(args[i]) == np.shape(args[j]):
+                changed = list(args)
+                changed[i] = args[j]
+                yield (Finding("argument-in-place-of", f"argument {j + 1} used where argument "
+                               f"{i + 1} belongs", f"your result is the expected one with "
+                               f"argument {j + 1} in place of argument {i + 1}: the formula "
+                               f"reads argument {j + 1} where argument {i + 1} belongs. Check "
+                               "which input each term uses.", 3), run(ref, changed))
     for i, x in enumerate(args):
         if _is_array(x) and x.ndim == 2 and not (x.shape[0] == x.shape[1] and np.allclose(x, x.T)):
             flipped = list(args)

@@ -26,6 +26,7 @@ NAMED_BY_RELATIONS = (
     "swapped-arguments", "activation-after-*", "input-through-*", "axis-too-many",
     "scaled-over-n", "argument-ignored", "not-reduced-sum",
     "input-transposed", "axis-too-few", "inputs-changed", "input-plus-epsilon",
+    "argument-in-place-of",
 )
 
 
