@@ -5,6 +5,7 @@ title.
 """
 
 ALIASES = {
+    "not-finite-nan": {"no-clipping-before-the-log"},  # a log of 0: the graders' edge check
     "negated": {"stepped-up-the-gradient"},
     "scaled-times-n": {"a-missing-1-n"},
     "swapped-arguments": {"multiplied-in-the-wrong-order"},

@@ -90,10 +90,13 @@ def softmax(z):
         out[i] = e / e.sum()
         return out
 """),
-    (F, "sigmoid", "not-finite-nan", """
-def sigmoid(z):
-    e = np.exp(-np.asarray(z, dtype=float))
-    return np.where(np.isinf(e), np.nan, 1 / (1 + e))
+    # a non-finite sigmoid is the graders' own "overflows"; a loss at p = 0 beside other p is not
+    (F, "categorical_cross_entropy", "not-finite-nan", """
+def categorical_cross_entropy(y_pred, y_true):
+    y = np.asarray(y_true)
+    onehot = np.eye(y_pred.shape[1])[y] if y.ndim == 1 else y
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return float(-np.mean(np.sum(onehot * np.log(y_pred), axis=1)))
 """),
     (O, "momentum_update", "convention-torch-velocity", """
 def momentum_update(w, dw, velocity, learning_rate, momentum):
@@ -314,12 +317,6 @@ def dense_forward(X, W, b):
 def binary_cross_entropy(y_pred, y_true):
     p = np.clip(y_pred, 1e-7, 1 - 1e-7)
     return float(-np.mean(y_true * np.log(p) + (1 - y_true) * np.log(1 - p)) / np.size(y_true))
-"""),
-    (F, "sigmoid", "not-finite-inf", """
-def sigmoid(z):
-    z = np.asarray(z, dtype=float)
-    with np.errstate(over="ignore"):
-        return np.where(z < -700, np.inf, 1 / (1 + np.exp(-z)))
 """),
     (B, "single_neuron_gradients", "argument-ignored", """
 def single_neuron_gradients(x, w, b, target):
