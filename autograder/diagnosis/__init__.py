@@ -174,17 +174,21 @@ def _not_finite(value) -> bool:
 
 
 def _ordinary(args) -> bool:
-    """Inputs on which a right formula without its safeguards is finite: no |x| > 700 (exp
-    overflows), no exact 0 or 1 among other values (a probability at the edge: log(0)) and at
-    most one array of 0s and 1s only (labels; predictions of 0 and 1 beside them are an edge).
-    A nan or inf there comes from the formula itself, so "nan where the result is finite" or
-    "no clipping" would name what it shows, not its cause."""
+    """Inputs on which a right formula without its safeguards is finite: plain numbers and
+    arrays only (what a dict of parameters does is not judged), none past 50 in size (exp of
+    them, or of their products, stays far from overflow), no exact 0 or 1 among other values (a
+    probability at the edge: log(0)) and at most one array of 0s and 1s only (labels;
+    predictions of 0 and 1 beside them are an edge). A nan or inf there comes from the formula
+    itself, so "nan where the result is finite" or "no clipping" would name what it shows, not
+    its cause."""
     binary = 0
     for x in args:
-        if not isinstance(x, (np.ndarray, float)) or np.asarray(x).dtype.kind not in "fiu":
+        if isinstance(x, (bool, int, np.integer)):
             continue
+        if not isinstance(x, (np.ndarray, float)) or np.asarray(x).dtype.kind not in "fiu":
+            return False
         a = np.asarray(x, dtype=float)
-        if not np.all(np.isfinite(a)) or np.any(np.abs(a) > 700):
+        if not np.all(np.isfinite(a)) or np.any(np.abs(a) > 50):
             return False
         edge = (a == 0) | (a == 1)
         if edge.all():
