@@ -30,6 +30,8 @@ __all__ = ["Context", "Finding", "choose", "diagnose", "fits", "to_mistake"]
 class Context:
     modules: list = field(default_factory=list)  # reference modules, for reconstruction
     history: dict[str, Counter] = field(default_factory=dict)  # function -> ids that fitted
+    # functions that returned nan or inf on ordinary inputs (see _ordinary)
+    not_finite: set[str] = field(default_factory=set)
 
 
 def context_for(assignment: str) -> Context:
@@ -108,18 +110,15 @@ def diagnose(call, expected: Any, rtol: float, atol: float, explicit=(), keepdim
         return next((c.mistake for c in explicit if c.matches(call.value, rtol, atol)), None)
 
 
-# history key: the function returned nan or inf on ordinary inputs (see _ordinary)
-NOT_FINITE_ON_ORDINARY = "(not finite on ordinary inputs)"
-
-
 def _diagnose(call, expected, rtol, atol, explicit, keepdims):
     actual = call.value
     context: Context | None = getattr(call, "context", None)
     history = context.history.setdefault(call.function, Counter()) if context else None
-    blind = _not_finite(actual) and (_ordinary(call.args)
-                                     or bool(history and history[NOT_FINITE_ON_ORDINARY]))
-    if blind and history is not None and _ordinary(call.args):
-        history[NOT_FINITE_ON_ORDINARY] += 1
+    ordinary = _not_finite(actual) and _ordinary(call.args)
+    blind = ordinary or (_not_finite(actual) and context is not None
+                         and call.function in context.not_finite)
+    if ordinary and context is not None:
+        context.not_finite.add(call.function)
     found: list[Finding] = []
     for candidate in explicit:
         if blind and callable(candidate.value):

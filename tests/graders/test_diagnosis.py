@@ -108,3 +108,14 @@ def test_the_shared_acceptable_corpus_is_judged_as_acceptable():
     report = check_diagnosis("03_optimizers")
     assert any(label.endswith(":acceptable") for label in report.named)
     assert not [p for p in report.problems if p.startswith("acceptable")], report.problems
+
+
+def test_a_nan_is_explained_by_its_inputs_only_at_an_edge():
+    from autograder.diagnosis import _ordinary
+
+    labels, p = np.array([1.0, 0.0, 1.0]), np.array([0.9, 0.2, 0.6])
+    assert _ordinary((p, labels))  # a nan here comes from the formula
+    assert not _ordinary((np.array([0.0, 1.0, 1.0]), labels))  # predictions at 0 and 1
+    assert not _ordinary((np.array([0.0, 0.3, 1.0]), labels))  # a probability at the edge
+    assert not _ordinary((np.array([-1000.0, 0.5]),))  # exp overflows
+    assert not _ordinary(({"W": p}, p))  # a dict of parameters is not judged
