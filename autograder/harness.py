@@ -240,6 +240,12 @@ class Submission:
         """Run the call; `timeout` is its limit in seconds (None: the backend's own)."""
         raise NotImplementedError
 
+    def _probe(self, function: str, args: tuple, kwargs: dict) -> Call:
+        """A diagnosis's extra call (diagnosis/probes.py), at the function's own limit. It goes
+        around call(), so its timeout proves nothing: it is not a hang (see `hung`)."""
+        limit = self.time_limits.limit(function, args, kwargs) if self.time_limits else None
+        return self._invoke(function, args, kwargs, limit.seconds if limit else None)
+
     def _define(self, name: str, source: str) -> None:
         raise NotImplementedError
 

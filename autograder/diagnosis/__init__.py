@@ -19,6 +19,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from autograder.diagnosis.relations import Finding, close, explain
 
 __all__ = ["Context", "Finding", "choose", "diagnose", "fits", "to_mistake"]
@@ -28,6 +30,8 @@ __all__ = ["Context", "Finding", "choose", "diagnose", "fits", "to_mistake"]
 class Context:
     modules: list = field(default_factory=list)  # reference modules, for reconstruction
     history: dict[str, Counter] = field(default_factory=dict)  # function -> ids that fitted
+    # functions that returned nan or inf on ordinary inputs (see _ordinary)
+    not_finite: set[str] = field(default_factory=set)
 
 
 def context_for(assignment: str) -> Context:
@@ -108,16 +112,25 @@ def diagnose(call, expected: Any, rtol: float, atol: float, explicit=(), keepdim
 
 def _diagnose(call, expected, rtol, atol, explicit, keepdims):
     actual = call.value
+    context: Context | None = getattr(call, "context", None)
+    history = context.history.setdefault(call.function, Counter()) if context else None
+    ordinary = _not_finite(actual) and _ordinary(call.args)
+    blind = ordinary or (_not_finite(actual) and context is not None
+                         and call.function in context.not_finite)
+    if ordinary and context is not None:
+        context.not_finite.add(call.function)
     found: list[Finding] = []
     for candidate in explicit:
+        if blind and callable(candidate.value):
+            continue  # "it is not finite" is no explanation where the inputs do not explain it
         if candidate.matches(actual, rtol, atol):
             m = candidate.mistake
             found.append(Finding(m.key, m.title, m.explanation, 0, m.lecture))
     try:
-        found += explain(actual, expected, call.args, rtol, atol)
+        found += [f for f in explain(actual, expected, call.args, rtol, atol)
+                  if not (blind and f.id.startswith("not-finite-"))]
     except Exception:  # a relation that cannot compare this result explains nothing
         pass
-    context: Context | None = getattr(call, "context", None)
     if context is not None and context.modules:
         from autograder.diagnosis.reconstruct import candidates
 
@@ -137,7 +150,6 @@ def _diagnose(call, expected, rtol, atol, explicit, keepdims):
                              "your function wrote into an argument while computing, so later "
                              "steps read changed values. Compute into new arrays (`x = x - m`, "
                              "not `x -= m`).", 3))
-    history = context.history.setdefault(call.function, Counter()) if context else None
     chosen = choose(_unique(found), history)
     if history is not None:
         history.update({f.id for f in found})
@@ -147,6 +159,42 @@ def _diagnose(call, expected, rtol, atol, explicit, keepdims):
         if candidate.mistake.key == chosen.id:
             return candidate.mistake
     return to_mistake(chosen)
+
+
+def _not_finite(value) -> bool:
+    if isinstance(value, dict):
+        return any(_not_finite(v) for v in value.values())
+    if isinstance(value, (tuple, list)):
+        return any(_not_finite(v) for v in value)
+    try:
+        return not bool(np.all(np.isfinite(np.asarray(value, dtype=float))))
+    except (TypeError, ValueError, OverflowError):
+        return False
+
+
+def _ordinary(args) -> bool:
+    """Inputs on which a right formula without its safeguards is finite: plain numbers and
+    arrays only (what a dict of parameters does is not judged), none past 50 in size (exp of
+    them, or of their products, stays far from overflow), no exact 0 or 1 among other values (a
+    probability at the edge: log(0)) and at most one array of 0s and 1s only (labels;
+    predictions of 0 and 1 beside them are an edge). A nan or inf there comes from the formula
+    itself, so "nan where the result is finite" or "no clipping" would name what it shows, not
+    its cause."""
+    binary = 0
+    for x in args:
+        if isinstance(x, (bool, int, np.integer)):
+            continue
+        if not isinstance(x, (np.ndarray, float)) or np.asarray(x).dtype.kind not in "fiu":
+            return False
+        a = np.asarray(x, dtype=float)
+        if not np.all(np.isfinite(a)) or np.any(np.abs(a) > 50):
+            return False
+        edge = (a == 0) | (a == 1)
+        if edge.all():
+            binary += 1
+        elif edge.any() and np.asarray(x).dtype.kind == "f":
+            return False
+    return binary <= 1
 
 
 def _unique(found: list[Finding]) -> list[Finding]:

@@ -66,6 +66,11 @@ def candidates(modules: list, function: str, args: tuple, kwargs: dict) -> Itera
     for ident, title, explanation, formula in CONVENTIONS.get(function, ()):
         yield (Finding(f"convention-{ident}", title, explanation, 1),
                lambda formula=formula: formula(*copy.deepcopy(args), **copy.deepcopy(kwargs)))
+        for name, fixed, new_args, new_kwargs in _fixed_epsilons(formula, args, kwargs):
+            yield (Finding(f"convention-{ident}", title, f"{explanation} Your {name} is also a "
+                           f"fixed {fixed:g}, not the value passed: use the argument.", 1),
+                   _unless_same(run(formula, new_args, new_kwargs), run(ref, new_args, new_kwargs)))
+    yield from _epsilon_added(ref, args, run)
     for i in range(len(args)):
         for j in range(i + 1, len(args)):
             if type(args[i]) is type(args[j]) and np.shape(args[i]) == np.shape(args[j]):
@@ -75,6 +80,17 @@ def candidates(modules: list, function: str, args: tuple, kwargs: dict) -> Itera
                                f"your result is the expected one for arguments {i + 1} and "
                                f"{j + 1} given the other way round: check which input each "
                                "step uses (the signature's order).", 3), run(ref, swapped))
+    for i in range(len(args)):  # one input where another belongs (y * log(y) for y * log(p))
+        for j in range(len(args)):
+            if i != j and _is_array(args[i]) and _is_array(args[j]) \
+                    and np.shape(args[i]) == np.shape(args[j]):
+                changed = list(args)
+                changed[i] = args[j]
+                yield (Finding("argument-in-place-of", f"argument {j + 1} used where argument "
+                               f"{i + 1} belongs", f"your result is the expected one with "
+                               f"argument {j + 1} in place of argument {i + 1}: the formula "
+                               f"reads argument {j + 1} where argument {i + 1} belongs. Check "
+                               "which input each term uses.", 3), run(ref, changed))
     for i, x in enumerate(args):
         if _is_array(x) and x.ndim == 2 and not (x.shape[0] == x.shape[1] and np.allclose(x, x.T)):
             flipped = list(args)
@@ -118,6 +134,57 @@ def candidates(modules: list, function: str, args: tuple, kwargs: dict) -> Itera
                                f"argument {i + 1}: the formula is taken at the wrong point (an "
                                "activation applied twice, or its output used where its input "
                                "belongs).", 3), run(ref, changed))
+
+
+# the constants other sources hard-code as an epsilon (PyTorch, Keras, d2l, cs231n, Ng)
+EPSILONS = (1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10)
+
+
+def _fixed_epsilons(f, args, kwargs):
+    """(name, constant, args, kwargs): `f` with its epsilon parameter fixed at a common
+    constant other than the value this call passes."""
+    try:
+        params = list(inspect.signature(f).parameters)
+    except (TypeError, ValueError):
+        return
+    for i, name in enumerate(params):
+        if name not in ("epsilon", "eps"):
+            continue
+        passed = kwargs.get(name, args[i] if i < len(args) else None)
+        for fixed in EPSILONS:
+            if passed is not None and np.isclose(passed, fixed, rtol=1e-9, atol=0):
+                continue
+            new_args, new_kwargs = list(args), dict(kwargs)
+            if i < len(args):
+                new_args[i] = fixed
+            else:
+                new_kwargs[name] = fixed
+            yield name, fixed, tuple(new_args), new_kwargs
+
+
+def _unless_same(thunk, other):
+    """`thunk`'s value, or None where `other` gives the same (the difference proves nothing)."""
+    from autograder.diagnosis.relations import ATOL, RTOL, _structure_close
+
+    def value():
+        mine = thunk()
+        return None if _structure_close(mine, other(), RTOL, ATOL) else mine
+    return value
+
+
+def _epsilon_added(ref, args, run) -> Iterator[Candidate]:
+    """The reference on one float input plus a common epsilon: log(p + 1e-5), 1 / (x + 1e-8)."""
+    for i, x in enumerate(args):
+        if not (_is_array(x) and x.dtype.kind == "f"):
+            continue
+        for eps in EPSILONS:
+            changed = list(args)
+            changed[i] = x + eps
+            yield (Finding("input-plus-epsilon", f"{eps:g} added to argument {i + 1}",
+                           f"your result is the expected one for argument {i + 1} + {eps:g}: a "
+                           "constant is added to that input where the formula has none (as in "
+                           f"log(p + {eps:g})). Leave it out: clip where the formula clips.", 3),
+                   run(ref, changed))
 
 
 def _ignored(ref, args, kwargs, run) -> Iterator[Candidate]:

@@ -69,8 +69,10 @@ NO_BIAS_CORRECTION = Mistake(
 )
 T_FROM_ZERO = Mistake(
     "Adam with t counted from 0",
-    "t is the number of the step, counting from 1: use 1 - beta**t exactly as given (the first "
-    "step has t = 1), without adding or subtracting 1.",
+    "Your bias correction uses a step count shifted by one: t + 1 (t incremented once more "
+    "before the correction, as code that keeps t from 0 does) or t - 1. The t passed is already "
+    "the number of this step, counting from 1: use 1 - beta**t exactly as given (the first step "
+    "has t = 1), without adding or subtracting 1.",
     "004",
 )
 CORRECTED_MOMENTS_RETURNED = Mistake(

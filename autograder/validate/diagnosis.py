@@ -1,4 +1,5 @@
-"""`validate` guards the diagnosis: the reference and the acceptable variants get no name, every
+"""`validate` guards the diagnosis: the reference and the acceptable answers (cases.py's and the
+shared corpus of autograder/variants/) get no name, every
 diagnosis mutant gets its own mistake's name and no other, and every relation, convention and
 probe has a mutant that it names (autograder/diagnosis/cases.py).
 
@@ -24,7 +25,8 @@ NAMED_BY_RELATIONS = (
     "rows-last-missing", "rows-first-missing", "rows-last-only", "scaled-constant",
     "swapped-arguments", "activation-after-*", "input-through-*", "axis-too-many",
     "scaled-over-n", "argument-ignored", "not-reduced-sum",
-    "input-transposed", "axis-too-few", "inputs-changed",
+    "input-transposed", "axis-too-few", "inputs-changed", "input-plus-epsilon",
+    "argument-in-place-of",
 )
 
 
@@ -45,12 +47,33 @@ def covered_ids(assignment_id: str | None = None) -> list[str]:
     return list(NAMED_BY_RELATIONS) + conventions
 
 
+def shared_variants(assignment_id: str | None = None) -> list[tuple]:
+    """The shared corpus of acceptable answers (autograder/variants/) as cases.py's ACCEPTABLE
+    rows: (assignment, function, None, source)."""
+    import importlib
+    import inspect
+
+    from autograder.config import select
+    from autograder.variants import variants_for
+
+    rows = []
+    for a in select(assignment_id):
+        found = variants_for(a.module)
+        corpus = importlib.import_module("autograder.variants." + a.module.rsplit(".", 1)[-1])
+        # the earlier assignments' functions a notebook provides (its `from reference...` lines)
+        given = "".join(line + "\n" for line in inspect.getsource(corpus).splitlines()
+                        if line.startswith("from reference."))
+        rows += [(a.id, v.function, None, given + v.source) for v in found]
+    return rows
+
+
 def check_diagnosis(assignment_id: str | None = None) -> DiagnosisReport:
     from autograder.engine.graders import run_graders_batch
     from autograder.harness import ReferenceSubmission
 
     report = DiagnosisReport()
-    cases = [c for c in MUTANTS + ACCEPTABLE if assignment_id in (None, c[0])]
+    cases = [c for c in MUTANTS + ACCEPTABLE + shared_variants(assignment_id)
+             if assignment_id in (None, c[0])]
     for assignment in sorted({c[0] for c in cases} | ({assignment_id} - {None})):
         submissions = {"reference": lambda a=assignment: ReferenceSubmission(a)}
         mine = [c for c in cases if c[0] == assignment]

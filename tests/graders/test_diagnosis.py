@@ -58,7 +58,7 @@ class _Probed:
 
         self._diagnosis, self.then, self.probes = context_for("01_forward_pass"), then, 0
 
-    def _invoke(self, function, args, kwargs):
+    def _probe(self, function, args, kwargs):  # the diagnosis's extra calls
         self.probes += 1
         return self.then(args)
 
@@ -94,3 +94,28 @@ def test_a_probe_that_runs_and_matches_names_the_assumption():
     z = np.array([1.0, 2.0, 3.0])
     found = diagnose_raise(_Probed(batch_only), "softmax", (z,), {}, "AxisError: axis 1")
     assert found is not None and found.id == "probe-needs-2d"
+
+
+def test_the_shared_acceptable_corpus_is_judged_as_acceptable():
+    from autograder.validate.diagnosis import shared_variants
+    from autograder.variants import variants_for
+
+    rows = shared_variants("03_optimizers")
+    corpus = variants_for("reference.optimizers")
+    assert len(rows) == len(corpus) > 0
+    assert all(r[:3] == ("03_optimizers", v.function, None) and r[3].endswith(v.source)
+               for r, v in zip(rows, corpus))
+    report = check_diagnosis("03_optimizers")
+    assert any(label.endswith(":acceptable") for label in report.named)
+    assert not [p for p in report.problems if p.startswith("acceptable")], report.problems
+
+
+def test_a_nan_is_explained_by_its_inputs_only_at_an_edge():
+    from autograder.diagnosis import _ordinary
+
+    labels, p = np.array([1.0, 0.0, 1.0]), np.array([0.9, 0.2, 0.6])
+    assert _ordinary((p, labels))  # a nan here comes from the formula
+    assert not _ordinary((np.array([0.0, 1.0, 1.0]), labels))  # predictions at 0 and 1
+    assert not _ordinary((np.array([0.0, 0.3, 1.0]), labels))  # a probability at the edge
+    assert not _ordinary((np.array([-1000.0, 0.5]),))  # exp overflows
+    assert not _ordinary(({"W": p}, p))  # a dict of parameters is not judged

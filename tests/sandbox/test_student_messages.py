@@ -47,3 +47,18 @@ def test_exit_in_a_cell_ends_only_that_cell(load):
     assert "exit() was called" in process.cells[0].error
     assert "ask_exit" not in process.cells[0].error
     assert process.call("f").value == 2
+
+
+def test_a_probe_that_runs_out_of_time_is_not_a_hang(load):
+    from autograder.harness import GraderFailure
+    from autograder.sandbox.submission import SandboxSubmission
+
+    submission = SandboxSubmission(load("def hang(x):\n    while True:\n        pass\n"), "")
+    with pytest.raises(StudentError) as probed:
+        submission._probe("hang", (1,), {})
+    assert probed.value.kind == "timeout"
+    assert "hang" not in submission.hung  # later checks keep their whole limit
+    with pytest.raises(GraderFailure) as checked:
+        submission.call("hang", 2)
+    assert checked.value.kind == "timeout"
+    assert "hang" in submission.hung  # a check's own timeout is a hang
