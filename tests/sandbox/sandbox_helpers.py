@@ -11,6 +11,7 @@ from nbformat import v4
 from process_table import processes_with  # noqa: F401 (used by the tests)
 
 from autograder.config import Limits
+from autograder.sandbox import levels
 
 LIMITS = Limits(
     call_seconds=1.0,
@@ -22,10 +23,18 @@ LIMITS = Limits(
     call_seconds_by_function={"slow": 2.0, "grow": 10.0},
 )
 
+
+
+def keeping(*promises: str):
+    """Run a test once at every level that keeps `promises` (levels.KEPT; a level that does not
+    start here is skipped by the `sandbox` fixture)."""
+    chosen = [level for level in levels.LEVELS if set(promises) <= levels.KEPT[level]]
+    return pytest.mark.parametrize("sandbox", chosen, indirect=True, scope="module")
+
+
 # The levels that keep every promise (read, write, signal, connect, see, outlive): a module
 # marked with this runs its tests once at each of them.
-PROMISE_LEVELS = pytest.mark.parametrize("sandbox", ["bubblewrap", "landlock"], indirect=True,
-                                         scope="module")
+PROMISE_LEVELS = keeping(*levels.PROMISES)
 
 
 def notebook_cells(*sources: str) -> list[str]:

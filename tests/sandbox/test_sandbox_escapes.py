@@ -1,6 +1,7 @@
 """Escapes that file rules alone would miss, at every level that keeps every promise: a session
 bus, UDP and TCP to the loopback, a process that leaves its session, another process's /proc,
-signals by every route, and changing the metadata of files the student may only read."""
+signals by every route, and changing the metadata of files the student may only read. An escape
+that one promise alone stops runs at every level that keeps that promise."""
 
 import os
 import resource
@@ -14,10 +15,9 @@ from sandbox_helpers import (
     SIGNAL_ATTACKS,
     STUDENT_HELPERS,
     grader_signals,
+    keeping,
     processes_with,
 )
-
-pytestmark = PROMISE_LEVELS
 
 SOCKETS = """
     import socket
@@ -46,6 +46,7 @@ SOCKETS = """
 """
 
 
+@PROMISE_LEVELS
 def test_no_unix_socket_udp_or_tcp_reaches_what_listens_on_the_host(sandbox, load, tmp_path):
     bus = tmp_path / "bus"  # where a session bus (/run/user/UID/bus) or docker.sock would be
     listeners = {"bus": socket.socket(socket.AF_UNIX), "abstract": socket.socket(socket.AF_UNIX),
@@ -83,6 +84,7 @@ def test_no_unix_socket_udp_or_tcp_reaches_what_listens_on_the_host(sandbox, loa
             listener.close()
 
 
+@keeping("outlive")
 def test_a_double_forked_setsid_sleeper_does_not_outlive_the_run(sandbox, load):
     marker = "setsid-sleeper-marker-41c7"
     proc = load(f"""
@@ -119,6 +121,7 @@ def test_a_double_forked_setsid_sleeper_does_not_outlive_the_run(sandbox, load):
     assert wait_until_gone([marker]) == []
 
 
+@keeping("see")
 def test_other_processes_environ_and_command_line_cannot_be_read(load):
     proc = load(STUDENT_HELPERS, """
         def mine():
@@ -131,6 +134,7 @@ def test_other_processes_environ_and_command_line_cannot_be_read(load):
     assert proc.call("mine", (), {}).value is True  # its own /proc entry stays readable
 
 
+@PROMISE_LEVELS
 def test_no_signal_reaches_the_grader_by_any_route(sandbox, load):
     starts = sandbox.timings["template_starts"]
     with grader_signals() as received:
@@ -145,6 +149,7 @@ def test_no_signal_reaches_the_grader_by_any_route(sandbox, load):
         assert set(outcomes.values()) == {"ProcessLookupError", "done"}, outcomes
 
 
+@PROMISE_LEVELS
 def test_files_it_may_read_keep_their_mode_size_and_times(sandbox, load):
     if sandbox.isolation == "landlock":  # a file the student may read: next to the sandbox's code
         target = os.path.join(sandbox._private_dir, "lib", "victim.txt")
@@ -171,6 +176,7 @@ def test_files_it_may_read_keep_their_mode_size_and_times(sandbox, load):
         stat.S_IMODE(before.st_mode), before.st_size, before.st_mtime_ns)
 
 
+@PROMISE_LEVELS
 def test_the_graders_limits_priority_and_processors_stay_as_they_are(sandbox, load):
     before = (resource.getrlimit(resource.RLIMIT_NOFILE), os.getpriority(os.PRIO_PROCESS, 0),
               os.sched_getaffinity(0))
@@ -214,6 +220,7 @@ IPC = """
 """
 
 
+@PROMISE_LEVELS
 def test_a_submission_cannot_leave_a_message_for_the_next(sandbox, load):
     import ctypes
 
