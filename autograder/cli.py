@@ -77,6 +77,7 @@ def cli(ctx, root):
       nnfs-course feedback ID        one HTML page per student
       nnfs-course report ID          the class report
       nnfs-course validate           prove every grader passes the reference and catches mutants
+      nnfs-course times              the reference's time on every graded call -> call limits
       nnfs-course gradescope ID      the Gradescope autograder zip -> dist/<id>-autograder.zip
       nnfs-course export ID --lms canvas --template FILE   grades into the LMS's gradebook
       nnfs-course similarity ID      pairs of answers worth a look -> similarity/<id>/
