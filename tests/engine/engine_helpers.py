@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,3 +86,26 @@ def grade_folder(folder: Path, out: Path, workers: int, record: Path | None = No
                     worker_limits=LIMITS)
     markers = record.read_text().split() if record.exists() else []
     return GradedClass(run, out, folder, read_results(out), markers)
+
+
+# ---------------------------------------------------------------------------------------------
+# Files that must not change, and bubblewrap as Ubuntu 24.04 refuses it to a non-root user
+
+
+def tree_digest(*places: Path) -> str:
+    """One hash of every file in `places` (folders, or single files), caches left out."""
+    digest = hashlib.sha256()
+    for place in places:
+        for path in sorted(place.rglob("*")) if place.is_dir() else [place]:
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path).encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def failing_bwrap(folder: Path) -> Path:
+    """A `bwrap` in `folder` that fails as on Ubuntu 24.04; returns its path."""
+    bwrap = folder / "bwrap"
+    bwrap.write_text("#!/bin/sh\necho 'bwrap: setting up uid map: Permission denied' >&2\n"
+                     "exit 1\n")
+    bwrap.chmod(0o755)
+    return bwrap

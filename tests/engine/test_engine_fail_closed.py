@@ -10,7 +10,6 @@ on Ubuntu 24.04 for non-root users.
 from __future__ import annotations
 
 import atexit
-import hashlib
 import os
 import shutil
 import subprocess
@@ -20,14 +19,13 @@ from pathlib import Path
 
 import pytest
 from course_copy import copy_course
-from engine_helpers import ASSIGNMENT, MAX_SCORE, read_results
+from engine_helpers import ASSIGNMENT, MAX_SCORE, failing_bwrap, read_results, tree_digest
 from threat_notebooks import hostile_cell
 
 from autograder.sandbox import levels
 
 pytestmark = pytest.mark.slow
 
-UBUNTU_BWRAP = "#!/bin/sh\necho 'bwrap: setting up uid map: Permission denied' >&2\nexit 1\n"
 # How each level that may keep every promise is made unavailable here (besides PATH for bwrap).
 OFF_SWITCHES = {"bubblewrap": {}, "user": {"NNFS_SANDBOX_USER": "no-such-user"},
                 "landlock": {"NNFS_LANDLOCK": "off"}}
@@ -42,8 +40,7 @@ def fake_path(tmp_path: Path, bwrap: str) -> str:
     (folder / "unshare").symlink_to(subprocess.check_output(["which", "unshare"], text=True)
                                     .strip())
     if bwrap == "failing":
-        (folder / "bwrap").write_text(UBUNTU_BWRAP)
-        (folder / "bwrap").chmod(0o755)
+        failing_bwrap(folder)
     return str(folder)
 
 
@@ -54,15 +51,6 @@ def nnfs(course: Path, *args, path: str) -> subprocess.CompletedProcess:
     env["PATH"] = path
     return subprocess.run([sys.executable, "-m", "autograder", "--root", str(course), *args],
                           env=env, capture_output=True, text=True, timeout=600)
-
-
-def digest(*folders: Path) -> str:
-    found = hashlib.sha256()
-    for folder in folders:
-        for item in sorted(folder.rglob("*")) if folder.is_dir() else [folder]:
-            if item.is_file():
-                found.update(str(item).encode() + item.read_bytes())
-    return found.hexdigest()
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +81,7 @@ def test_no_accepted_level_means_no_student_code_runs(graded_course, tmp_path, s
                      f"{ASSIGNMENT.id}.ipynb", append=[f"open({str(mark)!r}, 'w').write('x')"])
     kept = (graded_course / "grades", graded_course / "gradebook.db",
             graded_course / "autograded")
-    before = digest(*kept)
+    before = tree_digest(*kept)
     try:
         run = nnfs(graded_course, "grade", ASSIGNMENT.id, path=fake_path(tmp_path, bwrap))
     finally:
@@ -106,7 +94,7 @@ def test_no_accepted_level_means_no_student_code_runs(graded_course, tmp_path, s
     assert said in output
     assert fix in output and "--isolation unshare" in output
     assert not mark.exists()
-    assert digest(*kept) == before
+    assert tree_digest(*kept) == before
 
 
 def test_a_weaker_level_is_a_knowing_choice_that_says_what_it_allows(tmp_path, submit):

@@ -5,12 +5,10 @@ other student keeps the grade they earned, and the course's files are untouched.
 from __future__ import annotations
 
 import csv
-import hashlib
-from pathlib import Path
 
 import pytest
 from course_copy import copy_course
-from engine_helpers import ASSIGNMENT, LIMITS, MAX_SCORE, read_results
+from engine_helpers import ASSIGNMENT, LIMITS, MAX_SCORE, read_results, tree_digest
 from threat_notebooks import hostile_cell
 
 from autograder.config import COURSE_ROOT
@@ -18,15 +16,6 @@ from autograder.engine.grade import grade
 from autograder.sandbox import levels
 
 pytestmark = pytest.mark.slow
-
-def tree_digest(*folders: Path) -> str:
-    digest = hashlib.sha256()
-    for folder in folders:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()
-                           and "__pycache__" not in p.parts):
-            digest.update(str(path).encode() + path.read_bytes())
-    return digest.hexdigest()
-
 
 def untrusted_levels() -> list[str]:
     return [level for level in levels.LEVELS if levels.UNTRUSTED <= levels.KEPT[level]]

@@ -18,13 +18,12 @@ from pathlib import Path
 
 import pytest
 from course_copy import copy_course
-from engine_helpers import ASSIGNMENT, MAX_SCORE, read_results
+from engine_helpers import ASSIGNMENT, MAX_SCORE, failing_bwrap, read_results
 from threat_notebooks import hostile_cell
 
 pytestmark = pytest.mark.slow
 
 NOBODY = 65534
-UBUNTU_BWRAP = "#!/bin/sh\necho 'bwrap: setting up uid map: Permission denied' >&2\nexit 1\n"
 
 
 def as_user() -> dict:
@@ -66,8 +65,7 @@ def test_an_unprivileged_grader_without_bubblewrap_gets_landlock(workspace, subm
     course = copy_course(workspace / "course")
     bin_dir = workspace / "bin"
     bin_dir.mkdir()
-    (bin_dir / "bwrap").write_text(UBUNTU_BWRAP)
-    (bin_dir / "bwrap").chmod(0o755)
+    failing_bwrap(bin_dir)
     folder = workspace / "class"
     for student in ("bea", "dan", "eli"):
         submit(folder / f"{student}.ipynb")
