@@ -79,13 +79,28 @@ def random_mistakes(expected, dvalues, z):
     return activation_mistakes(dvalues, z)
 
 
-def activation_gradient_check(student, function, forward):
-    rng = np.random.default_rng(11)
-    z = rng.uniform(0.1, 3.0, size=(3, 4)) * rng.choice([-1.0, 1.0], size=(3, 4))
-    dvalues = rng.normal(size=(3, 4))
-    numeric = ref.numerical_gradient(lambda v: float(np.sum(dvalues * forward(v))), z)
-    call = student.call(function, dvalues, z)
-    check_gradient(call, call.value, numeric, "dz", mistakes=activation_mistakes(dvalues, z))
+# the keywords of every activation's row of "agrees with the reference"
+RANDOM_ROW = {"inputs": activation_cases, "mistakes": random_mistakes, "name": "random"}
+
+
+def gradient_check_and_unchanged(exercise, forward):
+    """What every activation's backward pass shares after its row of "agrees with the
+    reference": a gradient check against central differences of `forward`, and its row of
+    "leaves its inputs unchanged"."""
+    function = exercise.function
+
+    def test(student):
+        rng = np.random.default_rng(11)
+        z = rng.uniform(0.1, 3.0, size=(3, 4)) * rng.choice([-1.0, 1.0], size=(3, 4))
+        dvalues = rng.normal(size=(3, 4))
+        numeric = ref.numerical_gradient(lambda v: float(np.sum(dvalues * forward(v))), z)
+        call = student.call(function, dvalues, z)
+        check_gradient(call, call.value, numeric, "dz", mistakes=activation_mistakes(dvalues, z))
+
+    test.__name__ = test.__qualname__ = f"test_{function}_gradient_check"
+    test.__doc__ = f"matches central differences of {forward.__name__}"
+    exercise.check(points=1)(test)
+    exercise.unchanged(1, BATCH, IN_PLACE, mistakes=activation_mistakes)
 
 
 LARGE_Z = arr([[-1000.0, -800.0, -20.0, 0.0, 20.0, 800.0, 1000.0]])
@@ -142,17 +157,9 @@ def test_relu_backward_lecture_rule(student):
                 mistakes=activation_mistakes(dvalues, z))
 
 
-relu_backward.agrees(1, RANDOM, seed=1, inputs=activation_cases, mistakes=random_mistakes,
-                     name="random")
+relu_backward.agrees(1, RANDOM, seed=1, **RANDOM_ROW)
+gradient_check_and_unchanged(relu_backward, fwd.relu)
 
-
-@relu_backward.check(points=1)
-def test_relu_backward_gradient_check(student):
-    """matches central differences of relu"""
-    activation_gradient_check(student, "relu_backward", fwd.relu)
-
-
-relu_backward.unchanged(1, BATCH, IN_PLACE, mistakes=activation_mistakes)
 relu_backward.mutants(
     edit(RELU_AT_ZERO, "float) > 0)", "float) >= 0)", edge="relu-0"),
     edit(IN_PLACE, "    return dvalues * (np.asarray(z, dtype=float) > 0)",
@@ -175,14 +182,8 @@ def test_sigmoid_backward_examples(student):
     check_close(call, dvalues * s * (1 - s), mistakes=activation_mistakes(dvalues, z))
 
 
-sigmoid_backward.agrees(1, RANDOM, seed=2, inputs=activation_cases, mistakes=random_mistakes,
-                        name="random")
-
-
-@sigmoid_backward.check(points=1)
-def test_sigmoid_backward_gradient_check(student):
-    """matches central differences of sigmoid"""
-    activation_gradient_check(student, "sigmoid_backward", fwd.sigmoid)
+sigmoid_backward.agrees(1, RANDOM, seed=2, **RANDOM_ROW)
+gradient_check_and_unchanged(sigmoid_backward, fwd.sigmoid)
 
 
 @sigmoid_backward.check(points=1, edge="sigmoid-1000")
@@ -192,7 +193,6 @@ def test_sigmoid_backward_large_inputs(student):
                   lambda z: np.exp(z) / (1 + np.exp(z)))
 
 
-sigmoid_backward.unchanged(1, BATCH, IN_PLACE, mistakes=activation_mistakes)
 sigmoid_backward.mutants(
     edit(SIGMOID_OF_Z, "s = sigmoid(np.asarray(z, dtype=float))", "s = np.asarray(z, dtype=float)"),
     edit(UPSTREAM_DROPPED, "return np.asarray(dvalues, dtype=float) * s", "return s"),
@@ -222,17 +222,9 @@ def test_tanh_backward_examples(student):
     check_close(call, dvalues * (1 - np.tanh(z) ** 2), mistakes=activation_mistakes(dvalues, z))
 
 
-tanh_backward.agrees(1, RANDOM, seed=3, inputs=activation_cases, mistakes=random_mistakes,
-                     name="random")
+tanh_backward.agrees(1, RANDOM, seed=3, **RANDOM_ROW)
+gradient_check_and_unchanged(tanh_backward, fwd.tanh)
 
-
-@tanh_backward.check(points=1)
-def test_tanh_backward_gradient_check(student):
-    """matches central differences of tanh"""
-    activation_gradient_check(student, "tanh_backward", fwd.tanh)
-
-
-tanh_backward.unchanged(1, BATCH, IN_PLACE, mistakes=activation_mistakes)
 tanh_backward.mutants(
     edit(TANH_OF_Z, "t = np.tanh(np.asarray(z, dtype=float))", "t = np.asarray(z, dtype=float)"),
     edit(TANH_NOT_SQUARED, "(1 - t**2)", "(1 - t)"),

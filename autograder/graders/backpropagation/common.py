@@ -3,7 +3,8 @@ and the checks of a returned gradient against central differences."""
 
 import numpy as np
 
-from autograder.harness import KEEPDIMS, Mistake, check, describe, fail, rel_error
+from autograder.harness import KEEPDIMS, Mistake, check, check_parts, describe, fail, rel_error
+from reference import backpropagation as ref
 
 RELU_AT_ZERO = Mistake(
     "`z >= 0` in ReLU's backward",
@@ -99,3 +100,15 @@ def check_gradient(call, actual, numeric, label, *, mistakes=(), tol=1e-6):
     if found is not None:
         text += "\n" + found.describe()
     fail(text, found)
+
+
+def check_gradients(call, parts, loss, args, mistakes):
+    """Each returned gradient of `parts` (label -> value, in the order of `args`) against central
+    differences of `loss(*args)` in its argument, every part judged (check_parts)."""
+    def one(i, label, grad):
+        def nudged(v):
+            return loss(*args[:i], v, *args[i + 1:])
+        return lambda: check_gradient(call, grad, ref.numerical_gradient(nudged, arr(args[i])),
+                                      label, mistakes=mistakes)
+    check_parts(call, {label: one(i, label, grad)
+                       for i, (label, grad) in enumerate(parts.items())})

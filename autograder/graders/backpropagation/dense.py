@@ -3,7 +3,7 @@
 import numpy as np
 
 from autograder.exercises import Exercise, edit
-from autograder.harness import KEEPDIMS, Mistake, check_close, check_parts, name_results
+from autograder.harness import KEEPDIMS, Mistake, check_close, name_results
 from reference import backpropagation as ref
 from reference import forward_pass as fwd
 
@@ -14,7 +14,7 @@ from .common import (
     LECTURE_W,
     LECTURE_X,
     arr,
-    check_gradient,
+    check_gradients,
     part_is,
     unpack,
 )
@@ -79,6 +79,9 @@ dense_backward.agrees(
     inputs=lambda rng: [(rng.normal(size=(n, m)), rng.normal(size=(n, d)), rng.normal(size=(m, d)))
                         for n, d, m in [(3, 4, 4), (1, 5, 2), (4, 3, 6), (2, 1, 3), (7, 6, 1)]],
     mistakes=lambda expected, dvalues, X, W: dense_mistakes(dvalues, X, W))
+dense_backward.unchanged(1, lambda rng: (rng.normal(size=(3, 2)), rng.normal(size=(3, 5)),
+                                         rng.normal(size=(2, 5))), IN_PLACE,
+                         mistakes=dense_mistakes)
 
 
 @dense_backward.check(points=1)
@@ -93,20 +96,10 @@ def test_dense_backward_gradient_check(student):
     def loss(X, W, b):
         return float(np.sum(dvalues * fwd.dense_forward(X, W, b)))
 
-    mistakes = dense_mistakes(dvalues, X, W)
-    check_parts(call, {
-        "dX": lambda: check_gradient(call, dX, ref.numerical_gradient(lambda v: loss(v, W, b), X),
-                                     "dX", mistakes=mistakes),
-        "dW": lambda: check_gradient(call, dW, ref.numerical_gradient(lambda v: loss(X, v, b), W),
-                                     "dW", mistakes=mistakes),
-        "db": lambda: check_gradient(call, db, ref.numerical_gradient(lambda v: loss(X, W, v), b),
-                                     "db", mistakes=mistakes),
-    })
+    check_gradients(call, {"dX": dX, "dW": dW, "db": db}, loss, (X, W, b),
+                    dense_mistakes(dvalues, X, W))
 
 
-dense_backward.unchanged(1, lambda rng: (rng.normal(size=(3, 2)), rng.normal(size=(3, 5)),
-                                         rng.normal(size=(2, 5))), IN_PLACE,
-                         mistakes=dense_mistakes)
 dense_backward.mutants(
     edit(DB_NOT_SUMMED, "db = dvalues.sum(axis=0)", "db = dvalues"),
     edit(DW_TRANSPOSED, "    dW = dvalues.T @ X", "    dW = X.T @ dvalues"),

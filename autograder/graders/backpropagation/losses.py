@@ -71,6 +71,10 @@ def test_mse_backward_random(student):
                     hint="The mean is over every element: divide by y_pred.size.")
 
 
+mse_backward.unchanged(1, (arr([[1.0], [2.5], [-1.0]]), arr([[0.5], [2.0], [1.0]])), IN_PLACE,
+                       mistakes=mse_mistakes)
+
+
 @mse_backward.check(points=1)
 def test_mse_backward_gradient_check(student):
     """matches central differences of mse"""
@@ -81,8 +85,6 @@ def test_mse_backward_gradient_check(student):
     check_gradient(call, call.value, numeric, "dy_pred", mistakes=mse_mistakes(y_pred, y_true))
 
 
-mse_backward.unchanged(1, (arr([[1.0], [2.5], [-1.0]]), arr([[0.5], [2.0], [1.0]])), IN_PLACE,
-                       mistakes=mse_mistakes)
 mse_backward.mutants(
     edit(MISSING_MEAN, " / y_pred.size", ""),
     edit(MSE_BY_SAMPLES, "/ y_pred.size", "/ len(y_pred)"),
@@ -118,7 +120,15 @@ def classification_cases(rng):
     return cases
 
 
-RANDOM = "agrees with the reference on random batches, labels as indices or one-hot"
+
+
+def random_batches(exercise, seed, mistakes):
+    """The row of "agrees with the reference" of a loss of class probabilities: random batches
+    drawn with `seed`, labels as indices or one-hot; `mistakes(probs, y_true)` may explain."""
+    exercise.agrees(1, "agrees with the reference on random batches, labels as indices or "
+                    "one-hot", seed=seed, inputs=classification_cases, name="random",
+                    mistakes=lambda expected, probs, y_true: mistakes(probs, y_true))
+
 CLIP_WHY = ("At p = 0 and p = 1 (edges the spec names) the gradient is the reference's, clipped as "
             "in the forward pass. The tolerance is the usual rtol=1e-5: -y / (p + 1e-7) / n, the "
             "backward form of log(p + 1e-7), differs from clipping by 2e-7 at p = 1 and passes.")
@@ -135,9 +145,7 @@ def test_categorical_cross_entropy_backward_lecture_example(student):
         check_close(call, arr([[0.0, -1 / 0.6, 0.0]]), mistakes=cce_mistakes(y_pred, y_true))
 
 
-categorical_cross_entropy_backward.agrees(
-    1, RANDOM, seed=9, inputs=classification_cases, name="random",
-    mistakes=lambda expected, probs, y_true: cce_mistakes(probs, y_true))
+random_batches(categorical_cross_entropy_backward, 9, cce_mistakes)
 
 
 @categorical_cross_entropy_backward.check(points=1)
@@ -197,9 +205,10 @@ def test_softmax_cross_entropy_backward_examples(student):
         check_close(call, arr(expected), mistakes=softmax_ce_mistakes(p, y_true))
 
 
-softmax_cross_entropy_backward.agrees(
-    1, RANDOM, seed=12, inputs=classification_cases, name="random",
-    mistakes=lambda expected, probs, y_true: softmax_ce_mistakes(probs, y_true))
+random_batches(softmax_cross_entropy_backward, 12, softmax_ce_mistakes)
+softmax_cross_entropy_backward.unchanged(
+    1, (arr([[0.1, 0.7, 0.2], [0.3, 0.3, 0.4]]), np.array([1, 2])), IN_PLACE,
+    mistakes=softmax_ce_mistakes)
 
 
 @softmax_cross_entropy_backward.check(points=1)
@@ -215,9 +224,6 @@ def test_softmax_cross_entropy_backward_gradient_check(student):
     check_gradient(call, call.value, numeric, "dz", mistakes=softmax_ce_mistakes(probs, y_true))
 
 
-softmax_cross_entropy_backward.unchanged(
-    1, (arr([[0.1, 0.7, 0.2], [0.3, 0.3, 0.4]]), np.array([1, 2])), IN_PLACE,
-    mistakes=softmax_ce_mistakes)
 softmax_cross_entropy_backward.mutants(
     edit(MISSING_MEAN, " / len(probs)", ""),
     edit(IN_PLACE, "    return (probs - np.asarray(y_true, dtype=float)) / len(probs)",
