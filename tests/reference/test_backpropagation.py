@@ -1,8 +1,12 @@
 """Reference solutions of 02_backpropagation: worked examples, gradient checks, hand derivations."""
 
+import copy
+
 import numpy as np
 import pytest
 
+from autograder.config import get_assignment
+from autograder.grader_layout import unchanged_calls
 from reference import backpropagation as bp
 from reference import forward_pass as fwd
 
@@ -25,16 +29,6 @@ HAND_GRADIENTS = {
 
 def rel_error(a, b):
     return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
-
-
-def frozen(*arrays):
-    """Read-only copies: writing into one raises, so a function that modifies its input fails."""
-    out = []
-    for a in arrays:
-        a = np.array(a, dtype=float)
-        a.flags.writeable = False
-        out.append(a)
-    return out
 
 
 def random_params(rng, h):
@@ -284,26 +278,39 @@ def test_two_hidden_layer_gradients_match_central_differences(n, h):
 
 # ------------------------------------------------------------------------ purity and conventions
 
-def test_no_function_modifies_its_inputs():
-    rng = np.random.default_rng(6)
-    dvalues, z = frozen(rng.normal(size=(3, 4)), rng.normal(size=(3, 4)))
-    bp.relu_backward(dvalues, z)
-    bp.sigmoid_backward(dvalues, z)
-    bp.tanh_backward(dvalues, z)
-    X, W = frozen(rng.normal(size=(3, 5)), rng.normal(size=(4, 5)))
-    bp.dense_backward(dvalues, X, W)
-    bp.mse_backward(dvalues, z)
-    probs, onehot = frozen([[0.0, 1.0], [0.3, 0.7]], [[1, 0], [0, 1]])
-    labels = np.array([0, 1])
-    labels.flags.writeable = False
-    for y_true in (onehot, labels):
-        bp.categorical_cross_entropy_backward(probs, y_true)
-        bp.softmax_cross_entropy_backward(probs, y_true)
-    bp.lecture_layer_gradients(*frozen(LECTURE_X, LECTURE_W, LECTURE_B))
-    bp.numerical_gradient(lambda v: float(np.sum(v**2)), *frozen(rng.normal(size=(2, 3))))
-    params = {k: frozen(v)[0] for k, v in random_params(rng, 3).items()}
-    bp.two_hidden_layer_gradients(*frozen(rng.normal(size=(4, 1))), params,
-                                  *frozen(rng.normal(size=(4, 1))))
+def _calls():
+    """Every graded function with the arguments of its hidden "leaves its inputs unchanged"
+    check (so a new exercise is here too), and the calls that check does not make: the
+    functions without a row, and the probabilities of 0 and 1 that clipping in place changes."""
+    calls = [(function, *args) for function, args in
+             unchanged_calls(get_assignment("02_backpropagation")).items()]
+    probs, onehot = np.array([[0.0, 1.0], [0.3, 0.7]]), np.array([[1, 0], [0, 1]])
+    return calls + [
+        ("categorical_cross_entropy_backward", probs, np.array([0, 1])),
+        ("categorical_cross_entropy_backward", probs, onehot),
+        ("softmax_cross_entropy_backward", probs, onehot),
+        ("lecture_layer_gradients", LECTURE_X, LECTURE_W, LECTURE_B),
+        ("numerical_gradient", lambda v: float(np.sum(v**2)),
+         np.random.default_rng(6).normal(size=(2, 3))),
+    ]
+
+
+def _assert_same(after, before):
+    if isinstance(before, dict):
+        assert after.keys() == before.keys()
+        for key in before:
+            np.testing.assert_array_equal(after[key], before[key], err_msg=key)
+    elif not callable(before):
+        np.testing.assert_array_equal(after, before)
+
+
+@pytest.mark.parametrize("call", _calls(), ids=lambda call: call[0])
+def test_functions_leave_their_arguments_unchanged(call):
+    function, *args = call
+    before = copy.deepcopy(args)
+    getattr(bp, function)(*args)
+    for after, was in zip(args, before, strict=True):
+        _assert_same(after, was)
 
 
 def test_numerical_gradient_hands_f_an_array_shaped_like_x():

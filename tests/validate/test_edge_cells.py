@@ -34,13 +34,12 @@ def test_a_mutant_the_check_misses_or_that_fails_elsewhere_is_a_problem(course_c
 
 
 def test_a_cell_without_a_check_and_a_check_at_an_edge_the_table_lacks_are_problems(course_copy):
-    graders = course_copy / "autograder" / "graders" / "test_02_backpropagation.py"
+    graders = course_copy / "autograder" / "graders" / "backpropagation" / "activations.py"
     text = graders.read_text()
-    text = text.replace('@grader("tanh_backward", points=1, edge="tanh-1000")',
-                        '@grader("tanh_backward", points=1)')
-    text = text.replace('@grader("relu_backward", points=1)\ndef test_relu_backward_random',
-                        '@grader("relu_backward", points=1, edge="tanh-1000")\n'
-                        'def test_relu_backward_random')
+    text = text.replace('@tanh_backward.check(points=1, edge="tanh-1000")',
+                        '@tanh_backward.check(points=1)')
+    text = text.replace('relu_backward.agrees(1, RANDOM, seed=1,',
+                        'relu_backward.agrees(1, RANDOM, seed=1, edge="tanh-1000",')
     graders.write_text(text)
     problems = _judged(course_copy, [EDGE_CHECK])
     assert any(p.startswith(f"{CELL} (|z| up to 1000 for tanh) has no check") for p in problems)
