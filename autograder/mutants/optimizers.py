@@ -1,261 +1,126 @@
-# ruff: noqa: F811
-"""Known-wrong optimizers that the graders of 03_optimizers must catch (and name, if `names`)."""
+"""Known-wrong optimizers that the graders of 03_optimizers must catch and name: each one is the
+reference's own function with a few words changed (`edit`), so none can drift from it."""
 
-import numpy as np
-
-from autograder.mutants import mutant
+from autograder.mutants import edit
 
 # ----------------------------------------------------------------------------------------------
 # sgd_update
 
-
-@mutant("sgd_update", names="stepped up the gradient")
-def sgd_update(w, dw, learning_rate):
-    return np.asarray(w, dtype=float) + learning_rate * np.asarray(dw, dtype=float)
-
-
-@mutant("sgd_update", names="updates done in place")
-def sgd_update(w, dw, learning_rate):
-    if isinstance(w, np.ndarray):
-        w -= learning_rate * dw
-        return w
-    return w - learning_rate * dw
-
+edit("sgd_update", "stepped up the gradient",
+     "return w - learning_rate * dw", "return w + learning_rate * dw")
+edit("sgd_update", "updates done in place",
+     "    return w - learning_rate * dw", "    w -= learning_rate * dw\n    return w")
 
 # ----------------------------------------------------------------------------------------------
 # decayed_learning_rate
 
-
-@mutant("decayed_learning_rate", names="decay as lr * decay**t")
-def decayed_learning_rate(initial_lr, decay, iteration):
-    return initial_lr * decay**iteration
-
-
-@mutant("decayed_learning_rate", names="denominator without parentheses")
-def decayed_learning_rate(initial_lr, decay, iteration):
-    return initial_lr / 1 + decay * iteration
-
+edit("decayed_learning_rate", "decay as lr * decay**t",
+     "initial_lr / (1.0 + decay * iteration)", "initial_lr * decay**iteration")
+edit("decayed_learning_rate", "denominator without parentheses",
+     "initial_lr / (1.0 + decay * iteration)", "initial_lr / 1.0 + decay * iteration")
 
 # ----------------------------------------------------------------------------------------------
-# momentum_update
+# momentum_update (the docstring states the formulas too: an old text ending in "\n" is the code)
 
-
-@mutant("momentum_update", names="momentum sign flipped")
-def momentum_update(w, dw, velocity, learning_rate, momentum):
-    # the velocity kept as a positive "distance downhill", against the course's convention
-    velocity_new = momentum * np.asarray(velocity) + learning_rate * np.asarray(dw)
-    return np.asarray(w) - velocity_new, velocity_new
-
-
-@mutant("momentum_update", names="momentum sign flipped")
-def momentum_update(w, dw, velocity, learning_rate, momentum):
-    # the previous step subtracted: it brakes instead of carrying on
-    velocity_new = -momentum * np.asarray(velocity) - learning_rate * np.asarray(dw)
-    return np.asarray(w) + velocity_new, velocity_new
-
-
-@mutant("momentum_update", names="velocity not returned")
-def momentum_update(w, dw, velocity, learning_rate, momentum):
-    velocity_new = momentum * np.asarray(velocity) - learning_rate * np.asarray(dw)
-    return np.asarray(w) + velocity_new
-
-
-@mutant("momentum_update", names="velocity not returned")
-def momentum_update(w, dw, velocity, learning_rate, momentum):
-    velocity_new = momentum * np.asarray(velocity) - learning_rate * np.asarray(dw)
-    return np.asarray(w) + velocity_new, velocity
-
-
-@mutant("momentum_update", names="previous velocity ignored")
-def momentum_update(w, dw, velocity, learning_rate, momentum):
-    velocity_new = -learning_rate * np.asarray(dw)
-    return np.asarray(w) + velocity_new, velocity_new
-
-
-@mutant("momentum_update", names="updates done in place")
-def momentum_update(w, dw, velocity, learning_rate, momentum):
-    if isinstance(w, np.ndarray) and isinstance(velocity, np.ndarray):
-        velocity *= momentum
-        velocity -= learning_rate * dw
-        w += velocity
-        return w, velocity
-    velocity_new = momentum * velocity - learning_rate * dw
-    return w + velocity_new, velocity_new
-
+# the velocity kept as a positive "distance downhill", against the course's convention
+edit("momentum_update", "momentum sign flipped",
+     "momentum * velocity - learning_rate * dw\n", "momentum * velocity + learning_rate * dw\n",
+     "w_new = w + velocity_new\n", "w_new = w - velocity_new\n")
+# the previous step subtracted: it brakes instead of carrying on
+edit("momentum_update", "momentum sign flipped",
+     "momentum * velocity - learning_rate * dw\n", "-momentum * velocity - learning_rate * dw\n")
+edit("momentum_update", "velocity not returned",
+     "return w_new, velocity_new", "return w_new")
+edit("momentum_update", "velocity not returned",
+     "return w_new, velocity_new", "return w_new, velocity")
+edit("momentum_update", "previous velocity ignored",
+     "momentum * velocity - learning_rate * dw\n", "-learning_rate * dw\n")
+edit("momentum_update", "updates done in place",
+     "velocity_new = momentum * velocity - learning_rate * dw\n"
+     "    w_new = w + velocity_new\n"
+     "    return w_new, velocity_new",
+     "velocity *= momentum\n"
+     "    velocity -= learning_rate * dw\n"
+     "    w += velocity\n"
+     "    return w, velocity")
 
 # ----------------------------------------------------------------------------------------------
 # adagrad_update
 
-
-@mutant("adagrad_update", names="Adagrad cache overwritten, not accumulated")
-def adagrad_update(w, dw, cache, learning_rate, epsilon=1e-7):
-    cache_new = np.asarray(dw) ** 2
-    w_new = np.asarray(w) - learning_rate * np.asarray(dw) / (np.sqrt(cache_new) + epsilon)
-    return w_new, cache_new
-
-
-@mutant("adagrad_update", names="cache not returned")
-def adagrad_update(w, dw, cache, learning_rate, epsilon=1e-7):
-    cache_new = np.asarray(cache) + np.asarray(dw) ** 2
-    return np.asarray(w) - learning_rate * np.asarray(dw) / (np.sqrt(cache_new) + epsilon), cache
-
-
-@mutant("adagrad_update", names="no square root of the cache")
-def adagrad_update(w, dw, cache, learning_rate, epsilon=1e-7):
-    # no square root: the step shrinks like 1/cache instead of 1/sqrt(cache)
-    cache_new = np.asarray(cache) + np.asarray(dw) ** 2
-    return np.asarray(w) - learning_rate * np.asarray(dw) / (cache_new + epsilon), cache_new
-
-
-@mutant("adagrad_update", names="updates done in place")
-def adagrad_update(w, dw, cache, learning_rate, epsilon=1e-7):
-    if isinstance(w, np.ndarray) and isinstance(cache, np.ndarray):
-        cache += dw**2
-        w -= learning_rate * dw / (np.sqrt(cache) + epsilon)
-        return w, cache
-    cache_new = cache + dw**2
-    return w - learning_rate * dw / (np.sqrt(cache_new) + epsilon), cache_new
-
+edit("adagrad_update", "Adagrad cache overwritten, not accumulated",
+     "cache_new = cache + dw**2\n", "cache_new = dw**2\n")
+edit("adagrad_update", "cache not returned",
+     "return w_new, cache_new", "return w_new, cache")
+# no square root: the step shrinks like 1/cache instead of 1/sqrt(cache)
+edit("adagrad_update", "no square root of the cache",
+     "np.sqrt(cache_new)", "cache_new")
+edit("adagrad_update", "updates done in place",
+     "cache_new = cache + dw**2\n"
+     "    w_new = w - learning_rate * dw / (np.sqrt(cache_new) + epsilon)\n"
+     "    return w_new, cache_new",
+     "cache += dw**2\n"
+     "    w -= learning_rate * dw / (np.sqrt(cache) + epsilon)\n"
+     "    return w, cache")
 
 # ----------------------------------------------------------------------------------------------
 # rmsprop_update
 
-
-@mutant("rmsprop_update", names="rho and 1 - rho swapped")
-def rmsprop_update(w, dw, cache, learning_rate, rho=0.9, epsilon=1e-7):
-    cache_new = (1 - rho) * np.asarray(cache) + rho * np.asarray(dw) ** 2
-    w_new = np.asarray(w) - learning_rate * np.asarray(dw) / (np.sqrt(cache_new) + epsilon)
-    return w_new, cache_new
-
-
-@mutant("rmsprop_update", names="cache not returned")
-def rmsprop_update(w, dw, cache, learning_rate, rho=0.9, epsilon=1e-7):
-    cache_new = rho * np.asarray(cache) + (1 - rho) * np.asarray(dw) ** 2
-    return np.asarray(w) - learning_rate * np.asarray(dw) / (np.sqrt(cache_new) + epsilon), cache
-
-
-@mutant("rmsprop_update", names="rho ignored")
-def rmsprop_update(w, dw, cache, learning_rate, rho=0.9, epsilon=1e-7):
-    # rho fixed at its default: a caller's rho is ignored
-    cache_new = 0.9 * np.asarray(cache) + 0.1 * np.asarray(dw) ** 2
-    w_new = np.asarray(w) - learning_rate * np.asarray(dw) / (np.sqrt(cache_new) + epsilon)
-    return w_new, cache_new
-
-
-@mutant("rmsprop_update", names="updates done in place")
-def rmsprop_update(w, dw, cache, learning_rate, rho=0.9, epsilon=1e-7):
-    if isinstance(w, np.ndarray) and isinstance(cache, np.ndarray):
-        cache *= rho
-        cache += (1 - rho) * dw**2
-        w -= learning_rate * dw / (np.sqrt(cache) + epsilon)
-        return w, cache
-    cache_new = rho * cache + (1 - rho) * dw**2
-    return w - learning_rate * dw / (np.sqrt(cache_new) + epsilon), cache_new
-
+edit("rmsprop_update", "rho and 1 - rho swapped",
+     "rho * cache + (1 - rho) * dw**2\n", "(1 - rho) * cache + rho * dw**2\n")
+edit("rmsprop_update", "cache not returned",
+     "return w_new, cache_new", "return w_new, cache")
+# rho fixed at its default: a caller's rho is ignored
+edit("rmsprop_update", "rho ignored",
+     "rho * cache + (1 - rho) * dw**2\n", "0.9 * cache + 0.1 * dw**2\n")
+edit("rmsprop_update", "updates done in place",
+     "cache_new = rho * cache + (1 - rho) * dw**2\n"
+     "    w_new = w - learning_rate * dw / (np.sqrt(cache_new) + epsilon)\n"
+     "    return w_new, cache_new",
+     "cache *= rho\n"
+     "    cache += (1 - rho) * dw**2\n"
+     "    w -= learning_rate * dw / (np.sqrt(cache) + epsilon)\n"
+     "    return w, cache")
 
 # ----------------------------------------------------------------------------------------------
-# adam_update
+# adam_update (the docstring states the bias correction too: ending in "\n" picks the code)
 
-
-@mutant("adam_update", names="Adam without bias correction")
-def adam_update(w, dw, m, v, t, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-7):
-    m_new = beta1 * np.asarray(m) + (1 - beta1) * np.asarray(dw)
-    v_new = beta2 * np.asarray(v) + (1 - beta2) * np.asarray(dw) ** 2
-    return np.asarray(w) - learning_rate * m_new / (np.sqrt(v_new) + epsilon), m_new, v_new
-
-
-@mutant("adam_update", names="Adam with t counted from 0")
-def adam_update(w, dw, m, v, t, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-7):
-    m_new = beta1 * np.asarray(m) + (1 - beta1) * np.asarray(dw)
-    v_new = beta2 * np.asarray(v) + (1 - beta2) * np.asarray(dw) ** 2
-    m_hat = m_new / (1 - beta1 ** (t + 1))
-    v_hat = v_new / (1 - beta2 ** (t + 1))
-    return np.asarray(w) - learning_rate * m_hat / (np.sqrt(v_hat) + epsilon), m_new, v_new
-
-
-@mutant("adam_update", names="Adam with t counted from 0")
-def adam_update(w, dw, m, v, t, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-7):
-    m_new = beta1 * np.asarray(m) + (1 - beta1) * np.asarray(dw)
-    v_new = beta2 * np.asarray(v) + (1 - beta2) * np.asarray(dw) ** 2
-    with np.errstate(all="ignore"):  # at t = 1 this divides 0 by 0, as the student's would
-        m_hat = m_new / (1 - beta1 ** (t - 1))
-        v_hat = v_new / (1 - beta2 ** (t - 1))
-        w_new = np.asarray(w) - learning_rate * m_hat / (np.sqrt(v_hat) + epsilon)
-    return w_new, m_new, v_new
-
-
-@mutant("adam_update", names="bias-corrected moments returned as state")
-def adam_update(w, dw, m, v, t, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-7):
-    m_new = beta1 * np.asarray(m) + (1 - beta1) * np.asarray(dw)
-    v_new = beta2 * np.asarray(v) + (1 - beta2) * np.asarray(dw) ** 2
-    m_hat = m_new / (1 - beta1**t)
-    v_hat = v_new / (1 - beta2**t)
-    return np.asarray(w) - learning_rate * m_hat / (np.sqrt(v_hat) + epsilon), m_hat, v_hat
-
-
-@mutant("adam_update", names="moments not returned")
-def adam_update(w, dw, m, v, t, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-7):
-    m_new = beta1 * np.asarray(m) + (1 - beta1) * np.asarray(dw)
-    v_new = beta2 * np.asarray(v) + (1 - beta2) * np.asarray(dw) ** 2
-    m_hat = m_new / (1 - beta1**t)
-    v_hat = v_new / (1 - beta2**t)
-    return np.asarray(w) - learning_rate * m_hat / (np.sqrt(v_hat) + epsilon), m, v
-
-
-@mutant("adam_update", names="updates done in place")
-def adam_update(w, dw, m, v, t, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-7):
-    w, dw = np.asarray(w, dtype=float), np.asarray(dw, dtype=float)
-    m, v = np.asarray(m, dtype=float), np.asarray(v, dtype=float)
-    if w.ndim:
-        m *= beta1
-        m += (1 - beta1) * dw
-        v *= beta2
-        v += (1 - beta2) * dw**2
-        w -= learning_rate * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + epsilon)
-        return w, m, v
-    m_new = beta1 * m + (1 - beta1) * dw
-    v_new = beta2 * v + (1 - beta2) * dw**2
-    m_hat, v_hat = m_new / (1 - beta1**t), v_new / (1 - beta2**t)
-    return w - learning_rate * m_hat / (np.sqrt(v_hat) + epsilon), m_new, v_new
-
+edit("adam_update", "Adam without bias correction",
+     "m_new / (1 - beta1**t)\n", "m_new\n", "v_new / (1 - beta2**t)\n", "v_new\n")
+edit("adam_update", "Adam with t counted from 0",
+     "beta1**t)\n", "beta1 ** (t + 1))\n", "beta2**t)\n", "beta2 ** (t + 1))\n")
+# at t = 1 this divides 0 by 0, as the student's would
+edit("adam_update", "Adam with t counted from 0",
+     "beta1**t)\n", "beta1 ** (t - 1))\n", "beta2**t)\n", "beta2 ** (t - 1))\n")
+edit("adam_update", "bias-corrected moments returned as state",
+     "return w_new, m_new, v_new", "return w_new, m_hat, v_hat")
+edit("adam_update", "moments not returned",
+     "return w_new, m_new, v_new", "return w_new, m, v")
+edit("adam_update", "updates done in place",
+     "m_new = beta1 * m + (1 - beta1) * dw\n"
+     "    v_new = beta2 * v + (1 - beta2) * dw**2\n",
+     "m *= beta1\n"
+     "    m += (1 - beta1) * dw\n"
+     "    v *= beta2\n"
+     "    v += (1 - beta2) * dw**2\n"
+     "    m_new, v_new = m, v\n",
+     "w_new = w - learning_rate * m_hat / (np.sqrt(v_hat) + epsilon)\n",
+     "w -= learning_rate * m_hat / (np.sqrt(v_hat) + epsilon)\n    w_new = w\n")
 
 # ----------------------------------------------------------------------------------------------
 # minibatch_indices
 
-
-@mutant("minibatch_indices", names="batches not shuffled")
-def minibatch_indices(n_samples, batch_size, seed):
-    order = np.arange(n_samples)
-    return [order[i:i + batch_size] for i in range(0, n_samples, batch_size)]
-
-
-@mutant("minibatch_indices", names="last partial batch dropped")
-def minibatch_indices(n_samples, batch_size, seed):
-    order = np.random.default_rng(seed).permutation(n_samples)
-    return [order[i:i + batch_size] for i in range(0, n_samples - batch_size + 1, batch_size)]
-
-
-@mutant("minibatch_indices", names="np.random.seed instead of default_rng(seed)")
-def minibatch_indices(n_samples, batch_size, seed):
-    order = np.random.RandomState(seed).permutation(n_samples)  # what np.random.seed(seed) gives
-    return [order[i:i + batch_size] for i in range(0, n_samples, batch_size)]
-
-
-@mutant("minibatch_indices", names="seed ignored")
-def minibatch_indices(n_samples, batch_size, seed):
-    order = np.random.default_rng().permutation(n_samples)
-    return [order[i:i + batch_size] for i in range(0, n_samples, batch_size)]
-
-
-@mutant("minibatch_indices", names="batches split evenly instead of batch_size long")
-def minibatch_indices(n_samples, batch_size, seed):
-    order = np.random.default_rng(seed).permutation(n_samples)
-    return np.array_split(order, -(-n_samples // batch_size))
-
-
-@mutant("minibatch_indices", names="sampled with replacement")
-def minibatch_indices(n_samples, batch_size, seed):
-    # a sample drawn with replacement: some indices twice, some never
-    rng = np.random.default_rng(seed)
-    order = rng.integers(0, n_samples, size=n_samples)
-    return [order[i:i + batch_size] for i in range(0, n_samples, batch_size)]
+edit("minibatch_indices", "batches not shuffled",
+     "np.random.default_rng(seed).permutation(n_samples)", "np.arange(n_samples)")
+edit("minibatch_indices", "last partial batch dropped",
+     "range(0, n_samples, batch_size)", "range(0, n_samples - batch_size + 1, batch_size)")
+# what np.random.seed(seed) gives
+edit("minibatch_indices", "np.random.seed instead of default_rng(seed)",
+     "np.random.default_rng(seed)", "np.random.RandomState(seed)")
+edit("minibatch_indices", "seed ignored",
+     "np.random.default_rng(seed)", "np.random.default_rng()")
+edit("minibatch_indices", "batches split evenly instead of batch_size long",
+     "[order[start:start + batch_size] for start in range(0, n_samples, batch_size)]",
+     "np.array_split(order, -(-n_samples // batch_size))")
+# a sample drawn with replacement: some indices twice, some never
+edit("minibatch_indices", "sampled with replacement",
+     "permutation(n_samples)", "integers(0, n_samples, size=n_samples)")
