@@ -49,15 +49,6 @@ ASSIGNMENTS = [
         "lectures": ["000", "004"],
         "module": "reference.optimizers",
         "due": None,
-        "functions": [
-            "sgd_update",
-            "decayed_learning_rate",
-            "momentum_update",
-            "adagrad_update",
-            "rmsprop_update",
-            "adam_update",
-            "minibatch_indices",
-        ],
     },
     {
         "id": "04_training",
