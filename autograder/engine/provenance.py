@@ -58,7 +58,8 @@ def run_inputs(assignment: Assignment, root: Path, limits: Limits) -> dict:
     """The inputs shared by every submission of a grading run (all but the submission and the
     isolation level, which each result records)."""
     graders = assignment.grader_file(root).parent
-    grader_files = [p for p in graders.glob("*.py")]
+    # the files beside the one pytest collects, and the assignments' folders of exercises
+    grader_files = [p for p in graders.rglob("*.py") if "__pycache__" not in p.parts]
     reference = Path(assignment.reference_module().__file__)
     return {
         "graders": files_hash(grader_files, graders) if grader_files else "",

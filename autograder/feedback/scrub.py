@@ -3,8 +3,9 @@
 Feedback pages are built only from results.json, so no source should reach them; this is the
 second line of defence. A grader that breaks writes pytest's traceback (which quotes its source)
 into a test's output; a future change could do worse. Every line longer than MIN_CHARS of the
-hidden graders (`autograder/graders/test_*.py`) and of the reference solutions' function bodies
-(`reference/**/*.py`) is a secret; a line of feedback text that contains one is withheld.
+hidden graders (`autograder/graders/test_*.py` and the exercises in its folders) and of the
+reference solutions' function bodies (`reference/**/*.py`) is a secret; a line of feedback text
+that contains one is withheld.
 
 Docstrings and the inner lines of multi-line strings are not secrets: a grader's docstring is the
 test's name students see, its strings are messages written for them, and the reference
@@ -42,7 +43,8 @@ class Scrubber:
     def for_course(cls, root: Path = COURSE_ROOT) -> Scrubber:
         """The secrets of the course at `root`, and of the installed package's course."""
         roots = dict.fromkeys([Path(root).resolve(), COURSE_ROOT])
-        graders = [p for r in roots for p in sorted(r.glob("autograder/graders/test_*.py"))]
+        graders = [p for r in roots for pattern in ("test_*.py", "*/*.py")
+                   for p in sorted(r.glob(f"autograder/graders/{pattern}"))]
         references = [p for r in roots for p in sorted(r.glob("reference/**/*.py"))]
         secrets: list[str] = []
         for path in graders:

@@ -68,11 +68,18 @@ def edited_source(module: str, function: str, replacements: tuple[str, ...]) -> 
     """The source of reference `function` (from the reference module named like `module`'s last
     part) with each (old, new) pair of `replacements` applied; each old text must occur once."""
     reference = importlib.import_module("reference." + module.rsplit(".", 1)[-1])
+    return apply_edits(reference, function, replacements)
+
+
+def apply_edits(reference, function: str, replacements: tuple[str, ...]) -> str:
+    """The source of `function` of the module `reference` with each (old, new) pair of
+    `replacements` applied; each old text must occur exactly once, or this fails naming the
+    reference file and the text."""
     source = textwrap.dedent(inspect.getsource(getattr(reference, function)))
     for old, new in zip(replacements[::2], replacements[1::2], strict=True):
         if source.count(old) != 1:
-            raise ValueError(f"{function}: {old!r} occurs {source.count(old)} times in the "
-                             "reference, not once")
+            raise ValueError(f"{function}: {old!r} occurs {source.count(old)} times in "
+                             f"{reference.__file__}, not once")
         source = source.replace(old, new)
     return source
 
@@ -90,8 +97,17 @@ def edit(function: str, names: str, *replacements: str, edge: str | tuple[str, .
     found.append(Mutant(function, names, namespace[function], len(found), edges, text))
 
 
-def mutants_for(reference_module: str) -> list[Mutant]:
-    """Every mutant of the assignment whose reference module is `reference_module`."""
+def mutants_for(reference_module: str, root=None) -> list[Mutant]:
+    """Every mutant of the assignment whose reference module is `reference_module`: the
+    exercises' own in its graders folder at `root` (autograder/grader_layout.py), or, for an
+    assignment in the older layout, those of autograder/mutants/<topic>.py."""
+    from autograder import grader_layout
+    from autograder.config import COURSE_ROOT, assignments
+
+    root = COURSE_ROOT if root is None else root
+    for assignment in assignments():
+        if assignment.module == reference_module and grader_layout.has_folder(assignment, root):
+            return grader_layout.folder_mutants(assignment, root)
     name = "autograder.mutants." + reference_module.rsplit(".", 1)[-1]
     module = importlib.import_module(name)
     return list(_REGISTRY.get(module.__name__, []))

@@ -43,10 +43,10 @@ def significant(lines) -> set[str]:
 
 def grader_lines(assignment: Assignment, root: Path = COURSE_ROOT) -> set[str]:
     """Lines of the hidden graders that would give a test away (not imports or decorators)."""
-    path = assignment.grader_file(root)
-    if not path.exists():
-        return set()
-    lines = [line for line in path.read_text(encoding="utf-8").splitlines()
+    from autograder.grader_layout import grader_files
+
+    lines = [line for path in grader_files(assignment, root)
+             for line in path.read_text(encoding="utf-8").splitlines()
              if not line.lstrip().startswith(("import ", "from ", "@", '"""'))]
     return significant(lines)
 

@@ -81,7 +81,7 @@ def mutant_notebooks(assignment: Assignment, folder: Path, root: Path = COURSE_R
             raise PipelineError(f"{source_path}: no answer cell for `{function}` ({what})")
         return cells[0]
 
-    for index, mutant in enumerate(mutants_for(assignment.module)):
+    for index, mutant in enumerate(mutants_for(assignment.module, root)):
         student = f"mutant-{index:02d}-{mutant.function}"
         nb = copy.deepcopy(source)
         answer_cell(nb, mutant.function, f"mutant {mutant.id}").source = mutant.source()

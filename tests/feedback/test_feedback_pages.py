@@ -17,6 +17,7 @@ from markupsafe import escape
 from autograder.config import COURSE_ROOT, get_assignment, lecture_name
 from autograder.feedback import FeedbackError, write_feedback
 from autograder.feedback.scrub import WITHHELD, Scrubber, function_body_lines, source_lines
+from autograder.grader_layout import grader_files
 
 
 def pages(results_dir, out_dir, **kwargs) -> dict[str, str]:
@@ -122,8 +123,8 @@ def test_a_broken_graders_traceback_and_hidden_checks_stay_out(tmp_path):
 
 
 def test_a_grader_source_line_planted_in_results_never_reaches_the_page(tmp_path):
-    grader = get_assignment(ASSIGNMENT).grader_file()
-    secret = max(source_lines(grader.read_text()), key=len).strip()
+    secret = max((line for path in grader_files(get_assignment(ASSIGNMENT))
+                  for line in source_lines(path.read_text())), key=len).strip()
     assert len(secret) > 20
     planted = f"Called dot_product(...)\n>       {secret}\nIt returned 6.0"
     write_student(tmp_path / "r", "zoe", [

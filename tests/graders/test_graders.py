@@ -13,6 +13,7 @@ from functools import cache
 import numpy as np
 import pytest
 
+from autograder import grader_layout
 from autograder.config import assignments, get_assignment, grader_points
 from autograder.engine.graders import run_graders, run_graders_batch
 from autograder.harness import Mistake, ReferenceSubmission
@@ -132,8 +133,11 @@ def test_every_mutant_names_its_mistake(assignment_id):
 def test_every_function_and_named_mistake_has_a_mutant(assignment_id):
     found = mutants_for(get_assignment(assignment_id).module)
     assert {m.function for m in found} == set(get_assignment(assignment_id).points)
-    titles = {value.title for value in vars(_grader_module(assignment_id)).values()
-              if isinstance(value, Mistake)}
+    if grader_layout.has_folder(get_assignment(assignment_id)):
+        defined = grader_layout.folder_mistakes(get_assignment(assignment_id))
+    else:
+        defined = vars(_grader_module(assignment_id)).values()
+    titles = {value.title for value in defined if isinstance(value, Mistake)}
     assert {m.names for m in found if m.names} == titles
 
 

@@ -16,6 +16,7 @@ import pytest
 from nbformat import v4
 
 from autograder.config import COURSE_ROOT, ConfigError, get_assignment
+from autograder.grader_layout import grader_files
 from autograder.gradescope import local
 from autograder.sandbox.launch import processes_of
 
@@ -75,7 +76,8 @@ def check_gradescope_fields(results: dict) -> None:
         assert test["output_format"] in FORMATS and test["visibility"] in VISIBILITIES
         assert 0 <= test["score"] <= test["max_score"]
     text = json.dumps(results)
-    grader = ASSIGNMENT.grader_file(COURSE_ROOT).read_text(encoding="utf-8")
+    grader = "\n".join(path.read_text(encoding="utf-8")
+                       for path in grader_files(ASSIGNMENT, COURSE_ROOT))
     code = [line.strip() for line in grader.splitlines()
             if len(line.strip()) >= 30 and ("assert" in line or "student." in line)]
     assert code and not [line for line in code if json.dumps(line)[1:-1] in text]

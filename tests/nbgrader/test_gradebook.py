@@ -14,6 +14,7 @@ from nbgrader_helpers import ASSIGNMENT, nbgrader, read_csv, tree_bytes
 from autograder.config import get_assignment
 from autograder.engine.gradebook import gradebook_url
 from autograder.feedback.scrub import Scrubber, source_lines
+from autograder.grader_layout import grader_files
 
 pytestmark = pytest.mark.slow
 
@@ -169,8 +170,8 @@ def test_nbgraders_generate_feedback_works_and_quotes_no_grader(graded_course):
     shutil.rmtree(graded_course / "feedback", ignore_errors=True)
     nbgrader(graded_course, "generate_feedback", ASSIGNMENT)
     # the students' own code is in their feedback (ada's is the reference's); no grader's is
-    grader = get_assignment(ASSIGNMENT).grader_file(graded_course).read_text()
-    scrub = Scrubber(source_lines(grader))
+    scrub = Scrubber([line for path in grader_files(get_assignment(ASSIGNMENT), graded_course)
+                      for line in source_lines(path.read_text())])
     for student in ["ada", "ben", "cai", "dee", "eve", "fay"]:
         html = (graded_course / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html")
         text = html.read_text()

@@ -60,6 +60,10 @@ def test_validate_fails_when_a_grader_no_longer_catches_a_mutant(course_copy):
 
 FREE_POINT = '''
 
+import numpy as np
+
+from autograder.harness import grader
+
 # Planted by the test: relu's hand example now gives its point for whatever relu returns.
 def test_relu_hand_example(student):
     """hand example with negative, zero and positive inputs (relu(0) = 0)"""
