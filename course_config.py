@@ -1,8 +1,7 @@
 """The one configuration file of the course.
 
 Everything the tools need lives here: the course id, the assignments (with the lectures they draw
-on and the functions it grades), the limits student code runs under, and nbgrader's
-settings. nbgrader reads it through the two-line `nbgrader_config.py` beside it, so `nbgrader ...`
+on), the limits student code runs under, and nbgrader's settings. nbgrader reads it through the two-line `nbgrader_config.py` beside it, so `nbgrader ...`
 commands run in this folder and `nnfs-course ...` commands see the same settings.
 """
 
@@ -19,10 +18,13 @@ LECTURES = {
     "003": "Notes: the training loop",
 }
 
-# Each assignment: its id (also the notebook's name), a title, the lectures it draws on, the module
-# of `reference/` holding its solutions, and its graded functions in notebook order. A function's
-# points are stated once, next to each check in the hidden graders (`@grader(function, points)` in
-# autograder/graders/test_<id>.py); `Assignment.points` adds them up.
+# Each assignment: its id (also the notebook's name), a title, the lectures it draws on, and the
+# module of `reference/` holding its solutions. Its graded functions are not listed here: an
+# exercise lives in its reference function, its lesson (`<!-- solution: NAME -->` in
+# reference/lessons/<id>.md) and its entry in the graders folder autograder/graders/<topic>/, which
+# states its points beside each check and gives the order of the results (see
+# docs/adding-an-exercise.md). An assignment whose graders are still one file,
+# autograder/graders/test_<id>.py, lists its "functions" here, in the order of the results.
 # "due" (optional) is nbgrader's due date, e.g. "2026-10-05 23:59:00 Europe/Berlin" (a time zone
 # name or offset; UTC if none). `grade` and `release` record it in the gradebook; a submission
 # whose timestamp.txt is later is late, and gets the penalty of LATE_PENALTY below.
@@ -33,24 +35,6 @@ ASSIGNMENTS = [
         "lectures": ["004", "001", "003"],
         "module": "reference.forward_pass",
         "due": None,
-        "functions": [
-            "dot_product",
-            "vector_matrix_product",
-            "matrix_vector_product",
-            "matrix_product",
-            "neuron_forward",
-            "dense_forward",
-            "relu",
-            "sigmoid",
-            "tanh",
-            "softmax",
-            "one_hot",
-            "categorical_cross_entropy",
-            "binary_cross_entropy",
-            "mse",
-            "collapse_linear_layers",
-            "accuracy",
-        ],
     },
     {
         "id": "02_backpropagation",

@@ -104,9 +104,9 @@ def times(root, assignment, check):
     from autograder.engine.time_limits import unmeasured, write_times
 
     if not check:
-        click.echo(f"wrote {write_times(select(assignment), root)}")
+        click.echo(f"wrote {write_times(select(assignment, root), root)}")
         return
-    missing = [f"{item.id}: {call}" for item in select(assignment)
+    missing = [f"{item.id}: {call}" for item in select(assignment, root)
                for call in unmeasured(item, root)]
     if missing:
         raise click.ClickException("calls without a measured time (run `nnfs-course times`): "
@@ -129,7 +129,7 @@ def build(root, assignment, check):
     from autograder.pipeline.build import build as build_one
 
     stale = []
-    for item in select(assignment):
+    for item in select(assignment, root):
         result = build_one(item, root, check=check)
         if check and result.changed:
             stale.append(result.path)
@@ -161,7 +161,7 @@ def release(root, assignment, check):
     from autograder.pipeline.release import release as release_one
 
     failed = []
-    for item in select(assignment):
+    for item in select(assignment, root):
         result = release_one(item, root, check=check)
         if result.leaks:
             failed.append(item.id)
@@ -422,7 +422,7 @@ def export(root, assignment, out_csv, **lms):
     from autograder.feedback import export_gradebook
 
     if assignment:
-        select(assignment)
+        select(assignment, root)
     path = export_gradebook(out_csv, assignment, root=root)
     click.echo(f"wrote {path}")
 

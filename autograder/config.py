@@ -24,8 +24,18 @@ class Assignment:
     title: str
     lectures: tuple[str, ...]
     module: str
-    functions: tuple[str, ...]
     due: str | None = None  # nbgrader's due date, e.g. "2026-10-05 23:59:00 Europe/Berlin"
+    listed: tuple[str, ...] | None = None  # course_config.py's "functions" (older layout only)
+    root: Path = COURSE_ROOT  # the course folder whose lesson and graders it reads
+
+    @property
+    def functions(self) -> tuple[str, ...]:
+        """The graded functions, in the order of the results: those of the graders folder's
+        exercises (autograder/grader_layout.py), which must be the lesson's; or, for an
+        assignment in the older layout, course_config.py's list."""
+        from autograder import grader_layout
+
+        return grader_layout.graded_functions(self)
 
     @property
     def points(self) -> dict[str, float]:
@@ -39,17 +49,17 @@ class Assignment:
     def reference_module(self):
         return importlib.import_module(self.module)
 
-    def source_notebook(self, root: Path = COURSE_ROOT) -> Path:
-        return root / "source" / self.id / f"{self.id}.ipynb"
+    def source_notebook(self, root: Path | None = None) -> Path:
+        return (root or self.root) / "source" / self.id / f"{self.id}.ipynb"
 
-    def release_notebook(self, root: Path = COURSE_ROOT) -> Path:
-        return root / "release" / self.id / f"{self.id}.ipynb"
+    def release_notebook(self, root: Path | None = None) -> Path:
+        return (root or self.root) / "release" / self.id / f"{self.id}.ipynb"
 
-    def lesson(self, root: Path = COURSE_ROOT) -> Path:
-        return root / "reference" / "lessons" / f"{self.id}.md"
+    def lesson(self, root: Path | None = None) -> Path:
+        return (root or self.root) / "reference" / "lessons" / f"{self.id}.md"
 
-    def grader_file(self, root: Path = COURSE_ROOT) -> Path:
-        return root / "autograder" / "graders" / f"test_{self.id}.py"
+    def grader_file(self, root: Path | None = None) -> Path:
+        return (root or self.root) / "autograder" / "graders" / f"test_{self.id}.py"
 
 
 @dataclass(frozen=True)
@@ -71,15 +81,17 @@ class Limits:
         return float(self.call_seconds_by_function.get(function, self.call_seconds))
 
 
-def assignments() -> list[Assignment]:
+def assignments(root: Path = COURSE_ROOT) -> list[Assignment]:
+    """The course's assignments, reading their lessons and graders in the course at `root`."""
     return [
         Assignment(
             id=a["id"],
             title=a["title"],
             lectures=tuple(a["lectures"]),
             module=a["module"],
-            functions=tuple(a["functions"]),
             due=a.get("due"),
+            listed=tuple(a["functions"]) if "functions" in a else None,
+            root=Path(root),
         )
         for a in course_config.ASSIGNMENTS
     ]
@@ -88,7 +100,7 @@ def assignments() -> list[Assignment]:
 @cache
 def grader_checks(assignment: Assignment) -> tuple[tuple[str, float], ...]:
     """(function, points) of every hidden check of `assignment`, read from the `@grader` marks
-    of the course's graders (a parametrized grader has one per case)."""
+    of the graders of the course at `assignment.root` (a parametrized grader has one per case)."""
     path = assignment.grader_file()
     if str(path.parent) not in sys.path:  # graders import the modules beside them (pytest too)
         sys.path.append(str(path.parent))
@@ -108,8 +120,8 @@ def grader_points(assignment: Assignment) -> tuple[tuple[str, float], ...]:
         totals[function] = totals.get(function, 0.0) + points
     unknown = sorted(set(totals) - set(assignment.functions))
     if unknown:
-        raise ConfigError(f"{path}: grades {', '.join(unknown)}, which course_config.py does "
-                          f"not list for {assignment.id}")
+        raise ConfigError(f"{path}: grades {', '.join(unknown)}, which is not a graded "
+                          f"function of {assignment.id}")
     missing = [f for f in assignment.functions if f not in totals]
     if missing:
         raise ConfigError(f"{path}: no grader for {', '.join(missing)} ({assignment.id})")
@@ -131,8 +143,8 @@ def _marks(test):
     return found
 
 
-def get_assignment(assignment_id: str) -> Assignment:
-    known = {a.id: a for a in assignments()}
+def get_assignment(assignment_id: str, root: Path = COURSE_ROOT) -> Assignment:
+    known = {a.id: a for a in assignments(root)}
     if assignment_id not in known:
         raise ConfigError(
             f"unknown assignment {assignment_id!r}; course_config.py defines: {', '.join(known)}"
@@ -140,9 +152,9 @@ def get_assignment(assignment_id: str) -> Assignment:
     return known[assignment_id]
 
 
-def select(assignment_id: str | None) -> list[Assignment]:
+def select(assignment_id: str | None, root: Path = COURSE_ROOT) -> list[Assignment]:
     """One assignment by id, or every assignment when `assignment_id` is None."""
-    return assignments() if assignment_id is None else [get_assignment(assignment_id)]
+    return assignments(root) if assignment_id is None else [get_assignment(assignment_id, root)]
 
 
 def students_roster() -> dict[str, dict[str, str]]:

@@ -1,9 +1,9 @@
 """What an exercise's hidden graders are written with: one `Exercise` per graded function.
 
 An exercise lives in three places: its reference function (`reference/<topic>.py`), its lesson
-text (`reference/lessons/<id>.md`, whose `<!-- solution: NAME -->` directives give the order), and
-its entry in the assignment's graders, `autograder/graders/<topic>/` (one module per group of the
-lesson's functions; autograder/grader_layout.py assembles them for pytest). The entry says:
+text (`reference/lessons/<id>.md`, `<!-- solution: NAME -->`), and its entry in the assignment's
+graders folder, `autograder/graders/<topic>/` (one module per group of the lesson's functions;
+autograder/grader_layout.py assembles them for pytest). The entry says:
 
     dense_forward = Exercise("dense_forward", ref)
 
@@ -16,11 +16,11 @@ lesson's functions; autograder/grader_layout.py assembles them for pytest). The 
                          inputs=lambda rng: [(rng.normal(size=(n, 3)), ...) for n in (1, 5)],
                          mistakes=lambda expected, X, W, b: [NO_BIAS.with_value(X @ W.T)])
     dense_forward.unchanged(1, lambda rng: (rng.normal(size=(4, 3)), ...), IN_PLACE)
-    dense_forward.mutants(edit(NO_TRANSPOSE, "W.T", "W"), edit(NO_BIAS, "W.T + b", "W.T"))
+    dense_forward.mutants(edit(NO_TRANSPOSE, "return X @ W.T + b", "return X @ W + b"))
 
 Its checks run in the order they are written; the "leaves its inputs unchanged" rows of every
-function run after all of them, in lesson order. A mutant is an edit of the reference's own
-source: it cannot drift from the reference, and names the Mistake object its checks must report.
+function run after all of them. A mutant is an edit of the reference's own source: it cannot
+drift from the reference, and it names the Mistake object its checks must report.
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ class Exercise:
         self.tests: list[Callable] = []  # in the order written
         self.unchanged_row: Unchanged | None = None
         self._mutants: list[Edit | Whole] = []
-        self.file = Path(inspect.stack()[1].filename)
+        self.file = Path(inspect.currentframe().f_back.f_code.co_filename)  # where it is written
 
     def __repr__(self) -> str:
         return f"Exercise({self.function!r})"
@@ -198,15 +198,23 @@ def call_naming(student, mistake: Mistake, errors: Sequence[str], function: str,
         raise GraderFailure(f"{text}\n{mistake.describe()}", mistake) from None
 
 
-def leaves_inputs_unchanged(exercises: Sequence[Exercise], seed: int | None):
-    """One grader per exercise with an unchanged row, "leaves its inputs unchanged", in the order
-    given; the rows' generated arguments are drawn from one generator seeded `seed`."""
+def unchanged_arguments(exercises: Sequence[Exercise], seed: int | None
+                        ) -> dict[str, tuple[Exercise, tuple]]:
+    """function -> (its exercise, the arguments of its unchanged row), for the exercises that
+    have one, in the order given; generated arguments come from one generator seeded `seed`."""
     rng = np.random.default_rng(seed)
     rows: dict[str, tuple[Exercise, tuple]] = {}
     for exercise in exercises:
         row = exercise.unchanged_row
         if row is not None:
             rows[exercise.function] = (exercise, row.args(rng) if callable(row.args) else row.args)
+    return rows
+
+
+def leaves_inputs_unchanged(exercises: Sequence[Exercise], seed: int | None):
+    """One grader per exercise with an unchanged row, "leaves its inputs unchanged", in the order
+    given (see unchanged_arguments)."""
+    rows = unchanged_arguments(exercises, seed)
     params = [pytest.param(function, marks=grader(function, exercise.unchanged_row.points),
                            id=function) for function, (exercise, _) in rows.items()]
 
@@ -221,4 +229,3 @@ def leaves_inputs_unchanged(exercises: Sequence[Exercise], seed: int | None):
         check_unchanged(call, expected, row.mistake, mistakes=found)
 
     return test_leaves_inputs_unchanged
-

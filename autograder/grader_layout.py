@@ -11,10 +11,11 @@ module holds `Exercise`s (autograder/exercises.py). The one file pytest collects
 
 `assemble` loads the folder (as a package of its own, so a copy of the course never mixes with
 this one), checks that its exercises are the lesson's graded functions, and lays the checks out
-in the lesson's order, every function's "leaves its inputs unchanged" row last. The folder's
-`__init__.py` names its modules in `SECTIONS`, in the order of the results (and of
-`Assignment.points`), and may set `UNCHANGED_SEED`, the seed of the generator those rows draw
-their arguments from. (The lesson orders the notebook; its graded functions must be the same.)
+in the folder's order, every function's "leaves its inputs unchanged" row last. The folder's
+`__init__.py` names its modules in `SECTIONS`: their exercises, each in the order written, are
+the order of the results (and of `Assignment.points`). It may set `UNCHANGED_SEED`, the seed of
+the generator those rows draw their arguments from. The lesson orders the notebook; its graded
+functions (`<!-- solution: NAME -->`) must be the folder's, whatever their order.
 
 An assignment not yet moved keeps the older layout: every check in test_<id>.py, its mistakes in
 mistakes_<topic>.py beside it and its mutants in autograder/mutants/<topic>.py.
@@ -26,10 +27,12 @@ import hashlib
 import importlib
 import importlib.util
 import sys
+from dataclasses import replace
+from functools import cache
 from pathlib import Path
 
-from autograder.config import COURSE_ROOT, Assignment, ConfigError, get_assignment
-from autograder.exercises import Exercise, leaves_inputs_unchanged
+from autograder.config import Assignment, ConfigError, get_assignment
+from autograder.exercises import Exercise, leaves_inputs_unchanged, unchanged_arguments
 from autograder.harness import Mistake
 from autograder.mutants import Mutant
 
@@ -40,16 +43,16 @@ def topic(assignment: Assignment) -> str:
     return assignment.module.rsplit(".", 1)[-1]
 
 
-def graders_folder(assignment: Assignment, root: Path = COURSE_ROOT) -> Path:
+def graders_folder(assignment: Assignment, root: Path | None = None) -> Path:
     """The folder of `assignment`'s exercises (it exists once the assignment has moved)."""
-    return root / GRADERS / topic(assignment)
+    return (root or assignment.root) / GRADERS / topic(assignment)
 
 
-def has_folder(assignment: Assignment, root: Path = COURSE_ROOT) -> bool:
+def has_folder(assignment: Assignment, root: Path | None = None) -> bool:
     return (graders_folder(assignment, root) / "__init__.py").is_file()
 
 
-def grader_files(assignment: Assignment, root: Path = COURSE_ROOT) -> list[Path]:
+def grader_files(assignment: Assignment, root: Path | None = None) -> list[Path]:
     """Every file of `assignment`'s hidden graders that exists: the file pytest collects, then
     the folder's modules."""
     files = [assignment.grader_file(root)]
@@ -58,33 +61,76 @@ def grader_files(assignment: Assignment, root: Path = COURSE_ROOT) -> list[Path]
     return [path for path in files if path.is_file()]
 
 
-def load_exercises(assignment: Assignment, root: Path = COURSE_ROOT) -> list[Exercise]:
-    """The exercises of `assignment`'s graders folder at `root`, in the lesson's order.
+@cache
+def graded_functions(assignment: Assignment) -> tuple[str, ...]:
+    """The graded functions of `assignment`, in the order of the results.
 
-    Raises ConfigError, naming the file, when the folder and the lesson disagree: an exercise
-    the lesson does not grade, a graded function with no exercise, or one with two.
+    With a graders folder: its exercises, in SECTIONS order and then as written; they must be
+    the functions of the lesson's `<!-- solution: NAME -->` directives, each defined in the
+    reference module, or this raises ConfigError naming the file at fault. In the older layout:
+    course_config.py's "functions" list.
     """
-    folder = graders_folder(assignment, root)
-    package = _load_package(folder)
-    found: dict[str, Exercise] = {}
-    for module in _sections(package, folder):
-        for value in vars(module).values():
-            if isinstance(value, Exercise) and value.function not in found:
-                found[value.function] = value
-            elif isinstance(value, Exercise) and found[value.function] is not value:
-                raise ConfigError(f"{value.file}: a second exercise of {value.function} (the "
-                                  f"first is in {found[value.function].file})")
-    functions = assignment.functions
-    lesson = assignment.lesson(root)
-    extra = [f for f in found if f not in functions]
+    if not has_folder(assignment):
+        if assignment.listed is None:
+            raise ConfigError(f"course_config.py: {assignment.id} lists no \"functions\" and "
+                              f"{graders_folder(assignment)} holds no exercises")
+        return assignment.listed
+    if assignment.listed is not None:
+        raise ConfigError(f"course_config.py: the \"functions\" of {assignment.id} are its "
+                          f"exercises' now ({graders_folder(assignment)}): "
+                          "remove the list")
+    found = _exercises(assignment)
+    lesson = assignment.lesson()
+    taught = _lesson_functions(lesson)
+    extra = [f for f in found if f not in taught]
     if extra:
         raise ConfigError(f"{found[extra[0]].file}: an exercise of {extra[0]}, which "
                           f"{lesson} does not grade (no <!-- solution: {extra[0]} -->)")
-    missing = [f for f in functions if f not in found]
+    missing = [f for f in taught if f not in found]
     if missing:
-        raise ConfigError(f"{folder}: no exercise of {', '.join(missing)}, which {lesson} grades "
-                          f"(add `{missing[0]} = Exercise({missing[0]!r}, ref)` and its checks)")
-    return [found[f] for f in functions]
+        raise ConfigError(f"{graders_folder(assignment)}: no exercise of "
+                          f"{', '.join(missing)}, which {lesson} grades (add `{missing[0]} = "
+                          f"Exercise({missing[0]!r}, ref)` and its checks)")
+    reference = assignment.reference_module()
+    absent = [f for f in found if not callable(getattr(reference, f, None))]
+    if absent:
+        raise ConfigError(f"{reference.__file__}: no function {absent[0]}, which {lesson} and "
+                          f"{found[absent[0]].file.name} grade")
+    return tuple(found)
+
+
+def load_exercises(assignment: Assignment, root: Path | None = None) -> list[Exercise]:
+    """The exercises of `assignment`'s graders folder at `root`, in the order of the results;
+    ConfigError when they, the lesson and the reference disagree (see graded_functions)."""
+    if root is not None and Path(root) != assignment.root:
+        assignment = replace(assignment, root=Path(root))
+    found = _exercises(assignment)
+    return [found[f] for f in graded_functions(assignment)]
+
+
+def _exercises(assignment: Assignment) -> dict[str, Exercise]:
+    """function -> its exercise, in SECTIONS order and then as written."""
+    folder = graders_folder(assignment)
+    found: dict[str, Exercise] = {}
+    for module in _sections(_load_package(folder), folder):
+        for value in vars(module).values():
+            if not isinstance(value, Exercise):
+                continue
+            first = found.setdefault(value.function, value)
+            if first is not value:
+                raise ConfigError(f"{value.file}: a second exercise of {value.function} (the "
+                                  f"first is in {first.file})")
+    return found
+
+
+def _lesson_functions(lesson: Path) -> list[str]:
+    from autograder.pipeline.lesson import parse_lesson
+
+    try:
+        blocks = parse_lesson(lesson)
+    except Exception as error:  # PipelineError: the lesson names its own problem
+        raise ConfigError(str(error)) from None
+    return [block.arg for block in blocks if block.kind == "solution"]
 
 
 def assemble(entry_file: str) -> dict:
@@ -93,7 +139,7 @@ def assemble(entry_file: str) -> dict:
     entry = Path(entry_file).resolve()
     assignment_id = entry.stem.removeprefix("test_")
     root = entry.parents[2]
-    assignment = get_assignment(assignment_id)
+    assignment = get_assignment(assignment_id, root)
     exercises = load_exercises(assignment, root)
     namespace: dict = {"ASSIGNMENT": assignment_id}
     for exercise in exercises:
@@ -101,12 +147,22 @@ def assemble(entry_file: str) -> dict:
             if test.__name__ in namespace:
                 raise ConfigError(f"{exercise.file}: a second check named {test.__name__}")
             namespace[test.__name__] = test
-    seed = getattr(_load_package(graders_folder(assignment, root)), "UNCHANGED_SEED", None)
-    namespace["test_leaves_inputs_unchanged"] = leaves_inputs_unchanged(exercises, seed)
+    namespace["test_leaves_inputs_unchanged"] = leaves_inputs_unchanged(
+        exercises, _unchanged_seed(assignment, root))
     return namespace
 
 
-def folder_mutants(assignment: Assignment, root: Path = COURSE_ROOT) -> list[Mutant]:
+def unchanged_calls(assignment: Assignment, root: Path | None = None) -> dict[str, tuple]:
+    """function -> the arguments its "leaves its inputs unchanged" check calls it with."""
+    rows = unchanged_arguments(load_exercises(assignment, root), _unchanged_seed(assignment, root))
+    return {function: args for function, (_, args) in rows.items()}
+
+
+def _unchanged_seed(assignment: Assignment, root: Path | None) -> int | None:
+    return getattr(_load_package(graders_folder(assignment, root)), "UNCHANGED_SEED", None)
+
+
+def folder_mutants(assignment: Assignment, root: Path | None = None) -> list[Mutant]:
     """Every mutant of the exercises in `assignment`'s graders folder, in lesson order."""
     out: list[Mutant] = []
     for exercise in load_exercises(assignment, root):
@@ -114,7 +170,7 @@ def folder_mutants(assignment: Assignment, root: Path = COURSE_ROOT) -> list[Mut
     return out
 
 
-def folder_mistakes(assignment: Assignment, root: Path = COURSE_ROOT) -> list[Mistake]:
+def folder_mistakes(assignment: Assignment, root: Path | None = None) -> list[Mistake]:
     """Every Mistake defined or imported in the modules of `assignment`'s graders folder."""
     folder = graders_folder(assignment, root)
     found = {id(value): value for module in _sections(_load_package(folder), folder)

@@ -42,7 +42,7 @@ def publish(root, assignment, to_dir, zip_path):
 
     if bool(to_dir) == bool(zip_path):
         raise click.UsageError("give exactly one of --to DIR and --zip FILE")
-    result = publish_release(select(assignment), to=to_dir, zip_path=zip_path, root=root)
+    result = publish_release(select(assignment, root), to=to_dir, zip_path=zip_path, root=root)
     click.echo(f"wrote {result.target}: {', '.join(result.files)} (leak check passed)")
 
 
@@ -82,7 +82,7 @@ def similarity(root, assignment, paths, results_dir, out_dir, top, id_pattern):
     from autograder.similarity.report import similarity as find_similar
 
     try:
-        run = find_similar(get_assignment(assignment), list(paths), root=root,
+        run = find_similar(get_assignment(assignment, root), list(paths), root=root,
                            results_dir=results_dir, out_dir=out_dir, top=top,
                            id_pattern=id_pattern)
     except (SimilarityError, SubmissionPathError) as error:

@@ -58,7 +58,7 @@ def export_lms(root: Path, assignment: str | None, out_csv: Path, *, lms: str | 
         raise click.UsageError("--lms needs an ASSIGNMENT: one column is filled at a time")
     if template is None:
         raise click.UsageError("--lms needs --template FILE, the gradebook downloaded from the LMS")
-    result = export_to_lms(get_assignment(assignment), lms, template, out_csv, match=match,
+    result = export_to_lms(get_assignment(assignment, root), lms, template, out_csv, match=match,
                            column=column, lms_applies_late=lms_applies_late,
                            allow_unmatched=allow_unmatched, by_function=by_function, root=root,
                            results_dir=results_dir)

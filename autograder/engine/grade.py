@@ -139,7 +139,7 @@ def _init_worker(parent: int, assignment_id: str, worker_limits: Limits, isolati
     # every 20,000 allocations instead of 700 spends about 8 % less CPU on a class (the
     # objects the worker was forked with are frozen: see _frozen).
     gc.set_threshold(20_000, 20, 20)
-    assignment = get_assignment(assignment_id)
+    assignment = get_assignment(assignment_id, Path(root))
     _WORKER.update(
         assignment=assignment,
         inputs=run_inputs(assignment, Path(root), worker_limits),  # each result's provenance
@@ -347,7 +347,7 @@ def grade(
 
 def _grade(assignment_id, paths, out_dir, workers, root, isolation, on_start, on_student,
            record_gradebook, worker_limits, id_pattern, early, started, started_ns) -> GradeRun:
-    assignment = get_assignment(assignment_id)
+    assignment = get_assignment(assignment_id, root)
     out_dir = Path(out_dir) if out_dir else root / "grades" / assignment.id
     found = discover(assignment, [Path(p) for p in paths], root, id_pattern)
     if early.error is not None:  # no accepted level is even installed: fail closed, now

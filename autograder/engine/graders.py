@@ -214,7 +214,7 @@ def run_graders_batch(assignment_id: str, submissions: dict[str, Callable[[], Su
     With `take`, the keys are slots: `take(key)` is asked, when pytest reaches a slot, whether
     it has a submission to grade; the session ends at the first slot that has none.
     """
-    assignment = get_assignment(assignment_id)
+    assignment = get_assignment(assignment_id, root)
     plugin = EnginePlugin(submissions, on_done, take)
     args = [str(assignment.grader_file(root)), "-W", "ignore",
             "-o", "addopts=", "-o", "filterwarnings=", "-o", "testpaths=",

@@ -64,7 +64,7 @@ def graded_with_changes(assignment_id: str, out_dir: Path | None, grade: Callabl
     workers stamp each result with its provenance. A run that was stopped, or could not write,
     compares nothing and writes no changes.csv.
     """
-    assignment = get_assignment(assignment_id)
+    assignment = get_assignment(assignment_id, root)
     out_dir = Path(out_dir) if out_dir else root / "grades" / assignment.id
     old = _documents(out_dir, assignment.id) if out_dir.is_dir() else {}
     if dry_run:

@@ -31,7 +31,7 @@ FILE = 0o644
 
 def build(assignment_id: str, out: Path | None = None, root: Path = COURSE_ROOT) -> Path:
     """Write the autograder zip of `assignment_id`; return its path."""
-    assignment = get_assignment(assignment_id)
+    assignment = get_assignment(assignment_id, root)
     out = Path(out) if out else root / "dist" / f"{assignment.id}-autograder.zip"
     for needed in (root / "autograder", root / "reference", root / "course_config.py",
                    assignment.grader_file(root)):

@@ -1,8 +1,10 @@
 """Known-wrong implementations ("mutants") that every grader must be able to catch.
 
-Each assignment has a module here named like its reference module (`mutants/forward_pass.py` for
-`reference/forward_pass.py`). A mutant is a complete function carrying the graded function's own
-name, registered with `@mutant`:
+An assignment in the exercise layout keeps its mutants beside its checks, as edits of the
+reference (`Exercise.mutants`, autograder/exercises.py); `mutants_for` finds them there. An
+assignment not yet moved has a module here named like its reference module
+(`mutants/training.py` for `reference/training.py`). A mutant is a complete function carrying
+the graded function's own name, registered with `@mutant`:
 
     @mutant("dense_forward", names="W where W.T belongs")
     def dense_forward(X, W, b):
@@ -104,10 +106,9 @@ def mutants_for(reference_module: str, root=None) -> list[Mutant]:
     from autograder import grader_layout
     from autograder.config import COURSE_ROOT, assignments
 
-    root = COURSE_ROOT if root is None else root
-    for assignment in assignments():
-        if assignment.module == reference_module and grader_layout.has_folder(assignment, root):
-            return grader_layout.folder_mutants(assignment, root)
+    for assignment in assignments(COURSE_ROOT if root is None else root):
+        if assignment.module == reference_module and grader_layout.has_folder(assignment):
+            return grader_layout.folder_mutants(assignment)
     name = "autograder.mutants." + reference_module.rsplit(".", 1)[-1]
     module = importlib.import_module(name)
     return list(_REGISTRY.get(module.__name__, []))

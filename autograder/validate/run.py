@@ -31,7 +31,7 @@ def validate(assignment_id: str | None = None, *, root: Path = COURSE_ROOT, work
              with_oracle: bool = True, on_step=None) -> Validation:
     result = Validation()
     step = on_step or (lambda text: None)
-    for assignment in select(assignment_id):
+    for assignment in select(assignment_id, root):
         step(f"{assignment.id}: notebooks in sync with reference/, release without leaks")
         if build(assignment, root, check=True).changed:
             result.problems.append(f"{assignment.id}: {assignment.source_notebook(root)} is out "

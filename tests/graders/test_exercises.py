@@ -49,35 +49,42 @@ def test_the_checks_run_in_section_order_with_inputs_unchanged_last():
     assert list(dict.fromkeys(functions)) == list(ASSIGNMENT.points)
 
 
-def _folder_copy(tmp_path):
+def _broken(tmp_path, name: str, old: str, new: str):
+    """A copy of the graders and lessons whose graders-folder file `name` has `old` replaced."""
     root = tmp_path / "course"
     shutil.copytree(COURSE_ROOT / "autograder" / "graders", root / "autograder" / "graders",
                     ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(COURSE_ROOT / "reference" / "lessons", root / "reference" / "lessons")
-    return root, grader_layout.graders_folder(ASSIGNMENT, root)
+    path = grader_layout.graders_folder(ASSIGNMENT, root) / name
+    path.write_text(path.read_text().replace(old, new))
+    return root, path
 
 
 def test_a_graded_function_without_an_exercise_is_named_with_its_folder(tmp_path):
-    root, folder = _folder_copy(tmp_path)
-    init = folder / "__init__.py"
-    init.write_text(init.read_text().replace(', "network")', ")"))
-    with pytest.raises(ConfigError, match=f"{folder}: no exercise of collapse_linear_layers, "
-                                          "accuracy"):
+    root, init = _broken(tmp_path, "__init__.py", ', "network")', ")")
+    with pytest.raises(ConfigError, match=f"{init.parent}: no exercise of "
+                                          "collapse_linear_layers, accuracy"):
         grader_layout.load_exercises(ASSIGNMENT, root)
 
 
 def test_an_exercise_the_lesson_does_not_grade_is_named_with_its_file(tmp_path):
-    root, folder = _folder_copy(tmp_path)
-    section = folder / "network.py"
-    section.write_text(section.read_text() + '\nextra = Exercise("leaky_relu", ref)\n')
+    extra = 'accuracy = Exercise("accuracy", ref)\nextra = Exercise("leaky_relu", ref)'
+    root, section = _broken(tmp_path, "network.py", 'accuracy = Exercise("accuracy", ref)', extra)
     with pytest.raises(ConfigError, match=f"{section}: an exercise of leaky_relu, which .*"
                                           "01_forward_pass.md does not grade"):
         grader_layout.load_exercises(ASSIGNMENT, root)
 
 
 def test_a_section_that_is_not_there_is_an_error(tmp_path):
-    root, folder = _folder_copy(tmp_path)
-    init = folder / "__init__.py"
-    init.write_text(init.read_text().replace('"network")', '"network", "metrics")'))
+    root, _ = _broken(tmp_path, "__init__.py", '"network")', '"network", "metrics")')
     with pytest.raises(ConfigError, match="SECTIONS names metrics"):
         grader_layout.load_exercises(ASSIGNMENT, root)
+
+
+def test_points_come_from_the_graders_of_the_course_at_root(tmp_path):
+    root, _ = _broken(tmp_path, "activations.py", "@relu.check(points=1)",
+                      "@relu.check(points=3)")
+    here, there = get_assignment(ASSIGNMENT.id), get_assignment(ASSIGNMENT.id, root)
+    assert there.points["relu"] == here.points["relu"] + 2
+    assert there.max_score == here.max_score + 2
+    assert there.grader_file() == root / "autograder" / "graders" / "test_01_forward_pass.py"

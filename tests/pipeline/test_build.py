@@ -82,15 +82,14 @@ def test_unknown_assignment_is_one_line(run_cli):
         + ", ".join(ALL)]
 
 
-def test_missing_reference_function_names_the_module(monkeypatch, run_cli):
-    import course_config
-
-    changed = [dict(a) for a in course_config.ASSIGNMENTS]
-    changed[0]["functions"] = [*changed[0]["functions"], "no_such_function"]
-    monkeypatch.setattr(course_config, "ASSIGNMENTS", changed)
-    result = run_cli("build", "--check", "01_forward_pass")
+def test_missing_reference_function_names_the_module(course_copy, run_cli):
+    lesson = course_copy / "reference" / "lessons" / "01_forward_pass.md"
+    lesson.write_text(lesson.read_text() + "\n<!-- solution: no_such_function -->\n")
+    graders = course_copy / "autograder" / "graders" / "forward_pass" / "network.py"
+    graders.write_text(graders.read_text() + '\nextra = Exercise("no_such_function", ref)\n')
+    result = run_cli("--root", course_copy, "build", "--check", "01_forward_pass")
     assert result.exit_code == 1
-    assert "forward_pass.py: no function `no_such_function`" in result.output
+    assert "forward_pass.py: no function no_such_function, which" in result.output
     assert "Traceback" not in result.output
 
 

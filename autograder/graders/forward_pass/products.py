@@ -86,25 +86,33 @@ B_A = "np.asarray(B, dtype=float) @ np.asarray(a, dtype=float)"
 vector_matrix_product = Exercise("vector_matrix_product", ref)
 
 
+def _mirror_rows(exercise, doc, seed, sizes, unchanged, product, other, in_place):
+    """The rows and mutants of a vector-matrix product (the two are mirror images): agreement
+    on random arrays of `sizes` (one pair per call), inputs unchanged on arrays of `unchanged`,
+    the `other` order, and a product computed in B's own memory (`in_place`)."""
+    exercise.agrees(1, doc, seed=seed,
+                    inputs=lambda rng: [tuple(rng.normal(size=s) for s in pair) for pair in sizes])
+    exercise.unchanged(1, lambda rng: tuple(rng.normal(size=s) for s in unchanged), IN_PLACE)
+    exercise.mutants(edit(WRONG_ORDER, product, other),
+                     edit(IN_PLACE, f"return {product}",
+                          f"B = np.asarray(B, dtype=float)\n{in_place}"))
+
+
+def _lecture_product(student, function, args, expected):
+    """The lecture's product of `args`; the other order is WRONG_ORDER."""
+    call = student.call(function, *args)
+    check_close(call, np.array(expected), mistakes=[WRONG_ORDER.with_value(args[1] @ args[0])])
+
+
 @vector_matrix_product.check(points=1)
 def test_vector_matrix_product_lecture_example(student):
     """lecture example (lecture 001): [1, 2, 3] times the 3x3 matrix gives [48, 54, 60]"""
-    call = student.call("vector_matrix_product", LECTURE_A, LECTURE_B)
-    check_close(call, np.array([48.0, 54.0, 60.0]),
-                mistakes=[WRONG_ORDER.with_value(LECTURE_B @ LECTURE_A)])
+    _lecture_product(student, "vector_matrix_product", (LECTURE_A, LECTURE_B), [48.0, 54.0, 60.0])
 
 
-vector_matrix_product.agrees(
-    1, "random vectors and non-square matrices (3x5, 1x4, 6x2) match a @ B", seed=3,
-    inputs=lambda rng: [(rng.normal(size=n), rng.normal(size=(n, m)))
-                        for n, m in ((3, 5), (1, 4), (6, 2))])
-vector_matrix_product.unchanged(1, lambda rng: (rng.normal(size=3), rng.normal(size=(3, 2))),
-                                IN_PLACE)
-vector_matrix_product.mutants(
-    edit(WRONG_ORDER, A_B, B_A),
-    edit(IN_PLACE, f"return {A_B}", "B = np.asarray(B, dtype=float)\n"
-         "    B *= np.asarray(a, dtype=float)[:, None]\n    return B.sum(axis=0)"),
-)
+_mirror_rows(vector_matrix_product, "random vectors and non-square matrices (3x5, 1x4, 6x2) "
+             "match a @ B", 3, [(3, (3, 5)), (1, (1, 4)), (6, (6, 2))], (3, (3, 2)), A_B, B_A,
+             "    B *= np.asarray(a, dtype=float)[:, None]\n    return B.sum(axis=0)")
 
 matrix_vector_product = Exercise("matrix_vector_product", ref)
 
@@ -112,22 +120,12 @@ matrix_vector_product = Exercise("matrix_vector_product", ref)
 @matrix_vector_product.check(points=1)
 def test_matrix_vector_product_lecture_example(student):
     """lecture example (lecture 001): the 3x3 matrix times [1, 2, 3] gives [32, 50, 68]"""
-    call = student.call("matrix_vector_product", LECTURE_B, LECTURE_A)
-    check_close(call, np.array([32.0, 50.0, 68.0]),
-                mistakes=[WRONG_ORDER.with_value(LECTURE_A @ LECTURE_B)])
+    _lecture_product(student, "matrix_vector_product", (LECTURE_B, LECTURE_A), [32.0, 50.0, 68.0])
 
 
-matrix_vector_product.agrees(
-    1, "random non-square matrices (5x3, 4x1, 2x6) and vectors match B @ a", seed=5,
-    inputs=lambda rng: [(rng.normal(size=(m, n)), rng.normal(size=n))
-                        for m, n in ((5, 3), (4, 1), (2, 6))])
-matrix_vector_product.unchanged(1, lambda rng: (rng.normal(size=(2, 3)), rng.normal(size=3)),
-                                IN_PLACE)
-matrix_vector_product.mutants(
-    edit(WRONG_ORDER, B_A, A_B),
-    edit(IN_PLACE, f"return {B_A}", "B = np.asarray(B, dtype=float)\n"
-         "    B *= np.asarray(a, dtype=float)\n    return B.sum(axis=1)"),
-)
+_mirror_rows(matrix_vector_product, "random non-square matrices (5x3, 4x1, 2x6) and vectors "
+             "match B @ a", 5, [((5, 3), 3), ((4, 1), 1), ((2, 6), 6)], ((2, 3), 3), B_A, A_B,
+             "    B *= np.asarray(a, dtype=float)\n    return B.sum(axis=1)")
 
 # ----------------------------------------------------------------------------------------------
 # matrix_product
