@@ -67,6 +67,15 @@ def _random_params(n_in, n_hidden, n_out, seed, scale=1.0):
     return {k: scale * v for k, v in params.items()}
 
 
+def _on_random_network(student, function, network, data_seed, n):
+    """`function` called on _random_params(*network) and n random samples drawn with
+    `data_seed`: the parameters, the samples, the call and what it returned, as numbers."""
+    params = _random_params(*network)
+    X = np.random.default_rng(data_seed).normal(size=(n, network[0]))
+    call = student.call(function, params, X)
+    return params, X, call, numbers(call, call.value, "What it returned")
+
+
 def _large_logits():
     """Parameters and inputs whose logits are near 1000."""
     params = _random_params(3, 6, 4, 21, scale=30.0)
@@ -114,10 +123,7 @@ def test_forward_large_logits(student):
 @forward.check(points=1)
 def test_forward_rows_sum_to_one(student):
     """rows are probabilities summing to 1, inputs unchanged"""
-    params = _random_params(2, 8, 3, 31)
-    X = np.random.default_rng(6).normal(size=(10, 2))
-    call = student.call("forward", params, X)
-    probs = numbers(call, call.value, "What it returned")
+    params, X, call, probs = _on_random_network(student, "forward", (2, 8, 3, 31), 6, 10)
     check(probs.shape == (10, 3), call, "forward returns one row of 3 probabilities per sample: "
           "shape (10, 3).")
     sums = probs.sum(axis=1)
@@ -174,10 +180,7 @@ def test_predict_large_logits(student):
 @predict.check(points=1)
 def test_predict_one_index_per_row(student):
     """one class index per row, inputs unchanged"""
-    params = _random_params(3, 5, 4, 41)
-    X = np.random.default_rng(7).normal(size=(12, 3))
-    call = student.call("predict", params, X)
-    labels = numbers(call, call.value, "What it returned")
+    params, X, call, labels = _on_random_network(student, "predict", (3, 5, 4, 41), 7, 12)
     mistake = (ARGMAX_AXIS if labels.shape == (4,)
                else PROBS_NOT_INDICES if labels.shape == (12, 4) else None)
     check(labels.shape == (12,), call, "predict returns one class index per row of X: shape (12,).",
