@@ -56,12 +56,6 @@ ASSIGNMENTS = [
         "lectures": ["003", "002"],
         "module": "reference.training",
         "due": None,
-        "functions": [
-            "init_params",
-            "forward",
-            "train_classifier",
-            "predict",
-        ],
     },
 ]
 

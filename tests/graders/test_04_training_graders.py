@@ -4,8 +4,8 @@ every assignment are judged in test_graders.py.)"""
 
 from autograder.config import get_assignment, limits
 from autograder.engine.graders import run_graders
+from autograder.graders.training.loop import NEVER_RETURNS
 from autograder.harness import ReferenceSubmission, StudentError
-from autograder.mutants.training import NEVER_RETURNS
 
 ASSIGNMENT = "04_training"
 CONFIG = get_assignment(ASSIGNMENT)
@@ -31,7 +31,7 @@ def test_training_that_never_returns_fails_every_training_grader_with_the_limit(
     limit = f"time limit of {limits().call_timeout('train_classifier'):g} seconds"
     training = [t for t in run.tests if t.function == "train_classifier"]
     assert training and all(t.score == 0 and t.outcome == "failed" for t in training)
-    assert all(t.mistake == NEVER_RETURNS and limit in t.output for t in training), [
+    assert all(t.mistake == NEVER_RETURNS.title and limit in t.output for t in training), [
         t.output for t in training]
     assert submission.training_calls == 1  # the short runs do not wait for it again
     assert {f: s for f, s in run.by_function().items() if f != "train_classifier"} == {

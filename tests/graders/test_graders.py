@@ -16,9 +16,9 @@ import pytest
 from autograder import grader_layout
 from autograder.config import assignments, get_assignment, grader_points
 from autograder.engine.graders import run_graders, run_graders_batch
+from autograder.graders.training.loop import NEVER_RETURNS
 from autograder.harness import Mistake, ReferenceSubmission
 from autograder.mutants import mutants_for
-from autograder.mutants.training import NEVER_RETURNS
 from autograder.validate.do_nothing import KINDS, do_nothing_answers
 from reference import training
 
@@ -28,7 +28,7 @@ ASSIGNMENTS = [a.id for a in assignments()]
 def mutants(assignment_id):
     # A mutant that never returns needs the engine's time limit; in-process it would hang.
     found = mutants_for(get_assignment(assignment_id).module)
-    return [m for m in found if m.names != NEVER_RETURNS]
+    return [m for m in found if m.names != NEVER_RETURNS.title]
 
 
 MUTANT_CASES = [pytest.param(a, m, id=f"{a}-{m.index:02d}-{m.id}")

@@ -3,6 +3,12 @@
 import numpy as np
 import pytest
 
+from autograder.graders.training.loop import (
+    ACCURACY,
+    EPOCHS,
+    loss_curve_problem,
+    training_accuracy,
+)
 from reference.training import forward, init_params, predict, spiral_data, train_classifier
 
 
@@ -103,13 +109,16 @@ def test_first_loss_is_cross_entropy_of_the_first_guess(spiral):
     np.testing.assert_allclose(train_classifier(X, y, epochs=1)["losses"][0], expected)
 
 
-@pytest.mark.parametrize("data_seed", [3, 42])  # the graders' own seed: tests/graders
-def test_defaults_reach_90_percent_and_the_loss_falls(data_seed):
+@pytest.mark.parametrize("data_seed", [3, 42])  # the graders' own spiral: tests/graders
+def test_defaults_pass_the_training_graders_on_other_spirals(data_seed):
+    """The default run meets the training graders' own bar (one loss per epoch, their accuracy,
+    a loss curve they count as falling) on spirals other than theirs; and, with room to spare,
+    its mean loss falls from every tenth of the run to the next."""
     X, y = spiral_data(100, 3, seed=data_seed)
     out = train_classifier(X, y)
     losses = np.asarray(out["losses"])
-    assert len(losses) == 10001 and np.isfinite(losses).all()
-    assert np.mean(predict(out["params"], X) == y) >= 0.90
-    assert losses[-100:].mean() < 0.5 * losses[0]
+    assert len(losses) == EPOCHS
+    assert training_accuracy(out["params"], X, y) >= ACCURACY
+    assert loss_curve_problem(losses) is None
     tenths = [block.mean() for block in np.array_split(losses, 10)]
     assert np.all(np.diff(tenths) < 0)
