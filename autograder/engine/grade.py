@@ -230,7 +230,7 @@ def _grade_session() -> BatchResult:
 
     def opener(slot: str) -> Callable[[], Submission]:
         def open_submission() -> Submission:
-            from autograder.sandbox.submission import SandboxSubmission
+            from autograder.engine.sandboxed import SandboxSubmission
 
             item = loaded[slot]
             started[slot] = time.perf_counter()
@@ -290,7 +290,7 @@ def _grade_session() -> BatchResult:
 
 
 def _cell_reports(submission: Submission | None) -> list[dict]:
-    from autograder.sandbox.submission import SandboxSubmission
+    from autograder.engine.sandboxed import SandboxSubmission
 
     if not isinstance(submission, SandboxSubmission):
         return []
