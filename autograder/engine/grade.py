@@ -36,7 +36,6 @@ from autograder.config import (
 from autograder.engine.graders import GraderRun, run_graders_batch
 from autograder.engine.pool import StudentQueue, run_pool
 from autograder.engine.provenance import run_inputs, stamp
-from autograder.engine.recorder import Recorder
 from autograder.engine.results import (
     read_results,
     results_document,
@@ -48,6 +47,7 @@ from autograder.engine.submissions import Found, Loaded, discover, load, release
 from autograder.engine.time_limits import TimeLimits
 from autograder.files import MachineError, machine_cause, machine_error, remove_stale_temporaries
 from autograder.harness import StudentError, Submission
+from autograder.nbgrader.recorder import Recorder
 from autograder.sandbox import levels
 from autograder.sandbox.early import EarlySandbox
 
