@@ -178,3 +178,14 @@ def lecture_name(lecture: str) -> str:
 
 
 COURSE_ID = course_config.COURSE_ID
+
+
+def apply_nbgrader_config(config):
+    """course_config.py's nbgrader settings, copied into a traitlets config (as nbgrader_config.py
+    does for nbgrader's own commands)."""
+    return course_config.apply_nbgrader_config(config)
+
+
+def gradescope_settings() -> dict:
+    """course_config.GRADESCOPE as given (gradescope/results.py adds the defaults and checks)."""
+    return getattr(course_config, "GRADESCOPE", {}) or {}

@@ -37,7 +37,8 @@ from pathlib import Path
 import nbformat
 
 sys.path.insert(0, str(Path(__file__).parent))
-from grading_throughput import (  # noqa: E402
+from real_class_answers import BROKEN, LOOP_CALLERS, LOOPS, SLOW  # noqa: E402
+from runners import (  # noqa: E402
     SOLUTION,
     STUDENTS,
     autograde,
@@ -49,7 +50,6 @@ from grading_throughput import (  # noqa: E402
     our_results,
     scratch_course,
 )
-from real_class_answers import BROKEN, LOOP_CALLERS, LOOPS, SLOW  # noqa: E402
 
 from autograder.config import COURSE_ROOT, get_assignment  # noqa: E402
 

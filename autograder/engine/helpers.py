@@ -153,7 +153,7 @@ def _summary(problem: GraderFailure) -> str:
 
 
 def _swap_source(assignment, helpers: list[str]) -> str:
-    from autograder.pipeline.solutions import function_source, reference_function
+    from autograder.reference_code import function_source, reference_function
 
     parts = [f"_nnfs_saved = {{n: globals().get(n) for n in {helpers!r}}}", "_nnfs_called = []"]
     for name in helpers:

@@ -131,23 +131,15 @@ def _student_of(assignment: Assignment, notebook: Path, pattern=None) -> str:
 
 
 def read_timestamp(assignment: Assignment, notebook: Path):
-    """nbgrader's timestamp.txt of a submission in a `<student>/<assignment>/` folder:
-    (its text, the UTC datetime nbgrader reads from it), or None where there is none."""
-    if notebook.parent.name != assignment.id:
-        return None
-    path = notebook.parent / "timestamp.txt"
-    try:
-        text = path.read_text(encoding="utf-8").strip()
-    except OSError:
-        return None
-    if not text:
-        return None
-    from autograder.engine.utc import parse_utc  # nbgrader.utils.parse_utc, without nbgrader
+    """nbgrader's timestamp.txt of a submission (nbgrader/utc.py), or None where there is none;
+    one nbgrader cannot read is a SubmissionPathError."""
+    from autograder.nbgrader.utc import TimestampError
+    from autograder.nbgrader.utc import read_timestamp as read
 
     try:
-        return text, parse_utc(text)
-    except (ValueError, OverflowError):
-        raise SubmissionPathError(f"{path}: not a timestamp nbgrader can read ({text!r})") from None
+        return read(assignment, notebook)
+    except TimestampError as error:
+        raise SubmissionPathError(str(error)) from None
 
 
 def load(found: Found, release_cells: dict[str, str]) -> Loaded:

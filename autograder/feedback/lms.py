@@ -75,8 +75,8 @@ def class_scores(assignment: Assignment, root: Path = COURSE_ROOT,
                  results_dir: Path | None = None) -> list[StudentScore]:
     """Every student in nbgrader's gradebook with their score on `assignment` (manual scores
     win), the late penalty, each function's score, and the Canvas user id where known."""
-    from autograder.engine.gradebook import grade_cell, opened
     from autograder.engine.results import read_results
+    from autograder.nbgrader.gradebook import grade_cell, opened
 
     if not (root / "gradebook.db").is_file():
         raise FeedbackError(f"{root / 'gradebook.db'}: no gradebook; grade "

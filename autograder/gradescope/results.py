@@ -7,7 +7,7 @@ a hidden grader is made of (its source, its traceback) is copied over.
 
 from __future__ import annotations
 
-import course_config
+from autograder.config import gradescope_settings
 
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 DEFAULTS = {"visibility": "visible", "visibility_by_function": {},
@@ -20,7 +20,7 @@ class SettingsError(ValueError):
 
 def settings() -> dict:
     """course_config.GRADESCOPE with defaults, checked."""
-    given = getattr(course_config, "GRADESCOPE", {}) or {}
+    given = gradescope_settings()
     merged = {**DEFAULTS, **given}
     values = [("visibility", merged["visibility"]), ("stdout_visibility",
                                                      merged["stdout_visibility"])]

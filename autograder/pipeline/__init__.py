@@ -1,5 +1,5 @@
 """reference/ -> source/ -> release/: building the nbgrader notebooks and releasing them safely."""
 
+from autograder.reference_code import PipelineError
 
-class PipelineError(Exception):
-    """A problem with the course material, stated in one line that names the file."""
+__all__ = ["PipelineError"]

@@ -21,12 +21,8 @@ from autograder.pipeline.guide import (
     wrap_demo,
 )
 from autograder.pipeline.lesson import Block, parse_lesson
-from autograder.pipeline.solutions import (
-    any_reference_function,
-    function_source,
-    reference_function,
-    solution_cell,
-)
+from autograder.pipeline.solutions import solution_cell
+from autograder.reference_code import any_reference_function, function_source, reference_function
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 # What ipykernel reports about its language. JupyterLab writes the kernel's language_info into a

@@ -11,7 +11,8 @@ import nbformat
 
 from autograder.config import COURSE_ROOT, Assignment
 from autograder.pipeline.instructor import is_instructor_cell
-from autograder.pipeline.solutions import reference_function, solution_lines
+from autograder.pipeline.solutions import solution_lines
+from autograder.reference_code import reference_function
 
 HIDDEN_MARKERS = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "BEGIN SOLUTION", "END SOLUTION",
                   "BEGIN MARK SCHEME", "END MARK SCHEME")

@@ -3,25 +3,24 @@
 nbgrader runs in a staging folder with a scratch gradebook, so neither a failed release nor a
 leak can touch the committed release/ or the course's gradebook. Once the release is verified,
 the course's gradebook gets the notebook's cells exactly as generate_assignment's SaveCells
-records them (engine/gradebook.py). After a class is graded that keeps working while the graded
+records them (nbgrader/gradebook.py). After a class is graded that keeps working while the graded
 cells stay, and nbgrader's own `generate_assignment --force` then rewrites release/ unchanged.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-from traitlets.config import Config
 
-import course_config
 from autograder.config import COURSE_ROOT, Assignment
 from autograder.files import atomic_write
+from autograder.nbgrader.cells import read_release
+from autograder.nbgrader.course import ensure_tools_on_path, nbgrader_config
+from autograder.nbgrader.gradebook import sync_notebook
 from autograder.pipeline import PipelineError
 from autograder.pipeline.leaks import Leak, find_leaks
 
@@ -32,20 +31,6 @@ class ReleaseResult:
     path: Path
     changed: bool
     leaks: list[Leak]
-
-
-def nbgrader_config(root: Path) -> Config:
-    config = Config()
-    course_config.apply_nbgrader_config(config)
-    config.CourseDirectory.root = str(root)
-    return config
-
-
-def ensure_tools_on_path() -> None:
-    """nbgrader runs `alembic` to create a gradebook: it must be on PATH beside this Python."""
-    bindir = str(Path(sys.executable).parent)
-    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
 
 
 def generate(assignment: Assignment, root: Path, into: Path) -> Path:
@@ -96,9 +81,6 @@ def release(assignment: Assignment, root: Path = COURSE_ROOT, check: bool = Fals
     With `check`, nothing is written: the result says whether the committed release differs from
     a fresh one (and a conflict with the gradebook is raised all the same).
     """
-    from autograder.engine.cells import read_release
-    from autograder.engine.gradebook import sync_notebook
-
     target = assignment.release_notebook(root)
     with tempfile.TemporaryDirectory(prefix="nnfs-release-") as staging:
         staged = generate(assignment, root, Path(staging))

@@ -3,41 +3,13 @@
 from __future__ import annotations
 
 import ast
-import importlib
 import inspect
-import textwrap
 from collections.abc import Callable
 
-from autograder.config import Assignment, assignments
 from autograder.pipeline import PipelineError
+from autograder.reference_code import function_source
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
-
-
-def reference_function(assignment: Assignment, name: str) -> Callable:
-    module = _import(assignment.module)
-    function = getattr(module, name, None)
-    if not inspect.isfunction(function):
-        raise PipelineError(
-            f"{module.__file__}: no function `{name}` "
-            f"(course_config.py grades it in {assignment.id})"
-        )
-    return function
-
-
-def any_reference_function(name: str) -> Callable:
-    """A function of any reference module, for `<!-- given: name -->` cells."""
-    for assignment in assignments():
-        function = getattr(_import(assignment.module), name, None)
-        if inspect.isfunction(function):
-            return function
-    raise PipelineError(f"reference/: no module defines a function `{name}` to give")
-
-
-def function_source(function: Callable) -> str:
-    lines = textwrap.dedent(inspect.getsource(function)).splitlines()
-    start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("def "))
-    return "\n".join(lines[start:]).rstrip() + "\n"
 
 
 def split_function(function: Callable) -> tuple[list[str], list[str]]:
@@ -66,12 +38,3 @@ def solution_cell(function: Callable) -> str:
 def solution_lines(function: Callable) -> list[str]:
     """The body lines of a reference solution, for leak checks."""
     return split_function(function)[1]
-
-
-def _import(module_name: str):
-    try:
-        return importlib.import_module(module_name)
-    except ModuleNotFoundError as error:
-        raise PipelineError(f"cannot import reference module {module_name}: {error}") from None
-    except SyntaxError as error:
-        raise PipelineError(f"{error.filename}:{error.lineno}: syntax error: {error.msg}") from None

@@ -2,7 +2,7 @@
 
     with Sandbox(limits) as sandbox:              # starts the template (once per grading worker)
         proc = sandbox.load(cells, skip={3})       # forks a child and runs the notebook's cells
-        call = proc.call("dense_forward", (X, W, b), {})    # -> harness.Call, plain data only
+        call = proc.call("dense_forward", (X, W, b), {})    # -> sandbox.calls.Call, plain data only
 
 A Sandbox holds at most one live student process: loading the next submission ends the previous
 one's process, and an older StudentProcess that is used again reloads itself. A Sandbox is not

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from autograder.config import Limits
-from autograder.harness import Call, StudentError
 from autograder.sandbox import channel, codec
+from autograder.sandbox.calls import Call, StudentError
 
 GRACE = 1.0  # seconds past a limit before the process is killed from outside
 MAX_MESSAGE = 3000  # characters of an error message kept

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from autograder.config import Assignment
 from autograder.engine.submissions import discover, normalise
-from autograder.pipeline.solutions import function_source, reference_function
+from autograder.reference_code import function_source, reference_function
 
 
 @dataclass

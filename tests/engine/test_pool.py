@@ -6,7 +6,7 @@ from __future__ import annotations
 import multiprocessing
 from pathlib import Path
 
-from autograder.cli import summary_text
+from autograder.commands.grading import summary_text
 from autograder.engine.grade import GradeRun, StudentSummary
 from autograder.engine.graders import run_graders_batch
 from autograder.engine.pool import MAX_SLOTS, StudentQueue

@@ -12,9 +12,9 @@ from course_copy import copy_course
 from nbgrader_helpers import ASSIGNMENT, nbgrader, read_csv, tree_bytes
 
 from autograder.config import get_assignment
-from autograder.engine.gradebook import gradebook_url
 from autograder.feedback.scrub import Scrubber, source_lines
 from autograder.grader_layout import grader_files
+from autograder.nbgrader.gradebook import gradebook_url
 
 pytestmark = pytest.mark.slow
 

@@ -1,4 +1,4 @@
-"""Recording with sqlite3 (engine/gradebook_sql.py) writes exactly what nbgrader's ORM writes.
+"""Recording with sqlite3 (nbgrader/gradebook_sql.py) writes exactly what nbgrader's ORM writes.
 
 Each test records the same results documents (graded by `grade` from the example class) into
 two copies of one gradebook, once through nbgrader's ORM and once by the fast path, and compares
@@ -24,10 +24,10 @@ from nbgrader_helpers import ASSIGNMENT, COMMAND_TIMEOUT, nbgrader, read_csv, to
 
 from autograder import config
 from autograder.config import COURSE_ID, get_assignment
-from autograder.engine import gradebook, gradebook_sql
-from autograder.engine.cells import read_release
 from autograder.engine.results import read_results
 from autograder.engine.submissions import read_timestamp
+from autograder.nbgrader import gradebook, gradebook_sql
+from autograder.nbgrader.cells import read_release
 
 pytestmark = pytest.mark.slow
 
@@ -277,7 +277,7 @@ def test_grade_takes_the_fast_path_without_importing_nbgrader(course):
 def test_parse_utc_is_nbgraders(text):
     from nbgrader.utils import parse_utc
 
-    from autograder.engine.utc import parse_utc as ours
+    from autograder.nbgrader.utc import parse_utc as ours
 
     assert ours(text) == parse_utc(text)
     assert ours(text).tzinfo is None

@@ -101,7 +101,7 @@ def test_canvas_existing_column_is_filled_in_by_title(run_cli, graded_course, tm
 
 def test_manual_scores_win_and_the_late_penalty_is_applied_once(run_cli, graded_course, canvas,
                                                                 tmp_path):
-    from autograder.engine.gradebook import opened
+    from autograder.nbgrader.gradebook import opened
 
     with warnings.catch_warnings(), opened(graded_course) as (api, gb):
         warnings.simplefilter("ignore")

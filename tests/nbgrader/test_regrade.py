@@ -57,7 +57,7 @@ def test_dry_run_shows_the_change_and_records_nothing(run_cli, graded_course):
 
 
 def test_regrade_writes_changes_csv_and_keeps_manual_scores(run_cli, graded_course, tmp_path):
-    from autograder.engine.gradebook import opened
+    from autograder.nbgrader.gradebook import opened
 
     with warnings.catch_warnings(), opened(graded_course) as (api, gb):
         warnings.simplefilter("ignore")

@@ -9,7 +9,8 @@ from autograder.config import assignments, get_assignment
 from autograder.pipeline import PipelineError
 from autograder.pipeline.build import build, build_notebook
 from autograder.pipeline.lesson import parse_lesson
-from autograder.pipeline.solutions import reference_function, split_function
+from autograder.pipeline.solutions import split_function
+from autograder.reference_code import reference_function
 
 ALL = [a.id for a in assignments()]
 

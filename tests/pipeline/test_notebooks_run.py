@@ -107,7 +107,7 @@ def test_nbgrader_validate_counts_an_unwritten_function_as_failed(tmp_path):
     which scores the same way) still counts that function's check cell as failed, and only it."""
     from nbgrader.validator import Validator
 
-    from autograder.pipeline.solutions import function_source, reference_function
+    from autograder.reference_code import function_source, reference_function
 
     assignment = assignments()[0]
     nb = nbformat.read(assignment.release_notebook(), as_version=4)

@@ -4,7 +4,8 @@ import json
 import zipfile
 
 from autograder.config import get_assignment
-from autograder.pipeline.solutions import reference_function, solution_lines
+from autograder.pipeline.solutions import solution_lines
+from autograder.reference_code import reference_function
 
 
 def _published(folder):

@@ -47,7 +47,8 @@ def _is(role, name=None):
 
 def _solution_line():
     from autograder.pipeline.leaks import significant
-    from autograder.pipeline.solutions import reference_function, solution_lines
+    from autograder.pipeline.solutions import solution_lines
+    from autograder.reference_code import reference_function
 
     fn = reference_function(get_assignment("01_forward_pass"), "softmax")
     return sorted(significant(solution_lines(fn)))[0]

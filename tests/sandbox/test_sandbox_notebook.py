@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
+from autograder.engine.sandboxed import SandboxSubmission
 from autograder.harness import GraderFailure, Remote, StudentError, check_unchanged
-from autograder.sandbox.submission import SandboxSubmission
 
 
 def test_cells_run_in_order_and_failures_do_not_stop_later_cells(load):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sandbox_helpers import LIMITS, PROMISE_LEVELS, processes_with
 
-from autograder import harness
+from autograder.checks import compare
 from autograder.harness import Call, GraderFailure, StudentError, check_close
 
 pytestmark = PROMISE_LEVELS
@@ -131,7 +131,7 @@ def test_exits_in_calls_and_cells(load):
 
 def test_patching_numpy_or_builtins_in_the_student_process_changes_nothing_here(load):
     before = (np.testing.assert_allclose, np.allclose, np.isclose, abs, isinstance, max,
-              harness._difference)
+              compare._difference)
     proc = load("""
         import builtins, numpy as np
         np.testing.assert_allclose = lambda *a, **k: None
@@ -159,7 +159,7 @@ def test_patching_numpy_or_builtins_in_the_student_process_changes_nothing_here(
         with pytest.raises(GraderFailure):
             check_close(call, np.arange(3.0))
     after = (np.testing.assert_allclose, np.allclose, np.isclose, abs, isinstance, max,
-             harness._difference)
+             compare._difference)
     assert all(a is b for a, b in zip(before, after, strict=True))
 
 

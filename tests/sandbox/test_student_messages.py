@@ -50,8 +50,8 @@ def test_exit_in_a_cell_ends_only_that_cell(load):
 
 
 def test_a_probe_that_runs_out_of_time_is_not_a_hang(load):
+    from autograder.engine.sandboxed import SandboxSubmission
     from autograder.harness import GraderFailure
-    from autograder.sandbox.submission import SandboxSubmission
 
     submission = SandboxSubmission(load("def hang(x):\n    while True:\n        pass\n"), "")
     with pytest.raises(StudentError) as probed:

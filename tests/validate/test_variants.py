@@ -5,7 +5,7 @@ import nbformat
 import pytest
 
 from autograder.config import assignments, get_assignment
-from autograder.pipeline.solutions import function_source, reference_function
+from autograder.reference_code import function_source, reference_function
 from autograder.validate.run import validate
 from autograder.validate.variants import check_public
 from autograder.variants import edit, variants_for

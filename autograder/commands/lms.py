@@ -1,4 +1,4 @@
-"""The options and the body of `nnfs-course export --lms` (the command itself is in cli.py)."""
+"""The options and the body of `nnfs-course export --lms` (the command is in results.py)."""
 
 from __future__ import annotations
 

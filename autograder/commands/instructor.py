@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from autograder.cli import ASSIGNMENT_HELP, RESULTS_OPTION, friendly_errors  # noqa: F401
+from autograder.commands.options import RESULTS_OPTION, friendly_errors
 from autograder.config import select
 
 

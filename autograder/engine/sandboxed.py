@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from autograder.harness import Call, Submission
+from autograder.checks.submission import Submission
+from autograder.sandbox.calls import Call
 from autograder.sandbox.student import StudentProcess
 
 

@@ -17,8 +17,8 @@ import re
 from pathlib import Path
 
 from autograder.config import Assignment
-from autograder.engine.cells import NotebookCells, grade_id, is_grade, is_solution, is_task
 from autograder.files import atomic_write
+from autograder.nbgrader.cells import NotebookCells, grade_id, is_grade, is_solution, is_task
 
 CELL_ID = re.compile(r"^[a-zA-Z0-9-_]{1,64}$")
 MISSING = "This cell was missing from the submission; it was added back from the release.\n"

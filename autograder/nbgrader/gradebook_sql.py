@@ -29,7 +29,7 @@ from pathlib import Path
 from uuid import uuid4
 
 from autograder.config import COURSE_ID, Assignment, ConfigError, students_roster
-from autograder.engine.cells import NotebookCells
+from autograder.nbgrader.cells import NotebookCells
 
 # The revision nbgrader 0.9.6 writes into a gradebook it creates (`alembic heads`).
 ALEMBIC_REVISION = "e43177bfe90b"
@@ -104,7 +104,7 @@ def _check_schema(db: sqlite3.Connection) -> None:
 def _due(assignment: Assignment) -> str | None:
     if not assignment.due:
         return None
-    from autograder.engine.utc import parse_utc
+    from autograder.nbgrader.utc import parse_utc
 
     try:
         return stored(parse_utc(assignment.due))

@@ -17,8 +17,8 @@ import warnings
 from pathlib import Path
 
 from autograder.config import COURSE_ID, COURSE_ROOT, Assignment, ConfigError, students_roster
-from autograder.engine import gradebook_sql
-from autograder.engine.cells import NotebookCells, read_release
+from autograder.nbgrader import gradebook_sql
+from autograder.nbgrader.cells import NotebookCells, read_release
 
 
 class GradebookConflict(ConfigError):
@@ -48,7 +48,7 @@ def _api():
     with _without_iri_formats():
         import nbgrader.api as api
 
-        from autograder.pipeline.release import ensure_tools_on_path
+        from autograder.nbgrader.course import ensure_tools_on_path
 
     ensure_tools_on_path()
     return api
@@ -193,7 +193,7 @@ def _remove_notebook(db, notebook) -> None:
 def _duedate(assignment: Assignment):
     if not assignment.due:
         return None
-    from autograder.engine.utc import parse_utc  # nbgrader.utils.parse_utc, without nbgrader
+    from autograder.nbgrader.utc import parse_utc  # nbgrader.utils.parse_utc, without nbgrader
 
     try:
         return parse_utc(assignment.due)
@@ -214,8 +214,8 @@ def record(assignment: Assignment, documents: dict[str, dict], root: Path = COUR
     The rows are written with sqlite3 where that is exactly right (gradebook_sql.py), else, or
     without `fast`, through nbgrader's ORM. Returns the number of submissions recorded.
     """
-    from autograder.engine.autograded import write_autograded
-    from autograder.engine.submissions import read_timestamp
+    from autograder.nbgrader.autograded import write_autograded
+    from autograder.nbgrader.utc import read_timestamp
 
     cells = read_release(assignment.release_notebook(root))
     timestamps = {s: read_timestamp(assignment, Path(d["extra_data"]["notebook"]))
@@ -307,7 +307,7 @@ def _late_penalty(gb, student: str, score: float, stamp, duedate, extension) -> 
         return None
     from nbgrader.preprocessors import AssignLatePenalties
 
-    from autograder.pipeline.release import nbgrader_config
+    from autograder.nbgrader.course import nbgrader_config
 
     assigner = AssignLatePenalties(config=nbgrader_config(COURSE_ROOT))
     assigner.init_plugin()

@@ -26,8 +26,8 @@ import threading
 from pathlib import Path
 
 from autograder.config import Assignment, ConfigError
-from autograder.engine import gradebook, gradebook_sql
-from autograder.engine.cells import read_release
+from autograder.nbgrader import gradebook, gradebook_sql
+from autograder.nbgrader.cells import read_release
 
 
 class Recorder:
