@@ -1,6 +1,5 @@
 """Hostile notebooks: each threat costs at most the request it happens in."""
 
-import time
 
 import numpy as np
 import pytest
