@@ -1,6 +1,5 @@
 """Hostile notebooks: each threat costs at most the request it happens in."""
 
-
 import numpy as np
 import pytest
 from sandbox_helpers import LIMITS, PROMISE_LEVELS, processes_with
