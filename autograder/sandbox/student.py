@@ -262,12 +262,12 @@ class StudentProcess:
         if failure is None and not reply["ok"] and reply["kind"] == "timeout":
             failure = "soft-timeout"
         if failure in ("timeout", "soft-timeout"):
-            if failure == "timeout":
+            if failure == "timeout" or reply.get("ended") is True:  # ended: it caught the limit
                 self._replace()
             waited = seconds >= limit  # the wall clock stopped it, not its CPU time
             if (waited and left < timeout) or (cpu is not None and left < cpu):
                 raise StudentError("budget", _budget_message(self.budget))
-            message = _limit_message(timeout, cpu, waited)
+            message = _limit_message(timeout, cpu)
             progress = reply.get("progress") if failure == "soft-timeout" else None
             if isinstance(progress, str) and progress:
                 message += f"; {progress[:300]}"
@@ -300,13 +300,12 @@ _MALFORMED = ("the process running it wrote something that is not an answer onto
               "channel, so it was ended")
 
 
-def _limit_message(wall: float, cpu: float | None, waited: bool) -> str:
+def _limit_message(wall: float, cpu: float | None) -> str:
+    """The same words whichever clock stopped the call: on a busy machine the wall clock may stop
+    an endless loop before its CPU time runs out, and its message must not depend on that."""
     if cpu is None:
         return f"it ran longer than the {wall:g} s limit"
-    if not waited:  # its CPU time ran out
-        return f"it ran longer than the {cpu:g} s limit"
-    return (f"it took longer than {wall:g} s by the clock (its limit is {cpu:g} s of computing, "
-            f"and {wall:g} s in all, waiting included)")
+    return f"it ran longer than its limit of {cpu:g} s of computing time ({wall:g} s by the clock)"
 
 
 def _budget_message(budget: float) -> str:
@@ -345,8 +344,10 @@ def _valid_reply(reply: dict, request: dict) -> bool:
         extra = set(reply) - base - {"kind", "message"}
         return (set(reply) >= base | {"kind", "message"} and reply["kind"] in FAILURE_KINDS
                 and isinstance(reply["message"], str)
-                and (not extra or (extra == {"progress"} and reply["kind"] == "timeout"
-                                   and isinstance(reply["progress"], str))))
+                and (not extra or (extra in ({"progress"}, {"progress", "ended"})
+                                   and reply["kind"] == "timeout"
+                                   and isinstance(reply["progress"], str)
+                                   and reply.get("ended", True) is True)))
     fields = _OK_FIELDS[request["op"]]
     if set(reply) != base | set(fields):
         return False

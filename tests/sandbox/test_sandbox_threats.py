@@ -37,12 +37,12 @@ def test_infinite_loop_in_a_call_times_out_and_the_next_call_works(load):
             return 7
     """)
     assert fails(proc, "spin", kind="timeout").startswith(
-        "it ran longer than the 1 s limit; it was stopped in spin (cell 1, line ")
+        "it ran longer than its limit of 1 s of computing time (4 s by the clock); it was "
+        "stopped in spin (cell 1, line ")
     assert proc.call("ok", (), {}).value == 7
     # it waits instead of computing, so the wall clock stops it (killed from outside)
     assert fails(proc, "stubborn", kind="timeout") == (
-        "it took longer than 4 s by the clock (its limit is 1 s of computing, and 4 s in all, "
-        "waiting included)")
+        "it ran longer than its limit of 1 s of computing time (4 s by the clock)")
     assert proc.call("ok", (), {}).value == 7  # a fresh process, cells run again
     assert proc.call("slow", (), {}).value == "done"  # 1.5 s asleep: no CPU time spent
 
@@ -70,11 +70,12 @@ def test_a_loop_that_catches_the_time_limit_is_answered_for_and_replaced(load):
     # the process answered for it (the CPU limit and where it was stopped, not the wall clock's
     # kill from outside), and ended: the next call runs in a fresh one, where the cells ran again
     assert fails(proc, "catcher", kind="timeout").startswith(
-        "it ran longer than the 1 s limit; it was stopped in catcher (cell 1, line ")
+        "it ran longer than its limit of 1 s of computing time (4 s by the clock); it was "
+        "stopped in catcher (cell 1, line ")
     assert proc.call("ok", (), {}).value == 1
     assert fails(proc, "napper", kind="timeout").startswith(
-        "it took longer than 4 s by the clock (its limit is 1 s of computing, and 4 s in all, "
-        "waiting included); it was stopped in napper (cell 1, line ")
+        "it ran longer than its limit of 1 s of computing time (4 s by the clock); it was "
+        "stopped in napper (cell 1, line ")
     assert proc.call("ok", (), {}).value == 2  # stopped in its own frame: the process stays
 
 

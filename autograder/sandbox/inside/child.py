@@ -226,7 +226,7 @@ class Child:
                 frame = frame.f_back
             answer = _timed_out(self.where(steps[::-1]))
             self.send({"id": request["id"], "nonce": request["nonce"], **answer,
-                       "output": self.output.take()})
+                       "output": self.output.take(), "ended": True})
         finally:
             os._exit(0)
 
