@@ -1,6 +1,12 @@
 """How long each call of a student function may run: a multiple of the reference's own time on
 the same inputs, never less than a floor that a fair slow answer meets.
 
+A limit is CPU time: a busy machine (or Gradescope's 0.5 vCPU) stretches a call's wall-clock
+time but not the CPU time it needs, so a fair slow answer needs the same limit everywhere, and
+an endless loop is cut as soon as it has spent it. The sandbox also allows each call
+`student.WALL_MULTIPLE` times its limit by the wall clock, for code that waits instead of
+computing (sandbox/student.py).
+
 The reference's times are measured by running the hidden graders against `reference/`
 (`nnfs-course times`, which writes `reference_times.json` beside the graders) and are read by
 every grading run. A call is known by its function and the shapes of its inputs (and the values

@@ -18,6 +18,9 @@ from autograder.sandbox import channel, codec
 from autograder.sandbox.calls import Call, StudentError
 
 GRACE = 1.0  # seconds past a limit before the process is killed from outside
+# A call's limit is CPU time; it may take this many times as long by the wall clock (a busy
+# machine stretches wall time, not CPU time), which stops code that waits instead of computing.
+WALL_MULTIPLE = 4
 MAX_MESSAGE = 3000  # characters of an error message kept
 MAX_OUTPUT = 100_000  # characters of a cell's output kept
 CELL_STATUSES = {"ok", "error", "timeout", "skipped"}
@@ -84,13 +87,14 @@ class StudentProcess:
              timeout: float | None = None) -> Call:
         """Call the student's `function`; raise StudentError when it does not return a value.
 
-        `timeout` is the call's limit in seconds (default: the function's in the limits)."""
+        `timeout` is the call's limit in seconds of CPU time (default: the function's in the
+        limits); it may take WALL_MULTIPLE times as long by the wall clock."""
         args, kwargs = tuple(args), dict(kwargs or {})
         payload = {"op": "call", "function": function, "args": codec.to_plain(list(args)),
                    "kwargs": codec.to_plain(kwargs)}
         if timeout is None:
             timeout = self._sandbox.limits.call_timeout(function)
-        reply, seconds = self._request(payload, timeout)
+        reply, seconds = self._request(payload, timeout * WALL_MULTIPLE, cpu=timeout)
         try:
             value = codec.from_plain(reply["value"])
             after = codec.from_plain(reply["args_after"])
@@ -211,7 +215,9 @@ class StudentProcess:
 
     # -- requests -------------------------------------------------------------------------
 
-    def _request(self, payload: dict, timeout: float) -> tuple[dict, float]:
+    def _request(self, payload: dict, timeout: float,
+                 cpu: float | None = None) -> tuple[dict, float]:
+        """Send one request, at most `timeout` seconds by the wall clock and `cpu` of CPU time."""
         if self._closed:
             raise RuntimeError("this student process is closed")
         if self._left() <= 0:
@@ -229,10 +235,11 @@ class StudentProcess:
         left = self._left()
         if left <= 0:
             raise StudentError("budget", _budget_message(self.budget))
-        by_budget = left < timeout
         limit = min(timeout, left)
         self._requests += 1
         request = dict(payload, id=self._requests, nonce=secrets.token_hex(16), timeout=limit)
+        if cpu is not None:
+            request["cpu"] = min(cpu, limit)
         child = self._child
         started = time.monotonic()
         deadline = started + limit + GRACE
@@ -255,11 +262,12 @@ class StudentProcess:
         if failure is None and not reply["ok"] and reply["kind"] == "timeout":
             failure = "soft-timeout"
         if failure in ("timeout", "soft-timeout"):
-            if failure == "timeout":
+            if failure == "timeout" or reply.get("ended") is True:  # ended: it caught the limit
                 self._replace()
-            if by_budget:
+            waited = seconds >= limit  # the wall clock stopped it, not its CPU time
+            if (waited and left < timeout) or (cpu is not None and left < cpu):
                 raise StudentError("budget", _budget_message(self.budget))
-            message = f"it ran longer than the {timeout:g} s limit"
+            message = _limit_message(timeout, cpu)
             progress = reply.get("progress") if failure == "soft-timeout" else None
             if isinstance(progress, str) and progress:
                 message += f"; {progress[:300]}"
@@ -290,6 +298,14 @@ class StudentProcess:
 
 _MALFORMED = ("the process running it wrote something that is not an answer onto the grader's "
               "channel, so it was ended")
+
+
+def _limit_message(wall: float, cpu: float | None) -> str:
+    """The same words whichever clock stopped the call: on a busy machine the wall clock may stop
+    an endless loop before its CPU time runs out, and its message must not depend on that."""
+    if cpu is None:
+        return f"it ran longer than the {wall:g} s limit"
+    return f"it ran longer than its limit of {cpu:g} s of computing time ({wall:g} s by the clock)"
 
 
 def _budget_message(budget: float) -> str:
@@ -328,8 +344,10 @@ def _valid_reply(reply: dict, request: dict) -> bool:
         extra = set(reply) - base - {"kind", "message"}
         return (set(reply) >= base | {"kind", "message"} and reply["kind"] in FAILURE_KINDS
                 and isinstance(reply["message"], str)
-                and (not extra or (extra == {"progress"} and reply["kind"] == "timeout"
-                                   and isinstance(reply["progress"], str))))
+                and (not extra or (extra in ({"progress"}, {"progress", "ended"})
+                                   and reply["kind"] == "timeout"
+                                   and isinstance(reply["progress"], str)
+                                   and reply.get("ended", True) is True)))
     fields = _OK_FIELDS[request["op"]]
     if set(reply) != base | set(fields):
         return False

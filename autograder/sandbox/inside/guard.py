@@ -1,9 +1,20 @@
-"""The time limit of a cell or a call, and undoing a student's patches of builtins."""
+"""The time limits of a cell or a call, and undoing a student's patches of builtins.
+
+A cell has a wall-clock limit. A call has two: the CPU time it may spend (a busy machine
+stretches the wall-clock time of a call but not its CPU time, so this limit can be tight), and a
+wall-clock backstop for code that waits instead of computing (a sleep in a loop). When either runs
+out, TimeLimit is raised in the running code. A call whose code catches it and goes on (a bare
+`except:` in a loop) meets the timer again a moment later, and then its `overrun` answers for it
+and ends the process: the grader does not wait for its kill.
+"""
 
 import builtins
 import signal
 
+RECHECK = 0.05  # seconds after a caught TimeLimit before the call's overrun ends it
+
 _BUILTINS = {}  # Python's builtins as the template saw them
+_state = {"fired": False, "overrun": None}
 
 
 def remember_builtins():
@@ -19,19 +30,33 @@ def restore_builtins():
 
 
 class TimeLimit(BaseException):
-    """Raised by SIGALRM when a cell or call runs past its limit."""
+    """Raised by SIGALRM (wall clock) or SIGPROF (CPU time) when code runs past its limit."""
 
 
 def on_alarm(signum, frame):
+    overrun = _state["overrun"]
+    if _state["fired"] and overrun is not None:
+        overrun(frame)  # the first TimeLimit was caught and the code runs on: does not return
+    _state["fired"] = True
     raise TimeLimit()
 
 
-def arm(seconds):
-    signal.setitimer(signal.ITIMER_REAL, max(float(seconds), 0.001))
+def arm(seconds, cpu_seconds=None, overrun=None):
+    """Raise TimeLimit after `seconds` of wall-clock time, or `cpu_seconds` of CPU time.
+
+    With `overrun`, the timers fire again every RECHECK seconds once they have run out, and the
+    next firing after a TimeLimit calls `overrun(frame)` instead of raising."""
+    _state["fired"], _state["overrun"] = False, overrun
+    again = RECHECK if overrun is not None else 0
+    signal.setitimer(signal.ITIMER_REAL, max(float(seconds), 0.001), again)
+    if cpu_seconds is not None:
+        signal.setitimer(signal.ITIMER_PROF, max(float(cpu_seconds), 0.001), again)
 
 
 def disarm():
     signal.setitimer(signal.ITIMER_REAL, 0)
+    signal.setitimer(signal.ITIMER_PROF, 0)
+    _state["overrun"] = None
 
 
 def cut(text, limit):
