@@ -1,5 +1,7 @@
 """Reference solutions of 02_backpropagation: worked examples, gradient checks, hand derivations."""
 
+import copy
+
 import numpy as np
 import pytest
 
@@ -284,26 +286,37 @@ def test_two_hidden_layer_gradients_match_central_differences(n, h):
 
 # ------------------------------------------------------------------------ purity and conventions
 
-def test_no_function_modifies_its_inputs():
+def _calls_on_read_only_inputs():
     rng = np.random.default_rng(6)
     dvalues, z = frozen(rng.normal(size=(3, 4)), rng.normal(size=(3, 4)))
-    bp.relu_backward(dvalues, z)
-    bp.sigmoid_backward(dvalues, z)
-    bp.tanh_backward(dvalues, z)
     X, W = frozen(rng.normal(size=(3, 5)), rng.normal(size=(4, 5)))
-    bp.dense_backward(dvalues, X, W)
-    bp.mse_backward(dvalues, z)
     probs, onehot = frozen([[0.0, 1.0], [0.3, 0.7]], [[1, 0], [0, 1]])
     labels = np.array([0, 1])
     labels.flags.writeable = False
-    for y_true in (onehot, labels):
-        bp.categorical_cross_entropy_backward(probs, y_true)
-        bp.softmax_cross_entropy_backward(probs, y_true)
-    bp.lecture_layer_gradients(*frozen(LECTURE_X, LECTURE_W, LECTURE_B))
-    bp.numerical_gradient(lambda v: float(np.sum(v**2)), *frozen(rng.normal(size=(2, 3))))
     params = {k: frozen(v)[0] for k, v in random_params(rng, 3).items()}
-    bp.two_hidden_layer_gradients(*frozen(rng.normal(size=(4, 1))), params,
-                                  *frozen(rng.normal(size=(4, 1))))
+    return [
+        (bp.relu_backward, dvalues, z), (bp.sigmoid_backward, dvalues, z),
+        (bp.tanh_backward, dvalues, z), (bp.dense_backward, dvalues, X, W),
+        (bp.mse_backward, dvalues, z),
+        *[(f, probs, y_true) for y_true in (onehot, labels)
+          for f in (bp.categorical_cross_entropy_backward, bp.softmax_cross_entropy_backward)],
+        (bp.lecture_layer_gradients, *frozen(LECTURE_X, LECTURE_W, LECTURE_B)),
+        (bp.numerical_gradient, lambda v: float(np.sum(v**2)), *frozen(rng.normal(size=(2, 3)))),
+        (bp.two_hidden_layer_gradients, *frozen(rng.normal(size=(4, 1))), params,
+         *frozen(rng.normal(size=(4, 1)))),
+    ]
+
+
+def test_no_function_modifies_its_inputs():
+    """Read-only inputs make a write in place raise; the comparison catches a replaced entry
+    of `params` and a write that was undone."""
+    calls = _calls_on_read_only_inputs()
+    assert len(calls) == 12
+    for function, *args in calls:
+        before = [a if callable(a) else copy.deepcopy(a) for a in args]
+        function(*args)
+        for after, saved in zip(args, before, strict=True):
+            np.testing.assert_equal(after, saved, err_msg=function.__name__)
 
 
 def test_numerical_gradient_hands_f_an_array_shaped_like_x():
