@@ -51,7 +51,7 @@ def test_call_returns_plain_data_inputs_after_and_output(load):
     np.testing.assert_array_equal(call.args_after[0], [0.0, 3.0, 6.0])
     assert call.kwargs_after == {"factor": 3.0}
     assert call.output == "scaling (3,)\n"
-    assert 0 < call.seconds < 1
+    assert call.seconds > 0  # measured; how long depends on what else the machine runs
     with pytest.raises(GraderFailure, match="changed its argument 1"):
         check_unchanged(call)
 

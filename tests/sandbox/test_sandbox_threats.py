@@ -1,7 +1,5 @@
 """Hostile notebooks: each threat costs at most the request it happens in."""
 
-import time
-
 import numpy as np
 import pytest
 from sandbox_helpers import LIMITS, PROMISE_LEVELS, processes_with
@@ -38,14 +36,12 @@ def test_infinite_loop_in_a_call_times_out_and_the_next_call_works(load):
         def ok():
             return 7
     """)
-    started = time.monotonic()
     assert fails(proc, "spin", kind="timeout").startswith(
         "it ran longer than the 1 s limit; it was stopped in spin (cell 1, line ")
     assert proc.call("ok", (), {}).value == 7
     assert fails(proc, "stubborn", kind="timeout") == "it ran longer than the 1 s limit"
     assert proc.call("ok", (), {}).value == 7  # a fresh process, cells run again
     assert proc.call("slow", (), {}).value == "done"
-    assert time.monotonic() - started < 8
 
 
 def test_infinite_loops_in_top_level_cells_do_not_lose_later_cells(load):
