@@ -1,6 +1,4 @@
-"""Isolation levels, the weaker fallbacks, cleanup, and how fast the sandbox is."""
-
-import time
+"""Isolation levels, the weaker fallbacks, cleanup, and one template serving many loads."""
 
 import numpy as np
 import pytest
@@ -77,22 +75,18 @@ def test_full_isolation_has_no_warning():
         assert sb.isolation == "bubblewrap" and sb.warning == ""
 
 
-def test_speed_template_once_then_cheap_forks_and_calls():
+def test_one_template_serves_every_load_and_every_call():
+    """Each load forks the running template rather than starting one; the times are
+    benchmarks/sandbox_speed.py's to print."""
+    X, W, b = np.ones((4, 3)), np.ones((3, 5)), np.zeros(5)
     with Sandbox(LIMITS) as sb:
-        started = time.perf_counter()
-        loads = [sb.load(NOTEBOOK) for _ in range(10)]
-        per_load = (time.perf_counter() - started) / 10
-        proc = loads[-1]
-        X, W, b = np.ones((4, 3)), np.ones((3, 5)), np.zeros(5)
-        started = time.perf_counter()
+        for _ in range(10):
+            proc = sb.load(NOTEBOOK)
+            assert [cell.status for cell in proc.cells] == ["ok"] * 3
         for _ in range(100):
-            proc.call("dense_forward", (X, W, b), {})
-        per_call = (time.perf_counter() - started) / 100
-        print(f"\n[{sb.isolation}] template start {sb.timings['template_start']:.3f} s, "
-              f"fork+load {per_load * 1000:.1f} ms, call round trip {per_call * 1000:.2f} ms")
-        assert per_load < 0.5 and per_call < 0.02
-        for proc in loads:
-            proc.close()
+            np.testing.assert_array_equal(proc.call("dense_forward", (X, W, b), {}).value,
+                                          np.full((4, 5), 3.0))
+        assert sb.timings["template_starts"] == 1
 
 
 def test_the_user_level_needs_root_and_its_dedicated_user(monkeypatch):

@@ -51,7 +51,7 @@ def test_call_returns_plain_data_inputs_after_and_output(load):
     np.testing.assert_array_equal(call.args_after[0], [0.0, 3.0, 6.0])
     assert call.kwargs_after == {"factor": 3.0}
     assert call.output == "scaling (3,)\n"
-    assert 0 < call.seconds < 1
+    assert call.seconds > 0  # measured; how long depends on what else the machine runs
     with pytest.raises(GraderFailure, match="changed its argument 1"):
         check_unchanged(call)
 
@@ -151,13 +151,15 @@ def test_budget_runs_out_and_then_calls_fail_fast(sandbox):
 
     from autograder.sandbox.process import Sandbox
 
-    limits = replace(sandbox.limits, submission_seconds=1.5, call_seconds=1.0)
+    limits = replace(sandbox.limits, submission_seconds=3.0, call_seconds=3.0)
     with Sandbox(limits) as sb:
         proc = sb.load(["import time\ndef nap(s):\n    time.sleep(s)\n    return s"])
-        assert proc.call("nap", (0.6,), {}).value == 0.6
+        # Spend all but 1 s of the budget, however long loading took on this machine.
+        spend = max(0.0, proc.budget - proc.used - 1.0)
+        assert proc.call("nap", (spend,), {}).value == spend
         with pytest.raises(StudentError) as info:
-            proc.call("nap", (0.95,), {})
+            proc.call("nap", (1.5,), {})  # within its own 3 s limit, past what is left
         assert info.value.kind == "budget"
         with pytest.raises(StudentError) as info:
             proc.call("nap", (0.0,), {})
-        assert info.value.kind == "budget" and "1.5 s time budget" in info.value.message
+        assert info.value.kind == "budget" and "3 s time budget" in info.value.message
