@@ -76,6 +76,7 @@ def nearby(args: tuple) -> Iterator[tuple[str, tuple, Finding]]:
             f"on the same values as a batch of one, shape {(1, x.size)}. A 1-D input is "
             "one sample: work along the last axis (`axis=-1, keepdims=True`), or "
             "`np.atleast_2d` and give the result back in the input's shape.", 1, "001"))
+    yield from _parameter_conventions(args)
     square = _square(args)
     if square is not None:
         yield ("square", square, Finding(
@@ -83,6 +84,47 @@ def nearby(args: tuple) -> Iterator[tuple[str, tuple, Finding]]:
             "your function raised on a non-square matrix and runs when it is square, where it "
             "returns the result for W transposed: it computes X @ W. The course's W has shape "
             "(n_neurons, n_inputs): use X @ W.T (or dvalues @ W for dX).", 1, "001"))
+
+
+def _params(x) -> bool:
+    return isinstance(x, dict) and any(isinstance(v, np.ndarray) and v.ndim == 2
+                                       and v.shape[0] != v.shape[1] for v in x.values())
+
+
+def _reshaped(x: dict, weights, biases) -> dict:
+    out = {}
+    for key, v in x.items():
+        if isinstance(v, np.ndarray) and v.ndim == 2:
+            v = weights(v)
+        elif isinstance(v, np.ndarray) and v.ndim == 1 and v.dtype.kind == "f":
+            v = biases(v)
+        out[key] = v
+    return out
+
+
+def _parameter_conventions(args) -> Iterator[tuple[str, tuple, Finding]]:
+    """A dict of parameters as the nnfs book stores it (every W transposed), and as the
+    column convention does (biases (n, 1), and the batch as columns)."""
+    where = [i for i, x in enumerate(args) if _params(x)]
+    if not where:
+        return
+    transposed = tuple(_reshaped(x, lambda w: w.T.copy(), lambda b: b) if i in where else x
+                       for i, x in enumerate(args))
+    yield ("params-transposed", transposed, Finding(
+        "probe-weights-as-inputs-by-neurons", "assumes W of shape (n_inputs, n_neurons)",
+        "your function raised with the course's weights and works when every W in the "
+        "parameters is given transposed, shape (n_inputs, n_neurons): it computes X @ W. That "
+        "is a real convention (the nnfs book's Layer_Dense, cs231n); this course stores W as "
+        "(n_neurons, n_inputs) (init_params makes them so): use X @ W.T.", 1, "001"))
+    columns = tuple(_reshaped(x, lambda w: w, lambda b: b.reshape(-1, 1)) if i in where
+                    else x.T.copy() if isinstance(x, np.ndarray) and x.ndim == 2 else x
+                    for i, x in enumerate(args))
+    yield ("params-columns", columns, Finding(
+        "probe-samples-as-columns", "assumes samples as columns (W @ X + b, b of shape (n, 1))",
+        "your function raised with the course's batch and works when the samples are columns "
+        "and every bias is a column (n, 1): it computes W @ X + b. That is a real convention "
+        "(deeplearning.ai, Nielsen); this course's batch is rows, X of shape (n_samples, "
+        "n_features), and b has shape (n_neurons,): X @ W.T + b.", 1, "001"))
 
 
 def _square(args):
@@ -146,8 +188,11 @@ def _diagnose_raise(submission, function, args, kwargs, message):
             continue
         value = call.value
         if kind == "square" and expected is not None:
+            value, extra = _without_unit_axes(value, expected)
             fitted = [f for f, t in candidates(context.modules, function, probe, kwargs)
                       if f.tier <= 3 and fits(value, _safe(t), expected, RTOL, ATOL)]
+            fitted = [Finding(f.id, f.title, f.explanation + extra, f.tier, f.lecture)
+                      for f in fitted]
             if fitted:  # the square result is a relation of the reference's: it is explained
                 spent[kind] = Finding(finding.id, finding.title, finding.explanation
                                       + " There: " + fitted[0].explanation, finding.tier,
@@ -168,6 +213,24 @@ def _diagnose_raise(submission, function, args, kwargs, message):
                                       finding.lecture)
                 return spent[kind]
     return None
+
+
+def _without_unit_axes(value, expected):
+    """`value` with each part that has an extra axis of length 1 (keepdims) reshaped to the
+    expected part's shape, and a sentence that says so ("" when nothing was reshaped)."""
+    if not (isinstance(expected, tuple) and isinstance(value, (tuple, list))
+            and len(value) == len(expected)):
+        return value, ""
+    parts, changed = [], []
+    for i, (v, e) in enumerate(zip(value, expected)):
+        v_shape, e_shape = np.shape(v), np.shape(e)
+        if v_shape != e_shape and len(v_shape) == len(e_shape) + 1 and 1 in v_shape \
+                and int(np.prod(v_shape)) == int(np.prod(e_shape)):
+            v = np.asarray(v).reshape(e_shape)
+            changed.append(f"value {i + 1} has shape {v_shape}, not {e_shape}")
+        parts.append(v)
+    extra = f" Also, {'; '.join(changed)}: drop keepdims there." if changed else ""
+    return tuple(parts), extra
 
 
 def _safe(thunk):

@@ -1,0 +1,45 @@
+"""Diagnosis mutants for the conventions of parameters and constants (joined to cases.MUTANTS):
+a network that stores W as the nnfs book does, one that puts the samples in columns, a loss that
+clips at another epsilon and an argument overwritten by a constant.
+"""
+
+from __future__ import annotations
+
+F, B, O, T = "01_forward_pass", "02_backpropagation", "03_optimizers", "04_training"
+
+MUTANTS = [
+    (T, "forward", "probe-weights-as-inputs-by-neurons", """
+def forward(params, X):
+    hidden = np.maximum(0, X @ params["W1"] + params["b1"])
+    logits = hidden @ params["W2"] + params["b2"]
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+"""),
+    (T, "forward", "probe-samples-as-columns", """
+def forward(params, X):
+    hidden = np.maximum(0, params["W1"] @ X + params["b1"])
+    logits = params["W2"] @ hidden + params["b2"]
+    e = np.exp(logits - logits.max(axis=0, keepdims=True))
+    return e / e.sum(axis=0, keepdims=True)
+"""),
+    (F, "binary_cross_entropy", "convention-other-clip-epsilon", """
+def binary_cross_entropy(y_pred, y_true):
+    p = np.clip(y_pred, 1e-15, 1 - 1e-15)
+    return float(-np.mean(y_true * np.log(p) + (1 - y_true) * np.log(1 - p)))
+"""),
+    (B, "numerical_gradient", "argument-fixed", """
+def numerical_gradient(f, x, h=1e-5):
+    h = 1e-4
+    x = np.array(x, dtype=float)
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
+        up = f(x)
+        x[i] = old - h
+        down = f(x)
+        x[i] = old
+        grad[i] = (up - down) / (2 * h)
+    return grad
+"""),
+]
