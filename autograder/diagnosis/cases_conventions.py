@@ -1,6 +1,7 @@
 """Diagnosis mutants for the conventions of parameters and constants (joined to cases.MUTANTS):
 a network that stores W as the nnfs book does, one that puts the samples in columns, a loss that
-clips at another epsilon and an argument overwritten by a constant.
+clips at another epsilon, an argument overwritten by a constant and an `if` that takes one
+number only.
 """
 
 from __future__ import annotations
@@ -41,5 +42,11 @@ def numerical_gradient(f, x, h=1e-5):
         x[i] = old
         grad[i] = (up - down) / (2 * h)
     return grad
+"""),
+    (F, "sigmoid", "probe-scalar-only", """
+def sigmoid(z):
+    if z >= 0:
+        return 1 / (1 + np.exp(-z))
+    return np.exp(z) / (1 + np.exp(z))
 """),
 ]

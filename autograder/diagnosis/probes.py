@@ -30,9 +30,19 @@ def _one_hot(x) -> bool:
         and set(np.unique(x)) <= {0, 1} and np.all(x.sum(axis=1) == 1)
 
 
-def nearby(args: tuple) -> Iterator[tuple[str, tuple, Finding]]:
+def nearby(args: tuple, message: str = "") -> Iterator[tuple[str, tuple, Finding]]:
     """(kind, probe args, finding) for each convention's nearby input, most telling first."""
     args = tuple(args)
+    arrays = [i for i, x in enumerate(args) if isinstance(x, np.ndarray) and x.size]
+    if "truth value of an array" in message and arrays:  # `if z >= 0` on a whole array
+        i = arrays[0]
+        changed = tuple(float(x.flat[0]) if j in arrays else x for j, x in enumerate(args))
+        yield ("scalar", changed, Finding(
+            "probe-scalar-only", "works only on a single number",
+            f"your function raised on the array argument {i + 1} (\"truth value of an array "
+            "... is ambiguous\") and works on one number: an `if` on the whole array. The "
+            "course's functions take arrays: choose elementwise with np.where(z >= 0, ..., ...) "
+            "or a form that needs no `if` (np.exp(-np.logaddexp(0, -z)) for sigmoid).", 1))
     for i, x in enumerate(args):
         if _labels(x):
             k = max([int(x.max()) + 1] + [a.shape[-1] for a in args
@@ -167,7 +177,7 @@ def _diagnose_raise(submission, function, args, kwargs, message):
     from autograder.diagnosis.relations import close
     from autograder.harness import ATOL, RTOL, StudentError
 
-    for kind, probe, finding in nearby(args):
+    for kind, probe, finding in nearby(args, message):
         if spent.get(kind) is not None:  # proved by an earlier probe of this function
             return spent[kind]
         if len(spent) >= MAX_PROBES:
@@ -187,6 +197,11 @@ def _diagnose_raise(submission, function, args, kwargs, message):
                 return None
             continue
         value = call.value
+        if kind == "scalar":  # the same question, asked of one element
+            if expected is not None and _matches(value, expected, close):
+                spent[kind] = finding
+                return finding
+            continue
         if kind == "square" and expected is not None:
             value, extra = _without_unit_axes(value, expected)
             fitted = [f for f, t in candidates(context.modules, function, probe, kwargs)

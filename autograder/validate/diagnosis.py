@@ -27,7 +27,7 @@ NAMED_BY_RELATIONS = (
     "scaled-over-n", "argument-ignored", "not-reduced-sum",
     "input-transposed", "axis-too-few", "inputs-changed", "input-plus-epsilon",
     "argument-in-place-of", "argument-fixed", "probe-weights-as-inputs-by-neurons",
-    "probe-samples-as-columns",
+    "probe-samples-as-columns", "probe-scalar-only",
 )
 
 
