@@ -49,4 +49,12 @@ def sigmoid(z):
         return 1 / (1 + np.exp(-z))
     return np.exp(z) / (1 + np.exp(z))
 """),
+    (B, "dense_backward", "probe-samples-as-columns", """
+def dense_backward(dvalues, X, W):
+    m = X.shape[1]
+    dW = (1 / m) * np.dot(dvalues, X.T)
+    db = (1 / m) * np.sum(dvalues, axis=1, keepdims=True)
+    dX = np.dot(W.T, dvalues)
+    return dX, dW, db
+"""),
 ]

@@ -87,6 +87,9 @@ def nearby(args: tuple, message: str = "") -> Iterator[tuple[str, tuple, Finding
             "one sample: work along the last axis (`axis=-1, keepdims=True`), or "
             "`np.atleast_2d` and give the result back in the input's shape.", 1, "001"))
     yield from _parameter_conventions(args)
+    columns = _columns(args)
+    if columns is not None:
+        yield ("columns", columns, _COLUMNS)
     square = _square(args)
     if square is not None:
         yield ("square", square, Finding(
@@ -129,12 +132,41 @@ def _parameter_conventions(args) -> Iterator[tuple[str, tuple, Finding]]:
     columns = tuple(_reshaped(x, lambda w: w, lambda b: b.reshape(-1, 1)) if i in where
                     else x.T.copy() if isinstance(x, np.ndarray) and x.ndim == 2 else x
                     for i, x in enumerate(args))
-    yield ("params-columns", columns, Finding(
-        "probe-samples-as-columns", "assumes samples as columns (W @ X + b, b of shape (n, 1))",
-        "your function raised with the course's batch and works when the samples are columns "
-        "and every bias is a column (n, 1): it computes W @ X + b. That is a real convention "
-        "(deeplearning.ai, Nielsen); this course's batch is rows, X of shape (n_samples, "
-        "n_features), and b has shape (n_neurons,): X @ W.T + b.", 1, "001"))
+    yield ("params-columns", columns, _COLUMNS)
+
+
+_COLUMNS = Finding(
+    "probe-samples-as-columns", "assumes samples as columns (W @ X + b, b of shape (n, 1))",
+    "your function raised with the course's batch and works when the samples are columns and "
+    "every bias is a column (n, 1): it computes W @ X + b. That is a real convention "
+    "(deeplearning.ai, Nielsen); this course's batch is rows, X of shape (n_samples, "
+    "n_features), and b has shape (n_neurons,): X @ W.T + b, and gradients of the same shapes "
+    "(dW = dvalues.T @ X).", 1, "001")
+
+
+def _columns(args):
+    """The inputs as the column convention passes them: every matrix but the last (the weights,
+    which come after the data in the course's signatures) transposed, 1-D biases as columns."""
+    mats = [i for i, x in enumerate(args) if isinstance(x, np.ndarray) and x.ndim == 2]
+    if len(mats) < 2:
+        return None
+    return tuple(x.T.copy() if i in mats[:-1] else x.reshape(-1, 1) if isinstance(
+        x, np.ndarray) and x.ndim == 1 and x.dtype.kind == "f" and x.size >= 2 else x
+        for i, x in enumerate(args))
+
+
+def _course_layout(value, expected):
+    """The column convention's result in the course's layout: a part whose shape is the
+    expected part's transposed is transposed back, a column (n, 1) becomes (n,)."""
+    if isinstance(expected, tuple) and isinstance(value, (tuple, list)) \
+            and len(value) == len(expected):
+        return tuple(_course_layout(v, e) for v, e in zip(value, expected))
+    v, e = np.asarray(value), np.asarray(expected)
+    if v.ndim == 2 and e.ndim == 2 and v.shape == e.T.shape and v.shape != e.shape:
+        v = v.T
+    if v.shape != e.shape and v.size == e.size and v.ndim == e.ndim + 1 and 1 in v.shape:
+        v = v.reshape(e.shape)
+    return v
 
 
 def _square(args):
@@ -216,9 +248,19 @@ def _diagnose_raise(submission, function, args, kwargs, message):
             continue
         # the probe's result must be the answer to the check's own question: the same values
         original = reference(*copy.deepcopy(args), **copy.deepcopy(kwargs))
+        if kind.endswith("columns"):
+            value = _course_layout(value, original)
         if _matches(value, original, close):
             spent[kind] = finding
             return finding
+        if kind == "columns":  # works there, with a relation of the answer on the original
+            fitted = [f for f, t in candidates(context.modules, function, args, kwargs)
+                      if f.tier <= 3 and fits(value, _safe(t), original, RTOL, ATOL)]
+            if len({f.id for f in fitted}) == 1:
+                spent[kind] = Finding(finding.id, finding.title, finding.explanation
+                                      + " There: " + fitted[0].explanation, finding.tier,
+                                      finding.lecture)
+                return spent[kind]
         if kind == "labels" and expected is not None:  # works there, with a mistake of its own
             fitted = [f for f, t in candidates(context.modules, function, probe, kwargs)
                       if f.tier <= 3 and fits(value, _safe(t), expected, RTOL, ATOL)]
