@@ -32,16 +32,13 @@ def binary_cross_entropy(y_pred, y_true):
 def numerical_gradient(f, x, h=1e-5):
     h = 1e-4
     x = np.array(x, dtype=float)
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + h
-        up = f(x)
-        x[i] = old - h
-        down = f(x)
-        x[i] = old
-        grad[i] = (up - down) / (2 * h)
-    return grad
+    grad = np.zeros(x.size)
+    for i in range(x.size):
+        step = np.zeros(x.size)
+        step[i] = h
+        step = step.reshape(x.shape)
+        grad[i] = (f(x + step) - f(x - step)) / (2 * h)
+    return grad.reshape(x.shape)
 """),
     (F, "sigmoid", "probe-scalar-only", """
 def sigmoid(z):

@@ -204,10 +204,8 @@ def _diagnose_raise(submission, function, args, kwargs, message):
     reference = _reference(context.modules, function)
     if reference is None:
         return None
-    from autograder.diagnosis import fits
-    from autograder.diagnosis.reconstruct import candidates
     from autograder.diagnosis.relations import close
-    from autograder.harness import ATOL, RTOL, StudentError
+    from autograder.harness import StudentError
 
     for kind, probe, finding in nearby(args, message):
         if spent.get(kind) is not None:  # proved by an earlier probe of this function
@@ -236,14 +234,10 @@ def _diagnose_raise(submission, function, args, kwargs, message):
             continue
         if kind == "square" and expected is not None:
             value, extra = _without_unit_axes(value, expected)
-            fitted = [f for f, t in candidates(context.modules, function, probe, kwargs)
-                      if f.tier <= 3 and fits(value, _safe(t), expected, RTOL, ATOL)]
-            fitted = [Finding(f.id, f.title, f.explanation + extra, f.tier, f.lecture)
-                      for f in fitted]
-            if fitted:  # the square result is a relation of the reference's: it is explained
-                spent[kind] = Finding(finding.id, finding.title, finding.explanation
-                                      + " There: " + fitted[0].explanation, finding.tier,
-                                      finding.lecture)
+            # the square result is a relation of the reference's: it is explained
+            spent[kind] = _explained(finding, context.modules, function, probe, kwargs, value,
+                                     expected, unique=False, extra=extra)
+            if spent[kind] is not None:
                 return spent[kind]
             continue
         # the probe's result must be the answer to the check's own question: the same values
@@ -253,23 +247,31 @@ def _diagnose_raise(submission, function, args, kwargs, message):
         if _matches(value, original, close):
             spent[kind] = finding
             return finding
-        if kind == "columns":  # works there, with a relation of the answer on the original
-            fitted = [f for f, t in candidates(context.modules, function, args, kwargs)
-                      if f.tier <= 3 and fits(value, _safe(t), original, RTOL, ATOL)]
-            if len({f.id for f in fitted}) == 1:
-                spent[kind] = Finding(finding.id, finding.title, finding.explanation
-                                      + " There: " + fitted[0].explanation, finding.tier,
-                                      finding.lecture)
-                return spent[kind]
-        if kind == "labels" and expected is not None:  # works there, with a mistake of its own
-            fitted = [f for f, t in candidates(context.modules, function, probe, kwargs)
-                      if f.tier <= 3 and fits(value, _safe(t), expected, RTOL, ATOL)]
-            if len({f.id for f in fitted}) == 1:
-                spent[kind] = Finding(finding.id, finding.title, finding.explanation
-                                      + " There: " + fitted[0].explanation, finding.tier,
-                                      finding.lecture)
+        # works there, with a mistake of its own: a relation of the answer to the question
+        # asked (the original, read back in the course's layout), or to the probe's own
+        asked = {"columns": (args, original), "labels": (probe, expected)}.get(kind)
+        if asked is not None and asked[1] is not None:
+            spent[kind] = _explained(finding, context.modules, function, asked[0], kwargs,
+                                     value, asked[1], unique=True)
+            if spent[kind] is not None:
                 return spent[kind]
     return None
+
+
+def _explained(finding, modules, function, args, kwargs, value, expected, *, unique,
+               extra=""):
+    """`finding` with the relation (tier <= 3) that reproduces `value` from the reference on
+    `args`, or None (or None when several do and `unique`)."""
+    from autograder.diagnosis import fits
+    from autograder.diagnosis.reconstruct import candidates
+    from autograder.harness import ATOL, RTOL
+
+    fitted = [f for f, t in candidates(modules, function, args, kwargs)
+              if f.tier <= 3 and fits(value, _safe(t), expected, RTOL, ATOL)]
+    if not fitted or (unique and len({f.id for f in fitted}) > 1):
+        return None
+    return Finding(finding.id, finding.title, f"{finding.explanation} There: "
+                   f"{fitted[0].explanation}{extra}", finding.tier, finding.lecture)
 
 
 def _without_unit_axes(value, expected):

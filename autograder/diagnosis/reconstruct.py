@@ -254,8 +254,8 @@ def _ignored(ref, args, kwargs, run) -> Iterator[Candidate]:
 
 
 # the constants a scalar argument is replaced by when code hard-codes it (h = 1e-4 in "deep
-# learning from scratch", eps = 1e-8 in cs231n, lr = 0.01 ...)
-CONSTANTS = (1e-2, 1e-3, 1e-4, *EPSILONS)
+# learning from scratch", eps = 1e-8 in cs231n, lr = 0.01, momentum = 0.9 ...)
+CONSTANTS = (0.9, 0.99, 0.999, 1e-2, 1e-3, 1e-4, *EPSILONS)
 
 
 def _fixed(ref, name, i, x, default, args, run) -> Iterator[Candidate]:
