@@ -78,6 +78,7 @@ class Submission:
         such as `numerical_gradient`). The code runs only on the student's side.
         """
         self._define(name, source)
+        self._diagnosis.defined[name] = source  # the diagnosis reruns the reference with it
         return Remote(name)
 
     def call_once(self, function: str, *args, **kwargs) -> Call:

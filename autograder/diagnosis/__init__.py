@@ -32,6 +32,9 @@ class Context:
     history: dict[str, Counter] = field(default_factory=dict)  # function -> ids that fitted
     # functions that returned nan or inf on ordinary inputs (see _ordinary)
     not_finite: set[str] = field(default_factory=set)
+    # grader-written functions defined on the student's side (name -> source): a reference
+    # rerun gets the grader's own copy where the call passed the student-side handle
+    defined: dict[str, str] = field(default_factory=dict)
 
 
 def context_for(assignment: str) -> Context:
@@ -135,7 +138,7 @@ def _diagnose(call, expected, rtol, atol, explicit, keepdims):
         from autograder.diagnosis.reconstruct import candidates
 
         for finding, thunk in candidates(context.modules, call.function, call.args,
-                                         call.kwargs):
+                                         call.kwargs, context.defined):
             try:
                 value = thunk()
             except Exception:  # the reference cannot run on these changed inputs

@@ -8,6 +8,7 @@ and so does tests/graders/test_diagnosis.py.
 
 from __future__ import annotations
 
+from autograder.diagnosis import cases_conventions
 from autograder.diagnosis.aliases import ALIASES  # noqa: F401 (imported from here)
 
 F, B, O, T = "01_forward_pass", "02_backpropagation", "03_optimizers", "04_training"
@@ -355,6 +356,7 @@ def sigmoid_backward(dvalues, z):
     s = 1 / (1 + np.exp(-dvalues))
     return dvalues * s * (1 - s)
 """),
+    *cases_conventions.MUTANTS,
 ]
 
 ACCEPTABLE = [

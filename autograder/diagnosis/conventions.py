@@ -88,6 +88,48 @@ def _cce_of_logits(y_pred, y_true):
     return float(-np.mean(np.sum(_onehot(y_true, z.shape[-1]) * log_p, axis=-1)))
 
 
+# what other sources keep p away from 0 and 1 with (clipped, or added inside the log: the two
+# agree wherever they are distinguishable): scikit-learn's log_loss used 1e-15, tutorials 1e-8 to
+# 1e-12; the course's 1e-7 (Keras's epsilon) is not here
+CLIP_EPSILONS = (1e-15, 1e-12, 1e-10, 1e-9, 1e-8)
+
+
+def _clipped(y_pred, eps):
+    return np.clip(np.asarray(y_pred, float), eps, 1 - eps)
+
+
+def _bce_clipped(eps):
+    def loss(y_pred, y_true):
+        p, y = _clipped(y_pred, eps), np.asarray(y_true, float)
+        return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+    return loss
+
+
+def _cce_clipped(eps):
+    def loss(y_pred, y_true):
+        p = _clipped(y_pred, eps)
+        return float(-np.mean(np.sum(_onehot(y_true, p.shape[-1]) * np.log(p), axis=-1)))
+    return loss
+
+
+def _cce_backward_clipped(eps):
+    def gradient(y_pred, y_true):
+        p = _clipped(y_pred, eps)
+        return -_onehot(y_true, p.shape[-1]) / p / len(p)
+    return gradient
+
+
+def _other_clip(formula) -> list:
+    """One entry per epsilon, all under one id: the same convention with another constant."""
+    return [("other-clip-epsilon", f"predictions kept from 0 and 1 by {eps:g}, not 1e-7",
+             f"Your result keeps p away from 0 and 1 with {eps:g} (p clipped to [{eps:g}, 1 - "
+             f"{eps:g}], or {eps:g} added inside the log), so p = 0 or 1 gives another value. "
+             + _note("scikit-learn's log_loss clipped at 1e-15, many tutorials use 1e-8 to "
+                     "1e-12", "np.clip(y_pred, 1e-7, 1 - 1e-7) before the log (Keras's "
+                     "epsilon), as in the forward pass"), formula(eps))
+            for eps in CLIP_EPSILONS]
+
+
 def _dense_backward_ng(dvalues, X, W):
     n = len(dvalues)
     return dvalues @ W, dvalues.T @ X / n, dvalues.sum(axis=0) / n
@@ -133,12 +175,15 @@ CONVENTIONS = {
          + _note("PyTorch's CrossEntropyLoss and Keras with from_logits=True take logits",
                  "a loss of probabilities: y_pred is already softmax's output"),
          _cce_of_logits),
+        *_other_clip(_cce_clipped),
     ],
+    "categorical_cross_entropy_backward": _other_clip(_cce_backward_clipped),
     "binary_cross_entropy": [
         ("torch-log-clamp", "each log clamped at -100 (PyTorch's BCELoss)",
          "Your loss clamps each log at -100 instead of clipping p. "
          + _note("PyTorch's BCELoss clamps its logs at -100",
                  "p clipped to [1e-7, 1 - 1e-7] before the log"), _bce_torch),
+        *_other_clip(_bce_clipped),
     ],
     "momentum_update": [
         ("torch-velocity", "velocity as a sum of gradients (PyTorch's SGD)",

@@ -30,9 +30,19 @@ def _one_hot(x) -> bool:
         and set(np.unique(x)) <= {0, 1} and np.all(x.sum(axis=1) == 1)
 
 
-def nearby(args: tuple) -> Iterator[tuple[str, tuple, Finding]]:
+def nearby(args: tuple, message: str = "") -> Iterator[tuple[str, tuple, Finding]]:
     """(kind, probe args, finding) for each convention's nearby input, most telling first."""
     args = tuple(args)
+    arrays = [i for i, x in enumerate(args) if isinstance(x, np.ndarray) and x.size]
+    if "truth value of an array" in message and arrays:  # `if z >= 0` on a whole array
+        i = arrays[0]
+        changed = tuple(float(x.flat[0]) if j in arrays else x for j, x in enumerate(args))
+        yield ("scalar", changed, Finding(
+            "probe-scalar-only", "works only on a single number",
+            f"your function raised on the array argument {i + 1} (\"truth value of an array "
+            "... is ambiguous\") and works on one number: an `if` on the whole array. The "
+            "course's functions take arrays: choose elementwise with np.where(z >= 0, ..., ...) "
+            "or a form that needs no `if` (np.exp(-np.logaddexp(0, -z)) for sigmoid).", 1))
     for i, x in enumerate(args):
         if _labels(x):
             k = max([int(x.max()) + 1] + [a.shape[-1] for a in args
@@ -76,6 +86,10 @@ def nearby(args: tuple) -> Iterator[tuple[str, tuple, Finding]]:
             f"on the same values as a batch of one, shape {(1, x.size)}. A 1-D input is "
             "one sample: work along the last axis (`axis=-1, keepdims=True`), or "
             "`np.atleast_2d` and give the result back in the input's shape.", 1, "001"))
+    yield from _parameter_conventions(args)
+    columns = _columns(args)
+    if columns is not None:
+        yield ("columns", columns, _COLUMNS)
     square = _square(args)
     if square is not None:
         yield ("square", square, Finding(
@@ -83,6 +97,76 @@ def nearby(args: tuple) -> Iterator[tuple[str, tuple, Finding]]:
             "your function raised on a non-square matrix and runs when it is square, where it "
             "returns the result for W transposed: it computes X @ W. The course's W has shape "
             "(n_neurons, n_inputs): use X @ W.T (or dvalues @ W for dX).", 1, "001"))
+
+
+def _params(x) -> bool:
+    return isinstance(x, dict) and any(isinstance(v, np.ndarray) and v.ndim == 2
+                                       and v.shape[0] != v.shape[1] for v in x.values())
+
+
+def _reshaped(x: dict, weights, biases) -> dict:
+    out = {}
+    for key, v in x.items():
+        if isinstance(v, np.ndarray) and v.ndim == 2:
+            v = weights(v)
+        elif isinstance(v, np.ndarray) and v.ndim == 1 and v.dtype.kind == "f":
+            v = biases(v)
+        out[key] = v
+    return out
+
+
+def _parameter_conventions(args) -> Iterator[tuple[str, tuple, Finding]]:
+    """A dict of parameters as the nnfs book stores it (every W transposed), and as the
+    column convention does (biases (n, 1), and the batch as columns)."""
+    where = [i for i, x in enumerate(args) if _params(x)]
+    if not where:
+        return
+    transposed = tuple(_reshaped(x, lambda w: w.T.copy(), lambda b: b) if i in where else x
+                       for i, x in enumerate(args))
+    yield ("params-transposed", transposed, Finding(
+        "probe-weights-as-inputs-by-neurons", "assumes W of shape (n_inputs, n_neurons)",
+        "your function raised with the course's weights and works when every W in the "
+        "parameters is given transposed, shape (n_inputs, n_neurons): it computes X @ W. That "
+        "is a real convention (the nnfs book's Layer_Dense, cs231n); this course stores W as "
+        "(n_neurons, n_inputs) (init_params makes them so): use X @ W.T.", 1, "001"))
+    columns = tuple(_reshaped(x, lambda w: w, lambda b: b.reshape(-1, 1)) if i in where
+                    else x.T.copy() if isinstance(x, np.ndarray) and x.ndim == 2 else x
+                    for i, x in enumerate(args))
+    yield ("params-columns", columns, _COLUMNS)
+
+
+_COLUMNS = Finding(
+    "probe-samples-as-columns", "assumes samples as columns (W @ X + b, b of shape (n, 1))",
+    "your function raised with the course's batch and works when the samples are columns and "
+    "every bias is a column (n, 1): it computes W @ X + b. That is a real convention "
+    "(deeplearning.ai, Nielsen); this course's batch is rows, X of shape (n_samples, "
+    "n_features), and b has shape (n_neurons,): X @ W.T + b, and gradients of the same shapes "
+    "(dW = dvalues.T @ X).", 1, "001")
+
+
+def _columns(args):
+    """The inputs as the column convention passes them: every matrix but the last (the weights,
+    which come after the data in the course's signatures) transposed, 1-D biases as columns."""
+    mats = [i for i, x in enumerate(args) if isinstance(x, np.ndarray) and x.ndim == 2]
+    if len(mats) < 2:
+        return None
+    return tuple(x.T.copy() if i in mats[:-1] else x.reshape(-1, 1) if isinstance(
+        x, np.ndarray) and x.ndim == 1 and x.dtype.kind == "f" and x.size >= 2 else x
+        for i, x in enumerate(args))
+
+
+def _course_layout(value, expected):
+    """The column convention's result in the course's layout: a part whose shape is the
+    expected part's transposed is transposed back, a column (n, 1) becomes (n,)."""
+    if isinstance(expected, tuple) and isinstance(value, (tuple, list)) \
+            and len(value) == len(expected):
+        return tuple(_course_layout(v, e) for v, e in zip(value, expected))
+    v, e = np.asarray(value), np.asarray(expected)
+    if v.ndim == 2 and e.ndim == 2 and v.shape == e.T.shape and v.shape != e.shape:
+        v = v.T
+    if v.shape != e.shape and v.size == e.size and v.ndim == e.ndim + 1 and 1 in v.shape:
+        v = v.reshape(e.shape)
+    return v
 
 
 def _square(args):
@@ -120,12 +204,10 @@ def _diagnose_raise(submission, function, args, kwargs, message):
     reference = _reference(context.modules, function)
     if reference is None:
         return None
-    from autograder.diagnosis import fits
-    from autograder.diagnosis.reconstruct import candidates
     from autograder.diagnosis.relations import close
-    from autograder.harness import ATOL, RTOL, StudentError
+    from autograder.harness import StudentError
 
-    for kind, probe, finding in nearby(args):
+    for kind, probe, finding in nearby(args, message):
         if spent.get(kind) is not None:  # proved by an earlier probe of this function
             return spent[kind]
         if len(spent) >= MAX_PROBES:
@@ -145,29 +227,69 @@ def _diagnose_raise(submission, function, args, kwargs, message):
                 return None
             continue
         value = call.value
+        if kind == "scalar":  # the same question, asked of one element
+            if expected is not None and _matches(value, expected, close):
+                spent[kind] = finding
+                return finding
+            continue
         if kind == "square" and expected is not None:
-            fitted = [f for f, t in candidates(context.modules, function, probe, kwargs)
-                      if f.tier <= 3 and fits(value, _safe(t), expected, RTOL, ATOL)]
-            if fitted:  # the square result is a relation of the reference's: it is explained
-                spent[kind] = Finding(finding.id, finding.title, finding.explanation
-                                      + " There: " + fitted[0].explanation, finding.tier,
-                                      finding.lecture)
+            value, extra = _without_unit_axes(value, expected)
+            # the square result is a relation of the reference's: it is explained
+            spent[kind] = _explained(finding, context.modules, function, probe, kwargs, value,
+                                     expected, unique=False, extra=extra)
+            if spent[kind] is not None:
                 return spent[kind]
             continue
         # the probe's result must be the answer to the check's own question: the same values
         original = reference(*copy.deepcopy(args), **copy.deepcopy(kwargs))
+        if kind.endswith("columns"):
+            value = _course_layout(value, original)
         if _matches(value, original, close):
             spent[kind] = finding
             return finding
-        if kind == "labels" and expected is not None:  # works there, with a mistake of its own
-            fitted = [f for f, t in candidates(context.modules, function, probe, kwargs)
-                      if f.tier <= 3 and fits(value, _safe(t), expected, RTOL, ATOL)]
-            if len({f.id for f in fitted}) == 1:
-                spent[kind] = Finding(finding.id, finding.title, finding.explanation
-                                      + " There: " + fitted[0].explanation, finding.tier,
-                                      finding.lecture)
+        # works there, with a mistake of its own: a relation of the answer to the question
+        # asked (the original, read back in the course's layout), or to the probe's own
+        asked = {"columns": (args, original), "labels": (probe, expected)}.get(kind)
+        if asked is not None and asked[1] is not None:
+            spent[kind] = _explained(finding, context.modules, function, asked[0], kwargs,
+                                     value, asked[1], unique=True)
+            if spent[kind] is not None:
                 return spent[kind]
     return None
+
+
+def _explained(finding, modules, function, args, kwargs, value, expected, *, unique,
+               extra=""):
+    """`finding` with the relation (tier <= 3) that reproduces `value` from the reference on
+    `args`, or None (or None when several do and `unique`)."""
+    from autograder.diagnosis import fits
+    from autograder.diagnosis.reconstruct import candidates
+    from autograder.harness import ATOL, RTOL
+
+    fitted = [f for f, t in candidates(modules, function, args, kwargs)
+              if f.tier <= 3 and fits(value, _safe(t), expected, RTOL, ATOL)]
+    if not fitted or (unique and len({f.id for f in fitted}) > 1):
+        return None
+    return Finding(finding.id, finding.title, f"{finding.explanation} There: "
+                   f"{fitted[0].explanation}{extra}", finding.tier, finding.lecture)
+
+
+def _without_unit_axes(value, expected):
+    """`value` with each part that has an extra axis of length 1 (keepdims) reshaped to the
+    expected part's shape, and a sentence that says so ("" when nothing was reshaped)."""
+    if not (isinstance(expected, tuple) and isinstance(value, (tuple, list))
+            and len(value) == len(expected)):
+        return value, ""
+    parts, changed = [], []
+    for i, (v, e) in enumerate(zip(value, expected)):
+        v_shape, e_shape = np.shape(v), np.shape(e)
+        if v_shape != e_shape and len(v_shape) == len(e_shape) + 1 and 1 in v_shape \
+                and int(np.prod(v_shape)) == int(np.prod(e_shape)):
+            v = np.asarray(v).reshape(e_shape)
+            changed.append(f"value {i + 1} has shape {v_shape}, not {e_shape}")
+        parts.append(v)
+    extra = f" Also, {'; '.join(changed)}: drop keepdims there." if changed else ""
+    return tuple(parts), extra
 
 
 def _safe(thunk):

@@ -47,7 +47,23 @@ def _is_array(x) -> bool:
     return isinstance(x, np.ndarray) and x.dtype.kind in "fiub" and x.size >= 2
 
 
-def candidates(modules: list, function: str, args: tuple, kwargs: dict) -> Iterator[Candidate]:
+def _local(args: tuple, defined: dict[str, str] | None) -> tuple:
+    """`args` with each student-side handle (Remote) replaced by the grader's own copy of that
+    grader-written function (Submission.define), so the reference can call it here."""
+    from autograder.sandbox.codec import Remote
+
+    out = []
+    for x in args:
+        if isinstance(x, Remote) and defined and x.name in defined:
+            namespace = {"np": np}
+            exec(compile(defined[x.name], f"<grader {x.name}>", "exec"), namespace)
+            x = namespace[x.name]
+        out.append(x)
+    return tuple(out)
+
+
+def candidates(modules: list, function: str, args: tuple, kwargs: dict,
+               defined: dict[str, str] | None = None) -> Iterator[Candidate]:
     """(finding, thunk) pairs; a thunk computes the relation's value (it may raise)."""
     functions: dict[str, Callable] = {}
     for module in modules:
@@ -58,7 +74,7 @@ def candidates(modules: list, function: str, args: tuple, kwargs: dict) -> Itera
     slow = _long_running()
     if function in slow:  # a long run (a whole training) is not rerun to explain an answer
         return
-    args = tuple(copy.deepcopy(args))
+    args = tuple(copy.deepcopy(_local(args, defined)))
 
     def run(f, new_args, new_kwargs=None):
         return lambda: f(*copy.deepcopy(new_args), **copy.deepcopy(new_kwargs or kwargs))
@@ -168,7 +184,11 @@ def _unless_same(thunk, other):
 
     def value():
         mine = thunk()
-        return None if _structure_close(mine, other(), RTOL, ATOL) else mine
+        try:
+            theirs = other()
+        except Exception:  # the other cannot run there (h = 0 divides by 0): it differs
+            return mine
+        return None if _structure_close(mine, theirs, RTOL, ATOL) else mine
     return value
 
 
@@ -206,6 +226,7 @@ def _ignored(ref, args, kwargs, run) -> Iterator[Candidate]:
                                "incremented before it is used, or counted from 0).", 3),
                        run(ref, changed))
             continue
+        yield from _fixed(ref, params[i].name, i, x, default, args, run)
         if default is not inspect.Parameter.empty and not _equal(default, x):
             changed = list(args)
             changed[i] = default
@@ -230,6 +251,29 @@ def _ignored(ref, args, kwargs, run) -> Iterator[Candidate]:
                            f"your result is the expected one for {key}={match[0].default!r}, "
                            f"its default: the value passed ({value!r}) is not used.", 3),
                    run(ref, args, changed))
+
+
+# the constants a scalar argument is replaced by when code hard-codes it (h = 1e-4 in "deep
+# learning from scratch", eps = 1e-8 in cs231n, lr = 0.01, momentum = 0.9 ...)
+CONSTANTS = (0.9, 0.99, 0.999, 1e-2, 1e-3, 1e-4, *EPSILONS)
+
+
+def _fixed(ref, name, i, x, default, args, run) -> Iterator[Candidate]:
+    """The reference with a float scalar argument replaced by a common constant (its default
+    is `argument-default`'s)."""
+    if not isinstance(x, (float, np.floating)) or not x:
+        return
+    for fixed in CONSTANTS:
+        if np.isclose(fixed, x, rtol=1e-9, atol=0) or (
+                default is not inspect.Parameter.empty and _equal(default, fixed)):
+            continue
+        changed, zero = list(args), list(args)
+        changed[i], zero[i] = fixed, 0.0
+        yield (Finding("argument-fixed", f"argument `{name}` replaced by {fixed:g}",
+                       f"your result is the expected one for {name} = {fixed:g}, not the "
+                       f"{x:g} passed: the argument is overwritten by a constant in your code "
+                       f"(`{name} = {fixed:g}`). Use the value passed in.", 3),
+               _unless_same(run(ref, changed), run(ref, zero)))
 
 
 def _equal(a, b) -> bool:

@@ -26,7 +26,8 @@ NAMED_BY_RELATIONS = (
     "swapped-arguments", "activation-after-*", "input-through-*", "axis-too-many",
     "scaled-over-n", "argument-ignored", "not-reduced-sum",
     "input-transposed", "axis-too-few", "inputs-changed", "input-plus-epsilon",
-    "argument-in-place-of",
+    "argument-in-place-of", "argument-fixed", "probe-weights-as-inputs-by-neurons",
+    "probe-samples-as-columns", "probe-scalar-only",
 )
 
 

@@ -119,3 +119,27 @@ def test_a_nan_is_explained_by_its_inputs_only_at_an_edge():
     assert not _ordinary((np.array([0.0, 0.3, 1.0]), labels))  # a probability at the edge
     assert not _ordinary((np.array([-1000.0, 0.5]),))  # exp overflows
     assert not _ordinary(({"W": p}, p))  # a dict of parameters is not judged
+
+
+def test_a_constant_offset_is_named_only_when_the_constant_tells_its_cause():
+    expected = np.array([1.0, 2.0, 3.0])
+    assert _ids(expected + 0.01, expected) == {"shifted"}  # a 0.01 left in
+    assert _ids(expected + 1.0, expected) == {"shifted"}  # classes counted from 1
+    assert _ids(expected - 9.9e-5, expected) == set()  # a coincidence of the inputs
+
+
+def test_equal_batches_stacked_into_one_array_are_read_as_the_list_of_batches():
+    expected = [np.array([4, 6, 2, 7]), np.array([3, 5, 9, 0]), np.array([8, 1])]
+    stacked = np.array([[4, 6, 2, 7], [3, 5, 9, 0]])
+    assert _ids(stacked, expected) == {"last-batch-dropped"}
+
+
+def test_a_column_convention_result_is_read_back_in_the_course_layout():
+    from autograder.diagnosis.probes import _columns, _course_layout
+
+    dvalues, X, W = np.ones((3, 2)), np.ones((3, 4)), np.ones((2, 4))
+    probe = _columns((dvalues, X, W))
+    assert [a.shape for a in probe] == [(2, 3), (4, 3), (2, 4)]  # the weights stay as they are
+    expected = (np.zeros((3, 4)), np.zeros((2, 4)), np.zeros(2))
+    back = _course_layout((np.zeros((4, 3)), np.zeros((2, 4)), np.zeros((2, 1))), expected)
+    assert [a.shape for a in back] == [(3, 4), (2, 4), (2,)]

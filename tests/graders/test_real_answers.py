@@ -46,6 +46,14 @@ JUDGED = {
     35: {"batches-not-shuffled", "seed-ignored"},
     36: {"handles-only-one-form-of-labels"},
     37: {"probe-labels-one-hot-only", "handles-only-one-form-of-labels"},
+    39: {"convention-other-clip-epsilon"},
+    40: {"probe-square-only"},
+    41: {"argument-fixed"},  # h = 1e-4 hard-coded (its row-wise f is right on sum(x**3))
+    42: {"last-batch-dropped"},
+    43: {"probe-weights-as-inputs-by-neurons"},
+    45: {"probe-scalar-only"},
+    46: {"convention-other-clip-epsilon"},
+    47: {"convention-cs231n-affine", "probe-square-only"},
 }
 # names that are true of the value but not the mistake made (judged by hand)
 WRONG_NAMES: dict[int, set[str]] = {}
@@ -74,4 +82,4 @@ def test_the_named_and_right_name_shares_on_the_collected_answers():
     wrong = [i for i, a in enumerate(ANSWERS) if a[3]]
     named = [i for i in wrong if JUDGED.get(i)]
     right = [i for i in named if not WRONG_NAMES.get(i)]
-    assert (len(wrong), len(named), len(right)) == (30, 27, 27)  # as judged by hand
+    assert (len(wrong), len(named), len(right)) == (38, 35, 35)  # as judged by hand
