@@ -23,8 +23,7 @@ LECTURES = {
 # exercise lives in its reference function, its lesson (`<!-- solution: NAME -->` in
 # reference/lessons/<id>.md) and its entry in the graders folder autograder/graders/<topic>/, which
 # states its points beside each check and gives the order of the results (see
-# docs/adding-an-exercise.md). An assignment whose graders are still one file,
-# autograder/graders/test_<id>.py, lists its "functions" here, in the order of the results.
+# docs/adding-an-exercise.md).
 # "due" (optional) is nbgrader's due date, e.g. "2026-10-05 23:59:00 Europe/Berlin" (a time zone
 # name or offset; UTC if none). `grade` and `release` record it in the gradebook; a submission
 # whose timestamp.txt is later is late, and gets the penalty of LATE_PENALTY below.

@@ -25,17 +25,15 @@ class Assignment:
     lectures: tuple[str, ...]
     module: str
     due: str | None = None  # nbgrader's due date, e.g. "2026-10-05 23:59:00 Europe/Berlin"
-    listed: tuple[str, ...] | None = None  # course_config.py's "functions" (older layout only)
     root: Path = COURSE_ROOT  # the course folder whose lesson and graders it reads
 
     @property
     def functions(self) -> tuple[str, ...]:
-        """The graded functions, in the order of the results: those of the graders folder's
-        exercises (autograder/grader_layout.py), which must be the lesson's; or, for an
-        assignment in the older layout, course_config.py's list."""
-        from autograder import grader_layout
+        """The graded functions, in the order of the results: the exercises of the graders
+        folder, which must be the lesson's (autograder/grader_index.py)."""
+        from autograder import grader_index
 
-        return grader_layout.graded_functions(self)
+        return grader_index.graded_functions(self)
 
     @property
     def points(self) -> dict[str, float]:
@@ -90,7 +88,6 @@ def assignments(root: Path = COURSE_ROOT) -> list[Assignment]:
             lectures=tuple(a["lectures"]),
             module=a["module"],
             due=a.get("due"),
-            listed=tuple(a["functions"]) if "functions" in a else None,
             root=Path(root),
         )
         for a in course_config.ASSIGNMENTS

@@ -35,6 +35,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from autograder.grader_index import GradedFunction
 from autograder.harness import GraderFailure, Mistake, check_close, check_unchanged, grader
 from autograder.mutants import Mutant, apply_edits
 
@@ -85,7 +86,7 @@ class Unchanged:
     mistakes: Callable[..., Sequence] | None
 
 
-class Exercise:
+class Exercise(GradedFunction):
     """One graded function's hidden checks, shared-check rows and mutants."""
 
     def __init__(self, function: str, reference):

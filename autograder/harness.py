@@ -21,8 +21,6 @@ that produces them (autograder/sandbox/calls.py); this module gathers what a gra
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-
 import pytest
 
 from autograder.checks.compare import name_results, rel_error
@@ -43,8 +41,7 @@ from autograder.sandbox.codec import Remote
 __all__ = [
     "KEEPDIMS", "RTOL", "ATOL", "Call", "GraderFailure", "Mistake", "Remote",
     "ReferenceSubmission", "StudentError", "Submission", "check", "check_close", "check_parts",
-    "check_unchanged", "describe", "fail", "grader", "name_results", "unchanged_graders",
-    "rel_error",
+    "check_unchanged", "describe", "fail", "grader", "name_results", "rel_error",
 ]
 # Also reached here by their old home, though not a grader's words.
 _ALSO = (MistakeCandidate, codec, codec_key, describe_call)
@@ -57,26 +54,3 @@ def grader(function: str, points: float, edge: str | tuple[str, ...] = ()):
     if edges:
         return pytest.mark.grader(function=function, points=points, edge=edges)
     return pytest.mark.grader(function=function, points=points)
-
-
-def unchanged_graders(reference, cases: dict[str, tuple[float, tuple]], mistake: Mistake,
-                      mistakes: Callable[[str, tuple], Sequence[MistakeCandidate]] | None = None):
-    """One grader per function, "leaves its inputs unchanged": `cases` maps a function to
-    (points, arguments). The expected values are the reference's, on copies of the arguments.
-    `mistakes(function, args)` gives the known mistakes that may explain wrong values."""
-    import copy
-
-    params = [pytest.param(function, args, marks=grader(function, points), id=function)
-              for function, (points, args) in cases.items()]
-
-    @pytest.mark.parametrize("function, args", params)
-    def test_leaves_inputs_unchanged(student, function, args):
-        """leaves its inputs unchanged"""
-        call = student.call(function, *args)
-        expected = getattr(reference, function)(*copy.deepcopy(args))
-        found = mistakes(function, args) if mistakes else ()
-        check_unchanged(call, expected, mistake, mistakes=found)
-
-    return test_leaves_inputs_unchanged
-
-

@@ -26,7 +26,7 @@ from pathlib import Path
 import nbformat
 
 from autograder.config import COURSE_ID, COURSE_ROOT, get_assignment
-from autograder.mutants import mutants_for
+from autograder.grader_layout import mutants_for
 
 BIN = Path(sys.executable).parent
 NNFS = str(BIN / "nnfs-course")

@@ -160,7 +160,7 @@ print("\\n".join(map(str, find_leaks(a, planted))))
     _submission(root, "ada")
     _submission(root, "bob", _python(root, f"""
 from autograder.config import get_assignment
-from autograder.mutants import mutants_for
+from autograder.grader_layout import mutants_for
 found = [m for m in mutants_for(get_assignment("{ASSIGNMENT}").module)
          if m.function == "leaky_relu" and m.names == "leaky ReLU without its slope"]
 print(found[0].source())

@@ -99,7 +99,7 @@ def choose(found: list[Finding], history: Counter | None = None) -> Finding | No
 
 
 def to_mistake(finding: Finding):
-    from autograder.harness import Mistake
+    from autograder.checks.mistakes import Mistake
 
     text = finding.explanation[:1].upper() + finding.explanation[1:]
     return Mistake(finding.title, text, finding.lecture, id=finding.id)

@@ -205,7 +205,7 @@ def _diagnose_raise(submission, function, args, kwargs, message):
     if reference is None:
         return None
     from autograder.diagnosis.relations import close
-    from autograder.harness import StudentError
+    from autograder.sandbox.calls import StudentError
 
     for kind, probe, finding in nearby(args, message):
         if spent.get(kind) is not None:  # proved by an earlier probe of this function
@@ -262,9 +262,9 @@ def _explained(finding, modules, function, args, kwargs, value, expected, *, uni
                extra=""):
     """`finding` with the relation (tier <= 3) that reproduces `value` from the reference on
     `args`, or None (or None when several do and `unique`)."""
+    from autograder.checks.mistakes import ATOL, RTOL
     from autograder.diagnosis import fits
     from autograder.diagnosis.reconstruct import candidates
-    from autograder.harness import ATOL, RTOL
 
     fitted = [f for f, t in candidates(modules, function, args, kwargs)
               if f.tier <= 3 and fits(value, _safe(t), expected, RTOL, ATOL)]

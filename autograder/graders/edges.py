@@ -3,8 +3,8 @@
 Derived from the spec only ("Grading policy", "Edges", and the lessons' own experiments), and
 derived for every graded function from what its reference computes: its name, its parameters and
 the names its code uses. A new function therefore gets its cells with no edit here, and none when
-no rule matches. Each cell is a hidden check (`@grader(function, points, edge=key)`) and a mutant
-that goes wrong there (`@mutant(function, names, edge=key)` or `edit(..., edge=key)`): it loses
+no rule matches. Each cell is a hidden check (`@exercise.check(points=..., edge=key)`) and a mutant
+that goes wrong there (`edit(MISTAKE, old, new, edge=key)` among the exercise's mutants): it loses
 points on the cell's check and on no check away from the edges. `nnfs-course validate` fails when
 a cell lacks either, or when the check does not catch the mutant.
 

@@ -1,19 +1,11 @@
 """Known-wrong implementations ("mutants") that every grader must be able to catch.
 
-An assignment in the exercise layout keeps its mutants beside its checks, as edits of the
-reference (`Exercise.mutants`, autograder/exercises.py); `mutants_for` finds them there. An
-assignment not yet moved has a module here named like its reference module
-(`mutants/training.py` for `reference/training.py`). A mutant is a complete function carrying
-the graded function's own name, registered with `@mutant`:
-
-    @mutant("dense_forward", names="W where W.T belongs")
-    def dense_forward(X, W, b):
-        return X @ W + b
-
-`names` is the title of the known mistake the graders must name in their output when they catch
-this mutant (a `Mistake.title` in autograder/graders/mistakes_<topic>.py). Every mutant names one:
-`nnfs-course validate` fails unless all of them are told their own mistake. Several mutants of
-one function may share the function's name: the registry keeps each of them.
+An exercise keeps its mutants beside its checks, as edits of the reference's own source
+(`Exercise.mutants`, autograder/exercises.py), each tied to the Mistake its graders must name;
+`grader_layout.mutants_for` gathers them. This module holds what they are made of: the `Mutant`
+record and `apply_edits`, which fails loudly when an edit's text is not in the reference once.
+`nnfs-course validate` fails unless every mutant loses points on its own function and is told
+its own mistake.
 """
 
 from __future__ import annotations
@@ -49,23 +41,6 @@ class Mutant:
         return "\n".join(lines[start:]) + "\n"
 
 
-_REGISTRY: dict[str, list[Mutant]] = {}
-
-
-def mutant(function: str, names: str | None = None, edge: str | tuple[str, ...] = ()):
-    """Register a mutant; `edge` names the edge-table cells (graders/edges.py) at which it
-    goes wrong: validate proves it loses points there and on no other check."""
-    edges = (edge,) if isinstance(edge, str) else tuple(edge)
-
-    def register(implementation: Callable) -> Callable:
-        module = implementation.__module__
-        found = _REGISTRY.setdefault(module, [])
-        found.append(Mutant(function, names, implementation, len(found), edges))
-        return implementation
-
-    return register
-
-
 def edited_source(module: str, function: str, replacements: tuple[str, ...]) -> str:
     """The source of reference `function` (from the reference module named like `module`'s last
     part) with each (old, new) pair of `replacements` applied; each old text must occur once."""
@@ -84,31 +59,3 @@ def apply_edits(reference, function: str, replacements: tuple[str, ...]) -> str:
                              f"{reference.__file__}, not once")
         source = source.replace(old, new)
     return source
-
-
-def edit(function: str, names: str, *replacements: str, edge: str | tuple[str, ...] = ()):
-    """A mutant that is the reference's own `function` with (old, new) text `replacements`
-    applied: it cannot drift from the reference, and fails loudly when its text is gone."""
-    module = inspect.currentframe().f_back.f_globals["__name__"]
-    edges = (edge,) if isinstance(edge, str) else tuple(edge)
-    found = _REGISTRY.setdefault(module, [])
-    text = edited_source(module, function, replacements)
-    # a callable too, for in-process grading: run in a copy of the reference module's namespace
-    namespace = dict(vars(importlib.import_module("reference." + module.rsplit(".", 1)[-1])))
-    exec(compile(text, f"<mutant {function}: {names}>", "exec"), namespace)
-    found.append(Mutant(function, names, namespace[function], len(found), edges, text))
-
-
-def mutants_for(reference_module: str, root=None) -> list[Mutant]:
-    """Every mutant of the assignment whose reference module is `reference_module`: the
-    exercises' own in its graders folder at `root` (autograder/grader_layout.py), or, for an
-    assignment in the older layout, those of autograder/mutants/<topic>.py."""
-    from autograder import grader_layout
-    from autograder.config import COURSE_ROOT, assignments
-
-    for assignment in assignments(COURSE_ROOT if root is None else root):
-        if assignment.module == reference_module and grader_layout.has_folder(assignment):
-            return grader_layout.folder_mutants(assignment)
-    name = "autograder.mutants." + reference_module.rsplit(".", 1)[-1]
-    module = importlib.import_module(name)
-    return list(_REGISTRY.get(module.__name__, []))

@@ -1,8 +1,8 @@
 """The edge table (autograder/graders/edges.py) enforced: every cell a check and a caught mutant.
 
 For every cell (function, edge) of an assignment, validation needs
-- a hidden check marked `@grader(function, points, edge=key)`;
-- a mutant marked `@mutant(function, names, edge=key)` that loses points on that check and on no
+- a hidden check marked `@exercise.check(points=..., edge=key)`;
+- a mutant marked `edit(MISTAKE, old, new, edge=key)` that loses points on that check and on no
   check of its function away from the edges (it goes wrong at the edge, and only there).
 A check or mutant marked with an edge that is not a cell of its function is a problem too: it
 would hold a student to an edge the spec does not name for that function.
@@ -77,7 +77,7 @@ def judge_edges(assignment: Assignment, root: Path, cases: dict, documents: dict
         if not caught:
             problems.append(f"edge cell {function} x {edge.key} ({edge.spec}) has no mutant "
                             f"that its check ({names[0]}) catches: add "
-                            f"`@mutant({function!r}, names=..., edge={edge.key!r})`")
+                            f"`edit(MISTAKE, old, new, edge={edge.key!r})` to {function}'s mutants")
         lines.append(f"{assignment.id}  {function} x {edge.key}: {len(names)} check(s), "
                      f"caught {', '.join(caught) or 'nothing'}")
     return problems, lines

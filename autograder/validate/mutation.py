@@ -19,7 +19,8 @@ import nbformat
 
 from autograder.config import COURSE_ROOT, Assignment, Limits
 from autograder.engine.grade import grade
-from autograder.mutants import Mutant, mutants_for
+from autograder.grader_layout import mutants_for
+from autograder.mutants import Mutant
 from autograder.pipeline import PipelineError
 from autograder.sandbox import levels
 from autograder.validate.do_nothing import KINDS, DoNothing, do_nothing_answers

@@ -16,9 +16,9 @@ import pytest
 from autograder import grader_layout
 from autograder.config import assignments, get_assignment, grader_points
 from autograder.engine.graders import run_graders, run_graders_batch
+from autograder.grader_layout import mutants_for
 from autograder.graders.training.loop import NEVER_RETURNS
 from autograder.harness import Mistake, ReferenceSubmission
-from autograder.mutants import mutants_for
 from autograder.validate.do_nothing import KINDS, do_nothing_answers
 from reference import training
 

@@ -13,7 +13,7 @@ import pytest
 
 from autograder.config import get_assignment
 from autograder.engine.grade import grade
-from autograder.mutants import mutants_for
+from autograder.grader_layout import mutants_for
 from reference import training
 
 pytestmark = pytest.mark.slow

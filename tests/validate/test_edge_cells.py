@@ -2,7 +2,7 @@
 check catches (and only there), fails validation."""
 
 from autograder.config import get_assignment
-from autograder.mutants import mutants_for
+from autograder.grader_layout import mutants_for
 from autograder.validate.edges import judge_edges
 
 ASSIGNMENT = get_assignment("02_backpropagation")
