@@ -104,6 +104,7 @@ def test_first_loss_is_cross_entropy_of_the_first_guess(spiral):
 
 
 @pytest.mark.parametrize("data_seed", [3, 42])  # the graders' own seed: tests/graders
+@pytest.mark.slow
 def test_defaults_reach_90_percent_and_the_loss_falls(data_seed):
     X, y = spiral_data(100, 3, seed=data_seed)
     out = train_classifier(X, y)
