@@ -21,6 +21,7 @@ def one_error_line(output: str) -> str:
     return errors[0]
 
 
+@pytest.mark.slow
 def test_a_class_with_broken_files_exits_0_and_a_rerun_gives_the_same_results(
         run_cli, submit, honest, tmp_path):
     folder = tmp_path / "class"
@@ -62,6 +63,7 @@ def test_a_path_that_cannot_be_graded_is_a_one_line_error(run_cli, tmp_path, mak
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_no_path_and_no_submitted_folder_is_a_one_line_error(run_cli, tmp_path):
     result = run_cli("--root", tmp_path, "grade", ASSIGNMENT.id, "--no-gradebook")
     assert result.exit_code != 0

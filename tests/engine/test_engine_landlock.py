@@ -8,6 +8,8 @@ from engine_helpers import MAX_SCORE, POINTS, function_score, grade_folder
 
 from autograder.sandbox import landlock_level, levels
 
+pytestmark = pytest.mark.slow
+
 FAKE = '{"score": 0, "max_score": 1, "tests": []}'
 STUDENTS = ["mutant", "reference", "rewriter", "stub"]  # graded in this order: rewriter third
 

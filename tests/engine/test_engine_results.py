@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from engine_helpers import (
     ASSIGNMENT,
     LIMITS,
@@ -57,6 +58,7 @@ def test_grades_csv_matches_the_results(honest_alone):
     assert float(rows["mutant"]["relu"]) < POINTS["relu"]
 
 
+@pytest.mark.slow
 def test_grading_again_gives_the_same_results_and_clears_stale_temporaries(
         honest_alone, tmp_path):
     out = tmp_path / "out"
@@ -71,6 +73,7 @@ def test_grading_again_gives_the_same_results_and_clears_stale_temporaries(
     assert not [p for p in out.rglob("*") if ".tmp-" in p.name]
 
 
+@pytest.mark.slow
 def test_student_ids_come_from_submitted_folders_or_file_stems(submit, tmp_path):
     tree = tmp_path / "submitted"
     submit(tree / "alice" / ASSIGNMENT.id / f"{ASSIGNMENT.id}.ipynb")
@@ -93,6 +96,7 @@ def test_student_ids_come_from_submitted_folders_or_file_stems(submit, tmp_path)
         f"bob/{ASSIGNMENT.id}/{ASSIGNMENT.id}.ipynb")
 
 
+@pytest.mark.slow
 def test_scores_reach_nbgraders_gradebook_and_export(course_copy, submit, run_cli):
     root = course_copy
     for name in ("nbgrader_config.py", "course_config.py"):

@@ -32,6 +32,8 @@ GONE_SECONDS = 5.0  # the run's processes end within milliseconds; the margin is
 
 SLEEP_AND_SPAWN = """
 import subprocess, sys, time
+
+pytestmark = pytest.mark.slow
 subprocess.Popen([sys.executable, "-S", "-c", "import time; time.sleep(600)  # {token}"])
 time.sleep(0.3)
 """

@@ -6,6 +6,8 @@ from __future__ import annotations
 import multiprocessing
 from pathlib import Path
 
+import pytest
+
 from autograder.commands.grading import summary_text
 from autograder.engine.grade import GradeRun, StudentSummary
 from autograder.engine.graders import run_graders_batch
@@ -18,6 +20,7 @@ def _found(n: int) -> list[Found]:
     return [Found(f"s{i}", Path(f"s{i}.ipynb")) for i in range(n)]
 
 
+@pytest.mark.slow
 def test_the_queue_hands_out_each_student_once_and_sessions_shrink_as_it_empties():
     queue = StudentQueue(multiprocessing.get_context("fork"), _found(40), workers=2)
     assert queue.slots() == min(MAX_SLOTS, 40 // 4)

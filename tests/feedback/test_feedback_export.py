@@ -55,6 +55,7 @@ def read(path):
         return list(csv.DictReader(handle))
 
 
+@pytest.mark.slow
 def test_export_has_nbgraders_columns_and_one_row_per_assignment_and_student(gradebook, tmp_path):
     out = export_gradebook(tmp_path / "grades.csv", db_url=gradebook)
     assert out.read_text().splitlines()[0] == NBGRADER_COLUMNS == ",".join(COLUMNS)

@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from feedback_class import ASSIGNMENT, NOSHIFT, SCRIPT, check, mistake_output, write_student
 from markupsafe import escape
 
@@ -29,6 +30,7 @@ def test_code_spans_and_strong_render_and_nothing_else_becomes_markup():
         assert "javascript:" not in html or "<a" not in html
 
 
+@pytest.mark.slow
 def test_student_output_cannot_inject_markup_into_a_page(tmp_path):
     tests = [check("relu", f"attack {i}", 1, outcome="failed",
                    output=f"Called relu({attack})\nIt raised ValueError: {attack}\n{attack}")

@@ -175,6 +175,7 @@ def test_the_course_scrubber_keeps_ordinary_feedback(tiny_class, tmp_path):
     assert scrub(out) == out
 
 
+@pytest.mark.slow
 def test_missing_or_foreign_results_are_refused(tmp_path):
     with pytest.raises(FeedbackError, match="no grading results"):
         write_feedback(ASSIGNMENT, tmp_path / "nowhere", tmp_path / "out")

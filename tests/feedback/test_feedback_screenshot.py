@@ -12,6 +12,8 @@ from autograder.config import COURSE_ROOT
 from autograder.feedback import write_report
 from autograder.feedback.charts import ACCENT
 
+pytestmark = pytest.mark.slow
+
 SCRIPT = COURSE_ROOT / "docs" / "screenshot_report.sh"
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 

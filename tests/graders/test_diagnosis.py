@@ -12,6 +12,8 @@ from autograder.diagnosis import choose
 from autograder.diagnosis.relations import Finding, explain
 from autograder.validate.diagnosis import check_diagnosis
 
+pytestmark = pytest.mark.slow
+
 
 def test_every_relation_probe_and_convention_names_its_mutant_and_nothing_else():
     report = check_diagnosis()

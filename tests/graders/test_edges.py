@@ -71,6 +71,7 @@ def test_exponential_tanh_backward_loses_the_edge_point_with_a_message_saying_wh
 
 @pytest.mark.parametrize("assignment_id", [a.id for a in assignments()
                                            if any(True for _ in cells(a))])
+@pytest.mark.slow
 def test_the_acceptable_idioms_keep_every_point_at_every_edge(assignment_id):
     at_edges = {f for f, _ in cells(get_assignment(assignment_id))}
     variants = [v for v in variants_for(get_assignment(assignment_id).module)

@@ -110,6 +110,7 @@ def test_first_loss_is_cross_entropy_of_the_first_guess(spiral):
 
 
 @pytest.mark.parametrize("data_seed", [3, 42])  # the graders' own spiral: tests/graders
+@pytest.mark.slow
 def test_defaults_pass_the_training_graders_on_other_spirals(data_seed):
     """The default run meets the training graders' own bar (one loss per epoch, their accuracy,
     a loss curve they count as falling) on spirals other than theirs; and, with room to spare,

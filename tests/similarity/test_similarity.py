@@ -28,6 +28,7 @@ def _ranked(path):
         return [(row["student_a"], row["student_b"]) for row in csv.DictReader(handle)]
 
 
+@pytest.mark.slow
 def test_copied_pairs_rank_first_among_independent_answers(run_cli, generated):
     root, copied = generated
     result = run_cli("--root", root, "similarity", ASSIGNMENT)
@@ -73,6 +74,7 @@ def test_the_same_rare_wrong_result_outweighs_a_common_mistake():
     assert ranked[0].score > ranked[1].score
 
 
+@pytest.mark.slow
 def test_similarity_changes_no_grade(run_cli, generated):
     root, _ = generated
     grades = root / "grades" / ASSIGNMENT

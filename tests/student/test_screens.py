@@ -11,7 +11,7 @@ from student_lab import needs_chromium, screenshots
 
 from autograder.feedback import write_feedback, write_report
 
-pytestmark = needs_chromium
+pytestmark = [pytest.mark.slow, needs_chromium]
 
 LONG = "categorical_cross_entropy_of_a_very_long_function_name_without_spaces_at_all"
 
