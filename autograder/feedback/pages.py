@@ -57,7 +57,7 @@ def write_feedback(
     results_dir defaults to `<root>/grades/<assignment>/`, out_dir to `<root>/feedback/`.
     Raises FeedbackError when there are no results, ConfigError for an unknown assignment.
     """
-    assignment = get_assignment(assignment_id, root)
+    assignment = get_assignment(assignment_id)
     results_dir = Path(results_dir) if results_dir else default_results_dir(assignment_id, root)
     out_dir = Path(out_dir) if out_dir else default_feedback_dir(root)
     scrub = scrubber if scrubber is not None else Scrubber.for_course(root)

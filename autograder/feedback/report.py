@@ -39,7 +39,7 @@ def write_report(
     """
     from autograder.feedback.pages import default_feedback_dir, feedback_path
 
-    assignment = get_assignment(assignment_id, root)
+    assignment = get_assignment(assignment_id)
     results_dir = Path(results_dir) if results_dir else default_results_dir(assignment_id, root)
     out_path = Path(out_path) if out_path else default_report_path(assignment_id, root)
     stats = class_stats(load_results(assignment_id, results_dir), assignment.functions)

@@ -19,13 +19,13 @@ from threat_notebooks import (
     ADVERSARIES,
     BROKEN,
     CANARY,
-    GRADER_FILE,
     LEFTOVER,
     REFERENCE_FILE,
     WRITTEN,
 )
 
-from autograder.config import COURSE_ROOT, grader_checks
+from autograder.config import COURSE_ROOT, get_assignment, grader_checks
+from autograder.grader_layout import grader_files
 
 HONEST = ["reference", "stub", "mutant"]
 
@@ -163,8 +163,9 @@ def test_students_cannot_read_the_graders_the_reference_or_each_other(threat_cla
     assert "FileNotFoundError" in snoop["output"]  # the cells that raise the file's content
     # Lines of the hidden files that no feedback quotes: the graders' code, the reference's
     # docstring (its function bodies are in every source notebook, so they prove nothing).
-    secret_lines = [line.strip() for line in GRADER_FILE.read_text().splitlines()
-                    if line.startswith(("def ", "from ", "import ", "ASSIGNMENT", "@grader"))]
+    secret_lines = [line.strip() for path in grader_files(get_assignment("01_forward_pass"))
+                    for line in path.read_text().splitlines()
+                    if line.startswith(("def ", "from ", "import ", "ASSIGNMENT", "@"))]
     secret_lines.append(REFERENCE_FILE.read_text().split('"""')[1].strip().splitlines()[0])
     assert len(secret_lines) > 50
     for student, doc in threat_class.results.items():

@@ -179,7 +179,9 @@ categorical_cross_entropy.unchanged(1, (np.array([[0.0, 1.0, 0.0], [0.3, 0.3, 0.
                                         np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])), IN_PLACE)
 categorical_cross_entropy.mutants(
     edit(LOG10, "np.log(correct)", "np.log10(correct)", "np.log(y_pred)", "np.log10(y_pred)"),
-    edit(NO_CLIP, CCE_CLIP, "", edge=("p-0", "p-1")),
+    # one-hot rows pick the true class's probability before the log (0 * log 0 would be nan)
+    edit(NO_CLIP, CCE_CLIP, "", "np.sum(y_true * np.log(y_pred), axis=1)",
+         "np.log(np.sum(y_pred * y_true, axis=1))", edge=("p-0", "p-1")),
     edit(LOSS_SUMMED, "-np.mean(np.log(correct))", "-np.sum(np.log(correct))",
          "-np.mean(np.sum(y_true * np.log(y_pred), axis=1))", "-np.sum(y_true * np.log(y_pred))"),
     edit(IN_PLACE, "y_pred = np.clip(y_pred, 1e-7, 1 - 1e-7)",
