@@ -12,6 +12,8 @@ is not probed. Generic over the arguments: nothing here is written per function.
 from __future__ import annotations
 
 import copy
+import inspect
+import re
 from collections.abc import Iterator
 
 import numpy as np
@@ -207,7 +209,10 @@ def _diagnose_raise(submission, function, args, kwargs, message):
     from autograder.diagnosis.relations import close
     from autograder.sandbox.calls import StudentError
 
+    weights = _takes_weights(reference)
     for kind, probe, finding in nearby(args, message):
+        if kind in _WEIGHT_PROBES and not weights:  # a convention of layers, not of losses
+            continue
         if spent.get(kind) is not None:  # proved by an earlier probe of this function
             return spent[kind]
         if len(spent) >= MAX_PROBES:
@@ -256,6 +261,21 @@ def _diagnose_raise(submission, function, args, kwargs, message):
             if spent[kind] is not None:
                 return spent[kind]
     return None
+
+
+# Probes that read a matrix argument as a layer's weights: they prove nothing of a function that
+# takes none (two label matrices transposed can match some other function by coincidence).
+_WEIGHT_PROBES = {"columns", "square"}
+_WEIGHT_NAME = re.compile(r"^(w\d*|weights?)$", re.IGNORECASE)
+
+
+def _takes_weights(function) -> bool:
+    """Whether the reference `function` takes a weight matrix (W, W1, weights)."""
+    try:
+        names = inspect.signature(function).parameters
+    except (TypeError, ValueError):
+        return False
+    return any(_WEIGHT_NAME.match(name) for name in names)
 
 
 def _explained(finding, modules, function, args, kwargs, value, expected, *, unique,
