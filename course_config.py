@@ -1,8 +1,9 @@
 """The one configuration file of the course.
 
 Everything the tools need lives here: the course id, the assignments (with the lectures they draw
-on), the limits student code runs under, and nbgrader's settings. nbgrader reads it through the two-line `nbgrader_config.py` beside it, so `nbgrader ...`
-commands run in this folder and `nnfs-course ...` commands see the same settings.
+on), the limits student code runs under, and nbgrader's settings. nbgrader reads it through the
+two-line `nbgrader_config.py` beside it, so `nbgrader ...` commands run in this folder and
+`nnfs-course ...` commands see the same settings.
 """
 
 import os
