@@ -196,7 +196,8 @@ def check(measured: Measured, what: str) -> Measured:
 
 
 def scratch_course(root: Path, assignment_id: str) -> Path:
-    """A copy of the course (notebooks and graders) whose gradebook.db the benchmark may write.
+    """A copy of the course (notebooks, lessons and graders) whose gradebook.db the benchmark
+    may write.
 
     Its gradebook is created once, holding the assignment but not yet its notebook's cells, so
     every timed run records those as well as the scores (after `nnfs-course release` they are
@@ -205,7 +206,7 @@ def scratch_course(root: Path, assignment_id: str) -> Path:
     a one-off cost of a course, not of grading (nbgrader's own is created by generate_assignment,
     before its timed autograde too).
     """
-    for part in ("source", "release", "autograder/graders"):
+    for part in ("source", "release", "reference/lessons", "autograder/graders"):
         shutil.copytree(COURSE_ROOT / part, root / part,
                         ignore=shutil.ignore_patterns("__pycache__", "*.db"), dirs_exist_ok=True)
     code = textwrap.dedent(f"""
