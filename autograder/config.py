@@ -101,6 +101,8 @@ def grader_checks(assignment: Assignment) -> tuple[tuple[str, float], ...]:
     path = assignment.grader_file()
     if str(path.parent) not in sys.path:  # graders import the modules beside them (pytest too)
         sys.path.append(str(path.parent))
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such grader file (the hidden graders of {assignment.id})")
     spec = importlib.util.spec_from_file_location(f"_nnfs_points_{assignment.id}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

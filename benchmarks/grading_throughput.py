@@ -5,9 +5,10 @@
     python benchmarks/grading_throughput.py --assignments all --n 1,50 --json figures.json
 
 For each assignment it builds the largest N submissions from the release notebook (each graded
-function is answered with the reference solution, a known-wrong "mutant" from
-autograder/mutants/, or left as the release's stub, chosen by a seeded RNG from the student's
-index; every tenth student answers everything correctly). For each N, the first N of them are
+function is answered with the reference solution, a known-wrong "mutant" (an edit of the
+reference, from its exercise in autograder/graders/<topic>/), or left as the release's stub,
+chosen by a seeded RNG from the student's index; every tenth student answers everything
+correctly). For each N, the first N of them are
 graded, each as a subprocess running the real command line, side by side in the same run:
 
   - `nnfs-course grade ID submitted/ --workers W` (the hidden graders, every student in the

@@ -195,8 +195,8 @@ def validate(root, assignment, workers, errata, no_oracle):
       - source notebooks match reference/ and the release leaks nothing;
       - the reference earns full marks and the release stubs earn zero,
         graded by the same isolated engine that grades students;
-      - every mutant (an exercise's in autograder/graders/<topic>/, or in
-        autograder/mutants/) loses points on its own function,
+      - every mutant (an edit of the reference, beside its function's checks
+        in autograder/graders/<topic>/) loses points on its own function,
         keeps full marks elsewhere and is told the name of its mistake (the
         share of mutants told their mistake must be 100%);
       - answers that compute nothing (return a constant, None, zeros or their

@@ -19,14 +19,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from autograder.config import (
-    COURSE_ROOT,
-    ConfigError,
-    Limits,
-    get_assignment,
-    grader_points,
-    limits,
-)
+from autograder.config import COURSE_ROOT, ConfigError, Limits, get_assignment, limits
 from autograder.engine.steps import (
     Grading,
     collect_results,
@@ -88,10 +81,9 @@ def grade(
     isolation = early.policy
     ended_well = False
     try:
-        assignment = get_assignment(assignment_id, root)
-        grader_points(assignment)  # graders, lesson and reference agree, or ConfigError says not
-        job = Grading(assignment, paths, out_dir, workers, root, isolation, on_start, on_student,
-                      record_gradebook, worker_limits, id_pattern, early, started_ns)
+        job = Grading(get_assignment(assignment_id, root), paths, out_dir, workers, root,
+                      isolation, on_start, on_student, record_gradebook, worker_limits,
+                      id_pattern, early, started_ns)
         for step in STEPS:
             step(job)
         run = job.run

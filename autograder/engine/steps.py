@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.config import Assignment, ConfigError, Limits
+from autograder.config import Assignment, ConfigError, Limits, grader_points
 from autograder.engine.pool import run_pool
 from autograder.engine.results import read_results, write_grades_csv
 from autograder.engine.stopping import stopped
@@ -64,6 +64,9 @@ def find_submissions(job: Grading) -> None:
     job.found = discover(job.assignment, [Path(p) for p in job.paths], job.root, job.id_pattern)
     if job.early.error is not None:  # no accepted level is even installed: fail closed, now
         raise job.early.error
+    # graders, lesson and reference agree, or a ConfigError names the file, before any worker
+    # starts (a worker would only meet it as the graders' collection error)
+    grader_points(job.assignment)
 
 
 def open_output(job: Grading) -> None:
