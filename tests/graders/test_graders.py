@@ -7,18 +7,17 @@ run per assignment grades the reference, the stubs and every mutant (run_graders
 """
 
 import copy
-import importlib.util
 from functools import cache
 
 import numpy as np
 import pytest
 
 from autograder import grader_layout
-from autograder.config import assignments, get_assignment, grader_points
+from autograder.config import assignments, get_assignment
 from autograder.engine.graders import run_graders, run_graders_batch
 from autograder.grader_layout import mutants_for
 from autograder.graders.training.loop import NEVER_RETURNS
-from autograder.harness import Mistake, ReferenceSubmission
+from autograder.harness import ReferenceSubmission
 from autograder.validate.do_nothing import KINDS, do_nothing_answers
 from reference import training
 
@@ -79,15 +78,6 @@ def graded(assignment_id):
     return run_graders_batch(assignment_id, submissions)
 
 
-def _grader_module(assignment_id):
-    grader_points(get_assignment(assignment_id))  # puts the graders' folder on sys.path
-    path = get_assignment(assignment_id).grader_file()
-    spec = importlib.util.spec_from_file_location(f"graders_{assignment_id}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.parametrize("assignment_id", ASSIGNMENTS)
 def test_reference_earns_full_marks(assignment_id):
     config = get_assignment(assignment_id)
@@ -133,11 +123,8 @@ def test_every_mutant_names_its_mistake(assignment_id):
 def test_every_function_and_named_mistake_has_a_mutant(assignment_id):
     found = mutants_for(get_assignment(assignment_id).module)
     assert {m.function for m in found} == set(get_assignment(assignment_id).points)
-    if grader_layout.has_folder(get_assignment(assignment_id)):
-        defined = grader_layout.folder_mistakes(get_assignment(assignment_id))
-    else:
-        defined = vars(_grader_module(assignment_id)).values()
-    titles = {value.title for value in defined if isinstance(value, Mistake)}
+    defined = grader_layout.folder_mistakes(get_assignment(assignment_id))
+    titles = {value.title for value in defined}
     assert {m.names for m in found if m.names} == titles
 
 
