@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import sys
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -99,8 +98,6 @@ def grader_checks(assignment: Assignment) -> tuple[tuple[str, float], ...]:
     """(function, points) of every hidden check of `assignment`, read from the `@grader` marks
     of the graders of the course at `assignment.root` (a parametrized grader has one per case)."""
     path = assignment.grader_file()
-    if str(path.parent) not in sys.path:  # graders import the modules beside them (pytest too)
-        sys.path.append(str(path.parent))
     if not path.is_file():
         raise ConfigError(f"{path}: no such grader file (the hidden graders of {assignment.id})")
     spec = importlib.util.spec_from_file_location(f"_nnfs_points_{assignment.id}", path)
