@@ -96,7 +96,7 @@ class TimeLimits:
         if reference is None:
             return Limit(float(limits.call_seconds))
         seconds = max(limits.call_floor_seconds, limits.call_reference_multiple * reference)
-        return Limit(round(seconds, 1), reference, same)
+        return Limit(round(seconds, 2), reference, same)
 
 
 def times_path(root: Path = COURSE_ROOT) -> Path:

@@ -6,6 +6,11 @@ wall-clock backstop for code that waits instead of computing (a sleep in a loop)
 out, TimeLimit is raised in the running code. A call whose code catches it and goes on (a bare
 `except:` in a loop) meets the timer again a moment later, and then its `overrun` answers for it
 and ends the process: the grader does not wait for its kill.
+
+Importing a module is not charged to a call's CPU time: a fair answer may import a library inside
+its function (SciPy, or pyplot where the template did not load it), which costs a few tenths of a
+second once. The wall-clock backstop still runs meanwhile, so code that keeps importing cannot run
+on.
 """
 
 import builtins
@@ -18,7 +23,27 @@ _state = {"fired": False, "overrun": None}
 
 
 def remember_builtins():
+    """Install the uncharged `__import__`, then remember the builtins as they are now."""
+    if not getattr(builtins.__import__, "uncharged", False):
+        builtins.__import__ = _uncharged(builtins.__import__)
     _BUILTINS.update(vars(builtins))
+
+
+def _uncharged(import_):
+    """`__import__` with the CPU-time timer of a running call paused while it imports."""
+
+    def __import__(name, globals=None, locals=None, fromlist=(), level=0):
+        left, again = signal.getitimer(signal.ITIMER_PROF)
+        if left:
+            signal.setitimer(signal.ITIMER_PROF, 0)
+        try:
+            return import_(name, globals, locals, fromlist, level)
+        finally:
+            if left:
+                signal.setitimer(signal.ITIMER_PROF, left, again)
+
+    __import__.uncharged = True
+    return __import__
 
 
 def restore_builtins():
