@@ -32,6 +32,7 @@ class Cells:
     def __init__(self, shell, plain=True):
         self.shell = shell
         self.plain = plain and _default_transforms(shell)
+        self.paths = []  # the path each cell took: "plain" or "ipython"
         if self.plain:
             from IPython.core.inputtransformer2 import classic_prompt
 
@@ -40,6 +41,7 @@ class Cells:
     def run(self, source):
         """Run one cell as `shell.run_cell(source, store_history=True)` would: its result."""
         found = self.compiled(source) if self.plain else None
+        self.paths.append("ipython" if found is None else "plain")
         if found is None:
             return self.shell.run_cell(source, store_history=True)
         return self.run_plain(source, *found)
