@@ -35,9 +35,9 @@ def side_by_side(notebooks, ways=WAYS, seconds=1.0, rounds=1):
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": scratch,
                "MPLCONFIGDIR": f"{scratch}/mpl", "IPYTHONDIR": f"{scratch}/ipython",
                "TMPDIR": scratch}
-        done = subprocess.run([launch.interpreter(), "-S", "-I", "-B", __file__,
-                               json.dumps(config)], env=env, cwd=scratch, capture_output=True,
-                              text=True, timeout=600, check=False)
+        done = subprocess.run([launch.interpreter(), "-S", "-I", "-B", __file__],
+                              input=json.dumps(config), env=env, cwd=scratch,
+                              capture_output=True, text=True, timeout=1800, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"the side-by-side run failed:\n{done.stdout}\n{done.stderr}")
     return [json.loads(line) for line in done.stdout.splitlines()]
@@ -118,4 +118,4 @@ def _summary(value):
 
 
 if __name__ == "__main__":
-    _main(json.loads(sys.argv[1]))
+    _main(json.loads(sys.stdin.read()))

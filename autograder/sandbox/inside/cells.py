@@ -22,6 +22,7 @@ IPYTHON_NAMES = frozenset({"display", "get_ipython", "exit", "quit", "In", "Out"
                            "_dh", "_", "__", "___", "_i", "_ii", "_iii", "__future__"})
 HISTORY_NAME = re.compile(r"_i?\d+")  # _3 (an output) and _i3 (an input)
 DOCTEST_PROMPT = re.compile(r"^\s*>>>", re.MULTILINE)  # pasted `>>>` prompts: IPython strips them
+WHITESPACE_LINE = re.compile(r"^[ \t]+$", re.MULTILINE)  # a line textwrap.dedent empties
 DEFINITION = re.compile(r"(?:async\s+def|def|class)\s")
 INDENT = (" ", "\t")
 
@@ -34,9 +35,11 @@ class Cells:
         self.plain = plain and _default_transforms(shell)
         self.paths = []  # the path each cell took: "plain" or "ipython"
         if self.plain:
-            from IPython.core.inputtransformer2 import classic_prompt
+            from IPython.core import inputtransformer2 as it
 
-            self.classic_prompt = classic_prompt  # a no-op on a cell without `>>>` lines
+            self.no_ops = {it.classic_prompt}  # on a cell without `>>>` lines
+            # and on a cell that starts in the first column with no line of only blanks
+            self.no_ops_unindented = {it.classic_prompt, it.leading_empty_lines, it.leading_indent}
 
     def run(self, source):
         """Run one cell as `shell.run_cell(source, store_history=True)` would: its result."""
@@ -55,9 +58,11 @@ class Cells:
         if "\r" in text or DOCTEST_PROMPT.search(text):
             return None
         manager = self.shell.input_transformer_manager
+        unindented = not text[0].isspace() and not WHITESPACE_LINE.search(text)
+        no_ops = self.no_ops_unindented if unindented else self.no_ops
         lines = text.splitlines(keepends=True)
         for transform in manager.cleanup_transforms + manager.line_transforms:
-            if transform is not self.classic_prompt:
+            if transform not in no_ops:
                 lines = transform(lines)
         cell = "".join(lines)
         rows = cell.split("\n")
