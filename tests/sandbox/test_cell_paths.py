@@ -35,6 +35,21 @@ FIXTURES = [
     ("timing out", "running = True\nwhile running:\n    pass\ndef never():\n    pass", "plain"),
     ("a last expression", "seen = [n for n, _ in enumerate('ab')]\nlen(seen)", "ipython"),
     ("a one-line cell", "one_line = 1", "ipython"),
+    # IPython rewrites these cells before it runs them; the plain path runs what it would.
+    ("leading blank lines", "\n\nblank = 1\nif blank:\n    raise ValueError('line 2')\n"
+     "def after_blank():\n    pass", "plain"),
+    ("a line of only blanks", "text = '''a\n    \nb'''\ndef text_lines():\n    return text\n",
+     "plain"),
+    ("pasted prompts", "In [1]: prompted = 1\n   ...: def from_prompt():\n   ...:     "
+     "return prompted\n", "plain"),
+    ("__future__", "from __future__ import annotations\ndef annotated(x: nowhere):\n"
+     "    return x", "ipython"),
+    ("after __future__", "def later(x: nowhere_either):\n    return x\n", "plain"),
+    # Cells the plain path cannot prove it runs as IPython would.
+    ("a def in a string", "len('''\ndef fake(): pass''')", "ipython"),
+    ("a decorated def", "import functools\n@functools.cache\ndef cached(n):\n    return n",
+     "ipython"),
+    ("history names", "def last_input():\n    return _i\n", "ipython"),
 ]
 SOURCES = [source for _, source, _ in FIXTURES]
 
@@ -64,10 +79,9 @@ def test_both_paths_send_the_same_cells_and_leave_the_same_names(both_ways):
 def test_the_student_sees_what_run_cell_gave(load):
     proc = load(*SOURCES)
     cells = {what: cell for (what, _, _), cell in zip(FIXTURES, proc.cells, strict=True)}
-    assert {what for what, cell in cells.items() if cell.status == "ok"} == {
-        "a magic", "a cell magic", "a shell escape", "top-level await", "display and get_ipython",
-        "an answer cell", "printing", "a later call that raises", "pyplot", "a last expression",
-        "a one-line cell"}
+    assert {what for what, cell in cells.items() if cell.status != "ok"} == {
+        "raising", "a SyntaxError", "SystemExit", "sys.exit", "exit()", "timing out",
+        "leading blank lines"}
     assert cells["printing"].output == "hello\n0\n1\n"
     assert cells["a shell escape"].output.strip() == "from the shell"
     assert "shown" in cells["display and get_ipython"].output
@@ -80,6 +94,12 @@ def test_the_student_sees_what_run_cell_gave(load):
     assert cells["sys.exit"].error == "SystemExit: 3\n  cell 12, line 2, in <module>: sys.exit(3)"
     assert cells["exit()"].error.startswith("SystemExit: exit() was called\n  cell 13, line 1")
     assert cells["timing out"].status == "timeout"
+    assert cells["leading blank lines"].error.endswith(
+        "cell 18, line 3, in <module>: raise ValueError('line 2')")  # IPython drops the blanks
+    assert "Out[23]: 17" in cells["a def in a string"].output
+    assert proc.call("text_lines").value == "a\n\nb"  # IPython's dedent empties the blank line
+    assert proc.call("from_prompt").value == 1
+    assert proc.call("later", (1,)).value == 1  # the annotation is never evaluated
     assert proc.call("double", ([1, 2],)).value.tolist() == [2, 4]
     assert proc.call("shell_name").value == "InteractiveShell"
     assert proc.call("figures").value == 1
