@@ -11,7 +11,9 @@ display traps, the events, and IPython's handling of an exception (its printed t
 `sys.exit`, the time limit). Everything else runs through `run_cell`: magics and shell escapes
 (they do not compile), top-level `await` (nor does it), one-line cells (IPython rewrites some of
 them: `ls`, `exit`), a cell that may end in an expression (IPython displays its value), and a cell
-that names what IPython adds (`display`, `get_ipython`, `exit`, `In`, `Out`, `_`, ...).
+that names what IPython adds (`display`, `get_ipython`, `exit`, `In`, `Out`, `_`, ...), even as an
+attribute (`sys.exit`). A cell the plain path cannot prove safe, such as a def that follows a
+`raise` (the compiler drops it) or a decorated def, also keeps `run_cell`: slower, never different.
 """
 
 import re
