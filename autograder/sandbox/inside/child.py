@@ -1,8 +1,8 @@
 """One submission's process, forked from the template: limits, the notebook's cells, requests.
 
-It applies resource limits, points fds 1 and 2 at a bounded capture, runs the notebook cells with
-IPython and then answers call/define/has/list requests on its own pair of pipes, one JSON object a
-line. Every message it sends carries the nonce of the request it answers.
+It applies resource limits, points fds 1 and 2 at a bounded capture, runs the notebook cells as
+IPython would (cells.py) and then answers call/define/has/list requests on its own pair of pipes,
+one JSON object a line. Every message it sends carries the nonce of the request it answers.
 """
 
 import ctypes
@@ -15,6 +15,7 @@ import traceback
 
 import codec
 from capture import Capture
+from cells import Cells
 from guard import TimeLimit, arm, cut, disarm, on_alarm, restore_builtins
 from processes import tasks_of
 
@@ -100,7 +101,10 @@ class Child:
 
     # -- loading ----------------------------------------------------------------------------
 
-    def run_cells(self, cells, skip, seconds):
+    def run_cells(self, cells, skip, seconds, runner=None):
+        """Run the notebook's cells in order (`runner` a cells.Cells: by default the plain path
+        where a cell allows it) and send how each ended."""
+        runner = runner or Cells(self.shell)
         nonce = self.message["nonce"]
         for index, source in enumerate(cells):
             if index in skip:
@@ -113,7 +117,7 @@ class Child:
             try:
                 arm(seconds)
                 try:
-                    result = self.shell.run_cell(source, store_history=True)
+                    result = runner.run(source)
                 finally:
                     disarm()
                 error = result.error_before_exec or result.error_in_exec

@@ -52,10 +52,28 @@ def template_main():
 
         confine.confine_template(CONFIG["landlock"], _KEPT)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    shell, baseline = make_shell()
+    _libc.prctl(PR_SET_DUMPABLE, 0)
+    _libc.prctl(PR_SET_CHILD_SUBREAPER, 1)
+    control = socket.socket(fileno=CONFIG["control_fd"])
+    template = Template(control, shell, baseline)
+    signal.signal(signal.SIGCHLD, lambda signum, frame: template.reap())
+    threads = len(os.listdir("/proc/self/task"))
+    warm_shell(shell)
+    lazy_pyplot.freeze_heap()
+    template.send({"op": "ready", "pid": os.getpid(), "threads": threads})
+    template.serve()
+
+
+def make_shell():
+    """The IPython shell that every child runs its notebook in, and the names it starts with.
+
+    NumPy, IPython and matplotlib are pre-imported here so that every fork has them for free.
+    """
     import warnings
 
     import matplotlib
-    import numpy  # noqa: F401  (pre-imported so that every fork has it for free)
+    import numpy  # noqa: F401
 
     matplotlib.use("Agg")
     sys.meta_path.insert(0, lazy_pyplot.LazyPyplot())
@@ -72,16 +90,7 @@ def template_main():
     shell.ask_exit = _ask_exit  # `exit()` / `quit()` in a cell, as in a Jupyter kernel
     baseline = set(shell.user_ns)
     remember_builtins()
-    _libc.prctl(PR_SET_DUMPABLE, 0)
-    _libc.prctl(PR_SET_CHILD_SUBREAPER, 1)
-    control = socket.socket(fileno=CONFIG["control_fd"])
-    template = Template(control, shell, baseline)
-    signal.signal(signal.SIGCHLD, lambda signum, frame: template.reap())
-    threads = len(os.listdir("/proc/self/task"))
-    _warm_shell(shell)
-    lazy_pyplot.freeze_heap()
-    template.send({"op": "ready", "pid": os.getpid(), "threads": threads})
-    template.serve()
+    return shell, baseline
 
 
 def _ask_exit():
@@ -90,7 +99,7 @@ def _ask_exit():
     raise SystemExit("exit() was called")
 
 
-def _warm_shell(shell):
+def warm_shell(shell):
     """Run a cell, and a cell that fails, once here rather than in every child.
 
     IPython imports hashlib, bdb and its logger on the first cell it runs, and stack_data,
