@@ -9,7 +9,8 @@ the graders make that very call (same function, arguments, keyword arguments and
 judges it as it would the answer to a call of its own: same messages, same consequences for the
 child. A planned call the graders do not make is passed over and charges nothing: not its result,
 not its time. A call that ran out of time or memory, or crashed the child, ends the batch there,
-and every call after it goes one at a time.
+and every call after it goes one at a time; so does one whose answer is not an answer (see
+`Prefetch._drop`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from autograder.sandbox import channel, codec
 from autograder.sandbox.calls import StudentError
+from autograder.sandbox.replies import valid_reply
 
 if TYPE_CHECKING:
     from autograder.sandbox.student import ChildPipes, StudentProcess
@@ -136,16 +138,33 @@ class Prefetch:
             failure = channel.failure_of(error)
         seconds = time.monotonic() - started
         request = {"op": "call", "id": self.id, "nonce": self.nonce, "index": index}
+        if failure == "garbage" or (failure is None and not valid_reply(reply, request)):
+            self._drop()  # see _drop
+            return
         try:
             judged = process._judge(reply, failure, seconds, request, wall, planned.timeout,
-                                    process._left())
-            args, kwargs = planned.values()
-            answer = process._decoded(judged, len(args), set(kwargs))
+                                    process._left(), checked=True)
         except StudentError as error:
-            answer = error
+            self._keep(error, seconds, ended=failure is not None or error.kind in _ENDS_BATCH)
+            return
+        args, kwargs = planned.values()
+        try:
+            answer = process._decoded(judged, len(args), set(kwargs))
+        except StudentError:
+            self._drop()
+            return
+        self._keep(answer, seconds, ended=False)
+
+    def _keep(self, answer: Any, seconds: float, ended: bool) -> None:
         self.answers.append((answer, seconds))
-        ended = isinstance(answer, StudentError) and (failure is not None
-                                                      or answer.kind in _ENDS_BATCH)
-        if ended or len(self.answers) == len(self.planned) or process._child is not self.child:
+        if ended or len(self.answers) == len(self.planned) or self.process._child is not self.child:
             self.done = True
 
+    def _drop(self) -> None:
+        """End the batch at an answer that is not one (garbage, or values that are not plain
+        data). Any call of the batch may have written it, an earlier one too (forging a reply
+        is a line written on the channel), so it is charged to none: the child is ended, and
+        the call goes one at a time if the graders make it, as an extra reply between two
+        requests is treated."""
+        self.process._replace()
+        self.done = True

@@ -150,34 +150,41 @@ def _unarray(body):
     dt = np.dtype(dtype).newbyteorder("<")
     if len(raw) != math.prod(shape) * dt.itemsize:
         raise CodecError("array data does not match its shape")
-    return np.frombuffer(raw, dtype=dt).astype(np.dtype(dtype)).reshape(shape).copy()
+    return np.frombuffer(raw, dtype=dt).reshape(shape).astype(np.dtype(dtype))  # a copy
 
 
 def same(a, b, depth=0):
     """Whether `a` and `b` cross the boundary as the same plain data (what `to_plain` writes
-    would be equal, -0.0 and nan payloads in arrays included), without encoding either."""
-    if depth > MAX_DEPTH:
-        return False
-    kind = _kind(a)
-    if kind is None or kind != _kind(b):
-        return False
-    if kind in ("atom", "bool"):
-        return type(a) is type(b) and a == b if kind == "atom" else bool(a) == bool(b)
+    would be equal, -0.0 and nan payloads in arrays included), without encoding either. Arrays
+    of one dtype in two byte orders count as different: a false "different" only costs a round
+    trip, a false "same" would be wrong."""
+    kind = type(a)
+    if kind is not type(b):
+        kind = _kind(a)
+        if kind is None or kind not in ("int", "float", "bool") or kind != _kind(b):
+            return False
+    if kind is np.ndarray:
+        return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+    if kind is tuple or kind is list:
+        return (len(a) == len(b) and depth < MAX_DEPTH
+                and all(same(x, y, depth + 1) for x, y in zip(a, b)))
+    if kind is dict:
+        return (list(a) == list(b) and depth < MAX_DEPTH and all(type(k) is str for k in a)
+                and all(same(a[k], b[k], depth + 1) for k in a))
+    if kind is str or a is None:
+        return a == b
+    kind = _kind(a) if not isinstance(kind, str) else kind
+    if kind == "bool":
+        return bool(a) == bool(b)
     if kind == "int":
         return int(a) == int(b)
     if kind == "float":
         return _same_float(float(a), float(b))
     if kind == "complex":
         return _same_float(a.real, b.real) and _same_float(a.imag, b.imag)
-    if kind == "array":
-        return (a.dtype.name == b.dtype.name and a.shape == b.shape
-                and _little(a).tobytes() == _little(b).tobytes())
     if kind == "remote":
         return a.name == b.name
-    if kind == "dict":
-        return (list(a) == list(b) and all(isinstance(k, str) for k in a)
-                and all(same(a[k], b[k], depth + 1) for k in a))
-    return len(a) == len(b) and all(same(x, y, depth + 1) for x, y in zip(a, b))
+    return False
 
 
 def mentions_remote(value, depth=0):
@@ -191,13 +198,11 @@ def mentions_remote(value, depth=0):
 
 
 def _kind(value):
-    if value is None or isinstance(value, str):
-        return "atom"
+    """The kind of plain data `value` crosses as (None: it cannot cross)."""
     if isinstance(value, (bool, np.bool_)):
         return "bool"
     for kind, types in (("int", (int, np.integer)), ("float", (float, np.floating)),
-                        ("complex", (complex, np.complexfloating)), ("array", np.ndarray),
-                        ("remote", Remote), ("tuple", tuple), ("list", list), ("dict", dict)):
+                        ("complex", (complex, np.complexfloating)), ("remote", Remote)):
         if isinstance(value, types):
             return kind
     return None
@@ -207,7 +212,3 @@ def _same_float(x, y):
     if math.isnan(x) or math.isnan(y):
         return math.isnan(x) and math.isnan(y)
     return x == y and math.copysign(1.0, x) == math.copysign(1.0, y)
-
-
-def _little(a):
-    return np.ascontiguousarray(a).astype(a.dtype.newbyteorder("<"), copy=False)
