@@ -120,13 +120,14 @@ class StudentProcess:
         graders get going, and a later `call` that is one of them (the same function, arguments
         and limit, at or after the last one served) takes its answer instead of a round trip.
 
-        Only as many are sent as the budget left could pay for at their wall-clock limits."""
+        Only as many are sent as the budget left could pay for at their limits, and none whose
+        wall-clock limit the budget would cut (its answers are charged when they are used)."""
         if self._child is None or self._prefetch is not None:
             return
-        chosen, total = [], 0.0
+        chosen, total, left = [], 0.0, self._left()
         for each in planned:
-            total += each.timeout * WALL_MULTIPLE
-            if total > self._left():
+            total += each.timeout
+            if total > left or each.timeout * WALL_MULTIPLE > left:
                 break
             chosen.append(each)
         if chosen:
