@@ -2,7 +2,8 @@
 
 Everything that comes back is checked before it is believed: it must be one JSON object carrying
 the id and nonce of the request just sent, with exactly the fields that request's answer has, and
-its values must decode as plain data. Anything else is treated as a crash of that request.
+its values must decode as plain data (sandbox/replies.py). Anything else is treated as a crash of
+that request. Planned calls can be sent ahead in one request (`prefetch`, sandbox/batch.py).
 """
 
 from __future__ import annotations
@@ -19,13 +20,13 @@ from autograder.sandbox.batch import Planned, Prefetch
 from autograder.sandbox.calls import Call, StudentError
 from autograder.sandbox.replies import valid_reply
 
-MAX_MESSAGE = 3000  # characters of an error message kept
-MAX_OUTPUT = 100_000  # characters of a cell's output kept
-CELL_STATUSES = {"ok", "error", "timeout", "skipped"}
 GRACE = 1.0  # seconds past a limit before the process is killed from outside
 # A call's limit is CPU time; it may take this many times as long by the wall clock (a busy
 # machine stretches wall time, not CPU time), which stops code that waits instead of computing.
 WALL_MULTIPLE = 4
+MAX_MESSAGE = 3000  # characters of an error message kept
+MAX_OUTPUT = 100_000  # characters of a cell's output kept
+CELL_STATUSES = {"ok", "error", "timeout", "skipped"}
 
 
 @dataclass
@@ -121,7 +122,8 @@ class StudentProcess:
         and limit, at or after the last one served) takes its answer instead of a round trip.
 
         Only as many are sent as the budget left could pay for at their limits, and none whose
-        wall-clock limit the budget would cut (its answers are charged when they are used)."""
+        wall-clock limit the budget would cut. An answer is charged, its time too, only when the
+        graders make its call."""
         if self._child is None or self._prefetch is not None:
             return
         chosen, total, left = [], 0.0, self._left()
