@@ -151,6 +151,7 @@ def grade_session() -> BatchResult:
 
     def opener(slot: str) -> Callable[[], Submission]:
         def open_submission() -> Submission:
+            from autograder.engine.plan import CallPlan
             from autograder.engine.sandboxed import SandboxSubmission
 
             item = loaded[slot]
@@ -163,8 +164,9 @@ def grade_session() -> BatchResult:
                 except Exception as error:  # no student can be graded here: stop the session
                     broken.append(error)
                     pytest.exit("the sandbox did not start")
-                submission = SandboxSubmission(sandbox.load(item.cells, item.skip), assignment.id)
-                submission.time_limits = _WORKER["time_limits"]
+                submission = SandboxSubmission(
+                    sandbox.load(item.cells, item.skip), assignment.id,
+                    _WORKER.setdefault("plan", CallPlan()), _WORKER["time_limits"])
             opened[slot] = submission
             return submission
 

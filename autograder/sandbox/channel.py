@@ -108,6 +108,13 @@ def write(fd: int, message: dict, deadline: float) -> None:
             raise ChannelClosed(str(error)) from None
 
 
+def failure_of(error: ChannelClosed | ProtocolError) -> str:
+    """What a failed read of an answer means: "too-long", "garbage" or "crash" (closed)."""
+    if isinstance(error, TooLong):
+        return "too-long"
+    return "garbage" if isinstance(error, ProtocolError) else "crash"
+
+
 def close(*fds: int) -> None:
     for fd in fds:
         try:

@@ -2,7 +2,8 @@
 
 Everything that comes back is checked before it is believed: it must be one JSON object carrying
 the id and nonce of the request just sent, with exactly the fields that request's answer has, and
-its values must decode as plain data. Anything else is treated as a crash of that request.
+its values must decode as plain data (sandbox/replies.py). Anything else is treated as a crash of
+that request. Planned calls can be sent ahead in one request (`prefetch`, sandbox/batch.py).
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from typing import Any, Protocol
 
 from autograder.config import Limits
 from autograder.sandbox import channel, codec
+from autograder.sandbox.batch import Planned, Prefetch
 from autograder.sandbox.calls import Call, StudentError
+from autograder.sandbox.replies import valid_reply
 
 GRACE = 1.0  # seconds past a limit before the process is killed from outside
 # A call's limit is CPU time; it may take this many times as long by the wall clock (a busy
@@ -24,7 +27,6 @@ WALL_MULTIPLE = 4
 MAX_MESSAGE = 3000  # characters of an error message kept
 MAX_OUTPUT = 100_000  # characters of a cell's output kept
 CELL_STATUSES = {"ok", "error", "timeout", "skipped"}
-FAILURE_KINDS = {"exception", "missing", "bad-output", "memory", "timeout", "crash"}
 
 
 @dataclass
@@ -70,6 +72,8 @@ class StudentProcess:
         self.used = 0.0  # seconds of the submission's budget spent so far
         self.timings: dict[str, float] = {}
         self._child: ChildPipes | None = None
+        self._prefetch: Prefetch | None = None
+        self.made: list[Planned] | None = None  # see record()
         self._requests = 0
         self._closed = False
         self._unloadable = ""
@@ -84,30 +88,87 @@ class StudentProcess:
         return float(self._sandbox.limits.submission_seconds)
 
     def call(self, function: str, args: tuple = (), kwargs: dict | None = None,
-             timeout: float | None = None) -> Call:
+             timeout: float | None = None, planned: bool = True) -> Call:
         """Call the student's `function`; raise StudentError when it does not return a value.
 
         `timeout` is the call's limit in seconds of CPU time (default: the function's in the
-        limits); it may take WALL_MULTIPLE times as long by the wall clock."""
+        limits); it may take WALL_MULTIPLE times as long by the wall clock. A `planned` call
+        that a prefetch holds is answered from it (see prefetch); the others go on their own."""
         args, kwargs = tuple(args), dict(kwargs or {})
-        payload = {"op": "call", "function": function, "args": codec.to_plain(list(args)),
-                   "kwargs": codec.to_plain(kwargs)}
         if timeout is None:
             timeout = self._sandbox.limits.call_timeout(function)
+        if planned and self._prefetch is not None:
+            found = self._prefetch.take(function, args, kwargs, timeout)
+            if found is not None:
+                answer, seconds = found
+                self.used += seconds
+                self._made(function, args, kwargs, timeout,
+                           self._prefetch.planned[self._prefetch.cursor - 1])
+                if isinstance(answer, StudentError):
+                    raise StudentError(answer.kind, answer.message)
+                value, after, after_kw, output = answer
+                return Call(function, args, kwargs, value, after, after_kw, seconds, output)
+        payload = {"op": "call", "function": function, "args": codec.to_plain(list(args)),
+                   "kwargs": codec.to_plain(kwargs)}
+        if planned:
+            self._made(function, args, kwargs, timeout, payload)
         reply, seconds = self._request(payload, timeout * WALL_MULTIPLE, cpu=timeout)
+        value, after, after_kw, output = self._decoded(reply, len(args), set(kwargs))
+        return Call(function, args, kwargs, value, after, after_kw, seconds, output)
+
+    def prefetch(self, planned: list[Planned]) -> None:
+        """Send `planned` calls in one request, now: the child runs them in order while the
+        graders get going, and a later `call` that is one of them (the same function, arguments
+        and limit, at or after the last one served) takes its answer instead of a round trip.
+
+        Only as many are sent as the budget left could pay for at their limits, and none whose
+        wall-clock limit the budget would cut. An answer is charged, its time too, only when the
+        graders make its call."""
+        if self._child is None or self._prefetch is not None:
+            return
+        chosen, total, left = [], 0.0, self._left()
+        for each in planned:
+            total += each.timeout
+            if total > left or each.timeout * WALL_MULTIPLE > left:
+                break
+            chosen.append(each)
+        if chosen:
+            self._requests += 1
+            prefetch = Prefetch(self, chosen, WALL_MULTIPLE, GRACE)
+            if prefetch.send():
+                self._prefetch = prefetch
+
+    def record(self) -> None:
+        """Keep the planned calls made from now on (`made`): a plan for the next submission."""
+        self.made = []
+
+    def _made(self, function: str, args: tuple, kwargs: dict, timeout: float,
+              sent: Planned | dict) -> None:
+        if self.made is None:
+            return
+        if isinstance(sent, Planned):
+            self.made.append(sent)
+        else:
+            plain = {"args": sent["args"], "kwargs": sent["kwargs"]}
+            found = Planned.of(function, args, kwargs, timeout, plain)
+            if found is not None:
+                self.made.append(found)
+
+    def _decoded(self, reply: dict, count: int, names: set) -> tuple:
+        """(value, args_after, kwargs_after, output) of a call's reply; a reply that is not
+        plain data, or not about `count` arguments and keyword arguments `names`, is a crash."""
         try:
             value = codec.from_plain(reply["value"])
             after = codec.from_plain(reply["args_after"])
             after_kw = codec.from_plain(reply["kwargs_after"])
-            if not isinstance(after, list) or len(after) != len(args):
+            if not isinstance(after, list) or len(after) != count:
                 raise codec.CodecError("arguments")
-            if not isinstance(after_kw, dict) or set(after_kw) != set(kwargs):
+            if not isinstance(after_kw, dict) or set(after_kw) != names:
                 raise codec.CodecError("keyword arguments")
         except (codec.CodecError, KeyError, TypeError, ValueError, RecursionError):
             self._replace()
             raise StudentError("crash", _MALFORMED) from None
-        return Call(function, args, kwargs, value, tuple(after), after_kw, seconds,
-                    reply["output"])
+        return value, tuple(after), after_kw, reply["output"]
 
     def define(self, name: str, source: str) -> None:
         """Run grader-written `source` in the student's namespace."""
@@ -220,9 +281,12 @@ class StudentProcess:
         """Send one request, at most `timeout` seconds by the wall clock and `cpu` of CPU time."""
         if self._closed:
             raise RuntimeError("this student process is closed")
+        if self._prefetch is not None:
+            self._prefetch.settle()  # the child answers nothing else before its batch
         if self._left() <= 0:
             raise StudentError("budget", _budget_message(self.budget))
-        if self._child is not None and channel.readable(self._child.reader.fd):
+        if self._child is not None and (self._child.reader.buffer
+                                        or channel.readable(self._child.reader.fd)):
             # It died, or wrote something, between requests: not this request's doing.
             self._replace()
         if self._child is None:
@@ -243,21 +307,26 @@ class StudentProcess:
         child = self._child
         started = time.monotonic()
         deadline = started + limit + GRACE
-        failure = None
+        failure = reply = None
         try:
             channel.write(child.request_fd, request, deadline)
             reply = child.reader.read(deadline)
         except channel.ChannelTimeout:
             failure = "timeout"
-        except channel.ChannelClosed:
-            failure = "crash"
-        except channel.TooLong:
-            failure = "too-long"
-        except channel.ProtocolError:
-            failure = "garbage"
+        except (channel.ChannelClosed, channel.ProtocolError) as error:
+            failure = channel.failure_of(error)
         seconds = time.monotonic() - started
         self.used += seconds
-        if failure is None and not _valid_reply(reply, request):
+        return self._judge(reply, failure, seconds, request, timeout, cpu, left), seconds
+
+    def _judge(self, reply: dict | None, failure: str | None, seconds: float, request: dict,
+               timeout: float, cpu: float | None, left: float, checked: bool = False) -> dict:
+        """The reply to `request`, or the StudentError it comes to; a child that failed is ended.
+
+        `failure` is what went wrong reading it, `seconds` how long it took by the wall clock,
+        `left` the budget left when it was sent; `checked`: the reply is known to be valid."""
+        limit = min(timeout, left)
+        if failure is None and not checked and not valid_reply(reply, request):
             failure = "garbage"
         if failure is None and not reply["ok"] and reply["kind"] == "timeout":
             failure = "soft-timeout"
@@ -276,9 +345,10 @@ class StudentProcess:
             self._replace()
             raise StudentError("crash", _MALFORMED)
         if failure == "too-long":
+            most = self._child.reader.limit // 2**20
             self._replace()
             raise StudentError("bad-output", "what it returned is too large to send back "
-                               f"(more than {child.reader.limit // 2**20} MB)")
+                               f"(more than {most} MB)")
         if failure == "crash":
             self._lose_child()
             status = self._sandbox._end_child(self)
@@ -293,7 +363,7 @@ class StudentProcess:
             elif kind == "crash":
                 self._replace()
             raise StudentError(kind, message)
-        return reply, seconds
+        return reply
 
 
 _MALFORMED = ("the process running it wrote something that is not an answer onto the grader's "
@@ -323,37 +393,3 @@ def _cell_result(message: Any, nonce: str, index: int) -> CellResult:
         raise channel.ProtocolError("not a cell result")
     return CellResult(index, message["status"], message["error"][:MAX_MESSAGE],
                       message["output"][:MAX_OUTPUT])
-
-
-_OK_FIELDS = {
-    "call": {"value": None, "args_after": None, "kwargs_after": None, "seconds": (int, float)},
-    "define": {},
-    "has": {"value": bool},
-    "list": {"value": list},
-}
-
-
-def _valid_reply(reply: dict, request: dict) -> bool:
-    """Whether `reply` is a well-formed answer to `request` (and to nothing else)."""
-    base = {"id", "nonce", "ok", "output"}
-    if (type(reply.get("id")) is not int or reply["id"] != request["id"]
-            or reply.get("nonce") != request["nonce"] or type(reply.get("ok")) is not bool
-            or not isinstance(reply.get("output"), str)):
-        return False
-    if not reply["ok"]:
-        extra = set(reply) - base - {"kind", "message"}
-        return (set(reply) >= base | {"kind", "message"} and reply["kind"] in FAILURE_KINDS
-                and isinstance(reply["message"], str)
-                and (not extra or (extra in ({"progress"}, {"progress", "ended"})
-                                   and reply["kind"] == "timeout"
-                                   and isinstance(reply["progress"], str)
-                                   and reply.get("ended", True) is True)))
-    fields = _OK_FIELDS[request["op"]]
-    if set(reply) != base | set(fields):
-        return False
-    for name, kind in fields.items():
-        if kind is not None and not isinstance(reply[name], kind):
-            return False
-    if request["op"] == "list" and not all(isinstance(n, str) for n in reply["value"]):
-        return False
-    return True

@@ -2,7 +2,8 @@
 
 It applies resource limits, points fds 1 and 2 at a bounded capture, runs the notebook cells as
 IPython would (cells.py) and then answers call/define/has/list requests on its own pair of pipes,
-one JSON object a line. Every message it sends carries the nonce of the request it answers.
+one JSON object a line (a batch request is a list of calls, each answered on a line of its own).
+Every message it sends carries the nonce of the request it answers.
 """
 
 import ctypes
@@ -139,22 +140,43 @@ class Child:
     # -- requests ---------------------------------------------------------------------------
 
     def serve(self):
-        handlers = {"call": self.call, "define": self.define, "has": self.has, "list": self.list}
         while True:
             request = self.receive()
             if request is None:
                 return
-            self.output.mark()
-            try:
-                answer = handlers[request["op"]](request)
-                restore_builtins()
-            except TimeLimit:
-                answer = {"ok": False, "kind": "timeout", "message": "time limit"}
-            except BaseException as error:  # a malformed request: the grader's fault
-                answer = {"ok": False, "kind": "crash",
-                          "message": f"the sandbox could not serve the request ({error!r})"}
-            answer.setdefault("output", self.output.take())
-            self.send({"id": request["id"], "nonce": request["nonce"], **answer})
+            if request.get("op") == "batch":
+                self.batch(request)
+            else:
+                self.send({"id": request["id"], "nonce": request["nonce"],
+                           **self.answer(request)})
+
+    def answer(self, request):
+        """The answer to one request, with what it printed."""
+        handlers = {"call": self.call, "define": self.define, "has": self.has, "list": self.list}
+        self.output.mark()
+        try:
+            answer = handlers[request["op"]](request)
+            restore_builtins()
+        except TimeLimit:
+            answer = {"ok": False, "kind": "timeout", "message": "time limit"}
+        except BaseException as error:  # a malformed request: the grader's fault
+            answer = {"ok": False, "kind": "crash",
+                      "message": f"the sandbox could not serve the request ({error!r})"}
+        answer.setdefault("output", self.output.take())
+        return answer
+
+    def batch(self, request):
+        """Run the calls of one request in order, each exactly as a `call` request of its own
+        (its own limits, output and fresh copies of its arguments), and answer each on a line of
+        its own as soon as it returns. A call that ran out of time or memory, or that the sandbox
+        could not serve, ends the batch: the grader asks for the rest one at a time."""
+        calls = request.get("calls")
+        for index, each in enumerate(calls if isinstance(calls, list) else []):
+            one = dict(each, op="call", id=request["id"], nonce=request["nonce"], index=index)
+            answer = self.answer(one)
+            self.send({"id": request["id"], "nonce": request["nonce"], "index": index, **answer})
+            if not answer["ok"] and answer["kind"] in ("timeout", "memory", "crash"):
+                return
 
     def namespace(self):
         return self.shell.user_ns
@@ -229,7 +251,8 @@ class Child:
                 steps.append((frame, frame.f_lineno))
                 frame = frame.f_back
             answer = _timed_out(self.where(steps[::-1]))
-            self.send({"id": request["id"], "nonce": request["nonce"], **answer,
+            index = {"index": request["index"]} if "index" in request else {}
+            self.send({"id": request["id"], "nonce": request["nonce"], **index, **answer,
                        "output": self.output.take(), "ended": True})
         finally:
             os._exit(0)
