@@ -3,7 +3,8 @@ a network that stores W as the nnfs book does, one that puts the samples in colu
 clips at another epsilon, an argument overwritten by a constant and an `if` that takes one
 number only; a function mixed up with its neighbour, a 1-D-only loop, a module the grading
 environment lacks, a step count never used, a convention with its upstream gradient left out,
-one number where an array belongs and a size written into the code.
+one number where an array belongs, a size written into the code and a helper's tuple used
+as one array.
 """
 
 from __future__ import annotations
@@ -121,5 +122,12 @@ def accuracy(y_pred, y_true):
     if y.ndim == 2:
         y = y.argmax(axis=1)
     return float(np.mean(y_pred.reshape(-1, 10).argmax(axis=1) == y))
+"""),
+    (B, "sigmoid_backward", "tuple-used-as-array", """
+def sigmoid_backward(dvalues, z):
+    def activation(z):
+        return 1 / (1 + np.exp(-z)), z
+    s = activation(z)
+    return dvalues * (1 - s) * s
 """),
 ]

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from autograder.diagnosis.errors import from_message
 from autograder.diagnosis.relations import Finding
 
 MAX_PROBES = 3  # per function and submission: probing must not cost a slow answer its budget
@@ -224,15 +225,9 @@ def diagnose_raise(submission, function: str, args: tuple, kwargs: dict, message
 def _diagnose_raise(submission, function, args, kwargs, message):
     if message.startswith("NotImplementedError"):
         return None
-    missing = _MISSING_MODULE.match(message)
-    if missing:  # the error itself is the proof: nothing to probe
-        return Finding("module-not-available", f"imports `{missing.group(1)}`",
-                       f"your function imports `{missing.group(1)}`, which is not installed "
-                       "where your notebook is graded. The course's functions use NumPy only: "
-                       "write the step with np.", 1)
-    constant = hard_coded(args, message)
-    if constant is not None:  # the error itself is the proof: nothing to probe
-        return constant
+    told = from_message(args, message)
+    if told is not None:  # the error itself is the proof: nothing to probe
+        return told
     context = getattr(submission, "_diagnosis", None)
     if context is None or not context.modules:
         return None
@@ -314,48 +309,6 @@ def _again(spent: dict, kind: str) -> None:
     attempt still counts against the budget."""
     del spent[kind]
     spent[f"spent-{len(spent)}"] = None
-
-
-_SHAPE = re.compile(r"\(([\d, ]*)\)")
-_TARGET = re.compile(r"into shape (\([\d, ]*\))")
-
-
-def _known_sizes(args) -> set[int]:
-    """Every size a function can read from its inputs, or compute from two of them."""
-    ints = [int(x) for x in args if isinstance(x, (int, np.integer)) and not isinstance(x, bool)]
-    sizes = set(ints)
-    for x in args:
-        if isinstance(x, np.ndarray):
-            sizes |= {*x.shape, x.size}
-            if x.dtype.kind in "iu" and x.size:
-                sizes.add(int(x.max()) + 1)  # the number of classes of labels
-        elif isinstance(x, dict):
-            sizes |= {n for v in x.values() if isinstance(v, np.ndarray) for n in v.shape}
-    sizes |= {a * b for a in ints for b in ints} | {a // b for a in ints for b in ints if b}
-    sizes |= {-(-a // b) for a in ints for b in ints if b}
-    return sizes | {n + 1 for n in sizes} | {n - 1 for n in sizes}
-
-
-def hard_coded(args, message: str):
-    """A Finding when numpy's shape error names a size that no input has (a constant written for
-    one data set: 10 classes, 784 pixels), or None."""
-    if not re.search(r"reshape|broadcast|not aligned|mismatch in its core", message):
-        return None
-    target = _TARGET.search(message)
-    shapes = [target.group(1)] if target else _SHAPE.findall(message)
-    seen = {int(n) for shape in shapes for n in re.findall(r"\d+", shape)}
-    unknown = sorted(n for n in seen - _known_sizes(args) if n >= 2)
-    if len(unknown) != 1 or not any(isinstance(x, np.ndarray) for x in args):
-        return None
-    given = ", ".join(str(x.shape) for x in args if isinstance(x, np.ndarray))
-    return Finding("hard-coded-size", f"a size of {unknown[0]} written into the code",
-                   f"your function raised on a shape with an axis of {unknown[0]}, which none "
-                   f"of the inputs has (their shapes: {given}): a size written into the code "
-                   "for one data set (its number of classes, features or samples). Read every "
-                   "size from the inputs (len(X), y_pred.shape[1]).", 1)
-
-
-_MISSING_MODULE = re.compile(r"ModuleNotFoundError: No module named '([\w.]+)'")
 
 
 # Probes that read a matrix argument as a layer's weights: they prove nothing of a function that

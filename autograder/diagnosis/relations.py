@@ -3,10 +3,10 @@
 Each relation reconstructs the student's result from the expected one (and the call's inputs):
 transposed, negated, scaled by a named constant, shifted, scaled by an input, an axis too many or
 too few, a reduction left out, taken over the wrong axis or taken where none belongs (one number
-for an array), right on some rows only, nan or inf where the result is finite. A relation is a claim, so it is reported only when it reproduces the
-result within tolerance and only where it is distinguishable: a relation whose value equals the
-expected one proves nothing (an expected 0 proves no scale factor, a symmetric result no
-transpose).
+for an array), right on some rows only, nan or inf where the result is finite. A relation is a
+claim, so it is reported only when it reproduces the result within tolerance and only where it is
+distinguishable: a relation whose value equals the expected one proves nothing (an expected 0
+proves no scale factor, a symmetric result no transpose).
 
 This module needs nothing but NumPy and is generic over arrays, tuples, lists and dicts of arrays:
 a new graded function gets these relations without an edit. It is also copied into the release

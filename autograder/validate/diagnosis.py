@@ -28,7 +28,7 @@ NAMED_BY_RELATIONS = (
     "input-transposed", "axis-too-few", "inputs-changed", "input-plus-epsilon",
     "argument-in-place-of", "argument-fixed", "probe-weights-as-inputs-by-neurons",
     "probe-samples-as-columns", "probe-scalar-only", "function-*", "probe-needs-1d",
-    "module-not-available", "reduced-to-a-number", "hard-coded-size",
+    "module-not-available", "reduced-to-a-number", "hard-coded-size", "tuple-used-as-array",
 )
 
 
