@@ -61,6 +61,9 @@ JUDGED = {
     52: {"bias-as-column"},
     53: {"probe-weights-as-inputs-by-neurons"},  # its message adds the sigmoid hidden layer
     54: {"module-not-available"},  # scipy: the log1p is never reached
+    57: {"hard-coded-size"},  # reshape(9, n): 9 classes written in
+    58: {"reduced-to-a-number"},
+    59: {"tuple-used-as-array"},  # its sigmoid returns (A, z)
 }
 # names that are true of the value but not the mistake made (judged by hand)
 WRONG_NAMES: dict[int, set[str]] = {}
@@ -89,4 +92,4 @@ def test_the_named_and_right_name_shares_on_the_collected_answers():
     wrong = [i for i, a in enumerate(ANSWERS) if a[3]]
     named = [i for i in wrong if JUDGED.get(i)]
     right = [i for i in named if not WRONG_NAMES.get(i)]
-    assert (len(wrong), len(named), len(right)) == (47, 42, 42)  # as judged by hand
+    assert (len(wrong), len(named), len(right)) == (50, 45, 45)  # as judged by hand
