@@ -79,13 +79,9 @@ def numerical_gradient(f, x, h=1e-5):
     x = np.array(x, dtype=float)
     grad = np.zeros_like(x)
     for i in range(x.size):
-        old = x[i]
-        x[i] = old + h
-        f_plus = f(x)
-        x[i] = old - h
-        f_minus = f(x)
-        x[i] = old
-        grad[i] = (f_plus - f_minus) / (2 * h)
+        step = np.zeros_like(x)
+        step[i] = h
+        grad[i] = (f(x + step) - f(x - step)) / (2 * h)
     return grad
 """),
     (F, "mse", "module-not-available", """
