@@ -7,7 +7,9 @@ say which rows and why, or name two sizes (2), the reference rerun on changed in
 relations between the result and the expected one (3 and 4; reconstruct.py, relations.py), and an
 extra axis of length 1 (5). The most specific tier wins. When two different explanations of that
 tier fit, the one that also fitted an earlier check of the same function is preferred; otherwise
-none is named, because a wrong name teaches worse than none.
+none is named, because a wrong name teaches worse than none. A generic relation (tier 3 and up)
+that an earlier failing check of the function could tell apart and did not fit is not named
+either: it is not what the function does (t off by one where t is not used at all).
 
 `Context` is what a Submission hands to its calls: the reference modules (grader-side only) and
 the explanations that fitted earlier checks, per function.
@@ -30,6 +32,8 @@ __all__ = ["Context", "Finding", "choose", "diagnose", "fits", "to_mistake"]
 class Context:
     modules: list = field(default_factory=list)  # reference modules, for reconstruction
     history: dict[str, Counter] = field(default_factory=dict)  # function -> ids that fitted
+    # function -> ids whose value an earlier failing check could tell apart and which missed
+    missed: dict[str, Counter] = field(default_factory=dict)
     # functions that returned nan or inf on ordinary inputs (see _ordinary)
     not_finite: set[str] = field(default_factory=set)
     # grader-written functions defined on the student's side (name -> source): a reference
@@ -77,7 +81,11 @@ def fits(actual, value, expected, rtol, atol) -> bool:
     return _same(actual, value, rtol, atol)
 
 
-def choose(found: list[Finding], history: Counter | None = None) -> Finding | None:
+def choose(found: list[Finding], history: Counter | None = None,
+           missed: Counter | None = None) -> Finding | None:
+    if missed:  # contradicted by an earlier check's inputs, where it was distinguishable
+        found = [f for f in found
+                 if f.tier < 3 or not missed.get(f.id) or (history and history.get(f.id))]
     if not found:
         return None
     best = min(f.tier for f in found)
@@ -117,6 +125,8 @@ def _diagnose(call, expected, rtol, atol, explicit, keepdims):
     actual = call.value
     context: Context | None = getattr(call, "context", None)
     history = context.history.setdefault(call.function, Counter()) if context else None
+    missed = context.missed.setdefault(call.function, Counter()) if context else None
+    tried: set[str] = set()
     ordinary = _not_finite(actual) and _ordinary(call.args)
     blind = ordinary or (_not_finite(actual) and context is not None
                          and call.function in context.not_finite)
@@ -145,6 +155,8 @@ def _diagnose(call, expected, rtol, atol, explicit, keepdims):
                 continue
             if fits(actual, value, expected, rtol, atol):
                 found.append(finding)
+            elif value is not None and not _same(value, expected, rtol, atol):
+                tried.add(finding.id)
     if keepdims is not None and keepdims.matches(actual, rtol, atol):
         m = keepdims.mistake
         found.append(Finding(m.key, m.title, m.explanation, 5, m.lecture))
@@ -153,9 +165,10 @@ def _diagnose(call, expected, rtol, atol, explicit, keepdims):
                              "your function wrote into an argument while computing, so later "
                              "steps read changed values. Compute into new arrays (`x = x - m`, "
                              "not `x -= m`).", 3))
-    chosen = choose(_unique(found), history)
+    chosen = choose(_unique(found), history, missed)
     if history is not None:
         history.update({f.id for f in found})
+        missed.update(tried - {f.id for f in found})
     if chosen is None:
         return None
     for candidate in [*explicit, *([keepdims] if keepdims is not None else [])]:

@@ -30,4 +30,6 @@ ALIASES = {
     "probe-needs-2d": {"softmax-fails-on-a-1-d-input"},
     "probe-labels-one-hot-only": {"handles-only-one-form-of-labels"},
     "probe-labels-indices-only": {"handles-only-one-form-of-labels"},
+    "function-log10-for-log": {"log-base-10-in-cross-entropy"},
+    "reduced-to-a-number": {"axis-too-few"},  # of one element, the sum is that element
 }

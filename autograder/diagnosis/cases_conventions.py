@@ -1,7 +1,10 @@
 """Diagnosis mutants for the conventions of parameters and constants (joined to cases.MUTANTS):
 a network that stores W as the nnfs book does, one that puts the samples in columns, a loss that
 clips at another epsilon, an argument overwritten by a constant and an `if` that takes one
-number only.
+number only; a function mixed up with its neighbour, a 1-D-only loop, a module the grading
+environment lacks, a step count never used, a convention with its upstream gradient left out,
+one number where an array belongs, a size written into the code and a helper's tuple used
+as one array.
 """
 
 from __future__ import annotations
@@ -53,5 +56,74 @@ def dense_backward(dvalues, X, W):
     db = (1 / m) * np.sum(dvalues, axis=1, keepdims=True)
     dX = np.dot(W.T, dvalues)
     return dX, dW, db
+"""),
+    (B, "tanh_backward", "function-sigmoid-for-tanh", """
+def tanh_backward(dvalues, z):
+    s = 1 / (1 + np.exp(-z))
+    return dvalues * (1 - s ** 2)
+"""),
+    (F, "binary_cross_entropy", "function-log10-for-log", """
+def binary_cross_entropy(y_pred, y_true):
+    p = np.clip(y_pred, 1e-7, 1 - 1e-7)
+    return float(-np.mean(y_true * np.log10(p) + (1 - y_true) * np.log10(1 - p)))
+"""),
+    (T, "forward", "function-tanh-for-relu", """
+def forward(params, X):
+    hidden = np.tanh(X @ params["W1"].T + params["b1"])
+    logits = hidden @ params["W2"].T + params["b2"]
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+"""),
+    (B, "numerical_gradient", "probe-needs-1d", """
+def numerical_gradient(f, x, h=1e-5):
+    x = np.array(x, dtype=float)
+    grad = np.zeros_like(x)
+    for i in range(x.size):
+        step = np.zeros_like(x)
+        step[i] = h
+        grad[i] = (f(x + step) - f(x - step)) / (2 * h)
+    return grad
+"""),
+    (F, "mse", "module-not-available", """
+def mse(y_pred, y_true):
+    from nnfs_course_helpers import mean_squared_error
+    return mean_squared_error(y_true, y_pred)
+"""),
+    (O, "adam_update", "argument-fixed", """
+def adam_update(w, dw, m, v, t, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-7):
+    m = beta1 * m + (1 - beta1) * dw
+    v = beta2 * v + (1 - beta2) * dw ** 2
+    m_hat, v_hat = m / (1 - beta1), v / (1 - beta2)
+    return w - learning_rate * m_hat / (np.sqrt(v_hat) + epsilon), m, v
+"""),
+    (B, "tanh_backward", "convention-derivative-of-output", """
+def tanh_backward(dvalues, z):
+    return 1 - z ** 2
+"""),
+    (T, "init_params", "bias-as-column", """
+def init_params(n_inputs, n_hidden, n_outputs, seed):
+    rng = np.random.default_rng(seed)
+    return {"W1": np.sqrt(2.0 / n_inputs) * rng.standard_normal((n_hidden, n_inputs)),
+            "b1": np.zeros((n_hidden, 1)),
+            "W2": np.sqrt(2.0 / n_hidden) * rng.standard_normal((n_outputs, n_hidden)),
+            "b2": np.zeros((n_outputs, 1))}
+"""),
+    (B, "mse_backward", "reduced-to-a-number", """
+def mse_backward(y_pred, y_true):
+    return float(np.sum(2 * (y_pred - y_true) / np.size(y_pred)))
+"""),
+    (F, "accuracy", "hard-coded-size", """
+def accuracy(y_pred, y_true):
+    y = np.asarray(y_true)
+    if y.ndim == 2:
+        y = y.argmax(axis=1)
+    return float(np.mean(y_pred.reshape(-1, 10).argmax(axis=1) == y))
+"""),
+    (B, "sigmoid_backward", "tuple-used-as-array", """
+def sigmoid_backward(dvalues, z):
+    def activation(z):
+        return 1 / (1 + np.exp(-z)), z
+    s = activation(z)
+    return dvalues * (1 - s) * s
 """),
 ]

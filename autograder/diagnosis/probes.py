@@ -18,6 +18,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from autograder.diagnosis.errors import from_message
 from autograder.diagnosis.relations import Finding
 
 MAX_PROBES = 3  # per function and submission: probing must not cost a slow answer its budget
@@ -92,6 +93,16 @@ def nearby(args: tuple, message: str = "") -> Iterator[tuple[str, tuple, Finding
     columns = _columns(args)
     if columns is not None:
         yield ("columns", columns, _COLUMNS)
+    flat = _flat(args, message)
+    if flat is not None:
+        i, x = flat
+        changed = tuple(a.reshape(-1).copy() if j == i else a for j, a in enumerate(args))
+        yield ("flat", changed, Finding(
+            "probe-needs-1d", "works only on a 1-D array",
+            f"your function raised on argument {i + 1} of shape {x.shape} and works on the same "
+            f"values flattened to shape ({x.size},): it treats that array as 1-D (x[i] for i in "
+            "range(x.size) walks the rows of a 2-D array). Work element by element whatever the "
+            "shape (x.flat[i], or np.ndindex(x.shape)) and return an array of x's shape.", 1))
     square = _square(args)
     if square is not None:
         yield ("square", square, Finding(
@@ -157,6 +168,21 @@ def _columns(args):
         for i, x in enumerate(args))
 
 
+# what numpy says when code indexes or stores element by element as if an array were 1-D
+_ONE_D = ("IndexError", "setting an array element with a sequence",
+          "only length-1 arrays", "only size-1 arrays")
+
+
+def _flat(args, message):
+    """(index, array) of the one array of 2 or more axes among the arguments, where the error
+    is one of indexing a 2-D array as a 1-D one (and no other array argument)."""
+    arrays = [(i, x) for i, x in enumerate(args) if isinstance(x, np.ndarray) and x.ndim]
+    if len(arrays) != 1 or arrays[0][1].ndim < 2 or arrays[0][1].dtype.kind != "f" \
+            or not any(m in message for m in _ONE_D):
+        return None
+    return arrays[0]
+
+
 def _course_layout(value, expected):
     """The column convention's result in the course's layout: a part whose shape is the
     expected part's transposed is transposed back, a column (n, 1) becomes (n,)."""
@@ -199,6 +225,9 @@ def diagnose_raise(submission, function: str, args: tuple, kwargs: dict, message
 def _diagnose_raise(submission, function, args, kwargs, message):
     if message.startswith("NotImplementedError"):
         return None
+    told = from_message(args, message)
+    if told is not None:  # the error itself is the proof: nothing to probe
+        return told
     context = getattr(submission, "_diagnosis", None)
     if context is None or not context.modules:
         return None
@@ -206,22 +235,26 @@ def _diagnose_raise(submission, function, args, kwargs, message):
     reference = _reference(context.modules, function)
     if reference is None:
         return None
+    from autograder.diagnosis.reconstruct import _local
     from autograder.diagnosis.relations import close
     from autograder.sandbox.calls import StudentError
 
     weights = _takes_weights(reference)
-    for kind, probe, finding in nearby(args, message):
-        if kind in _WEIGHT_PROBES and not weights:  # a convention of layers, not of losses
-            continue
+    # a convention of layers (_WEIGHT_PROBES) is not probed on a function without weights
+    probes = [(kind, probe, finding) for kind, probe, finding in nearby(args, message)
+              if weights or kind not in _WEIGHT_PROBES]
+    for kind, _, _ in probes:
         if spent.get(kind) is not None:  # proved by an earlier probe of this function
             return spent[kind]
+    for kind, probe, finding in probes:
         if len(spent) >= MAX_PROBES:
             return None
         if kind in spent:
             continue
         spent[kind] = None
         try:
-            expected = reference(*copy.deepcopy(probe), **copy.deepcopy(kwargs))
+            expected = reference(*copy.deepcopy(_local(probe, context.defined)),
+                                 **copy.deepcopy(kwargs))
         except Exception:  # the reference refuses this input: compare with the original's
             expected = None
         try:
@@ -230,37 +263,52 @@ def _diagnose_raise(submission, function, args, kwargs, message):
             if error.kind == "timeout":  # and a slow function is not probed again
                 spent.update({f"timeout-{i}": None for i in range(MAX_PROBES)})
                 return None
+            _again(spent, kind)
             continue
         value = call.value
         if kind == "scalar":  # the same question, asked of one element
             if expected is not None and _matches(value, expected, close):
                 spent[kind] = finding
                 return finding
+            _again(spent, kind)
             continue
         if kind == "square" and expected is not None:
             value, extra = _without_unit_axes(value, expected)
             # the square result is a relation of the reference's: it is explained
-            spent[kind] = _explained(finding, context.modules, function, probe, kwargs, value,
+            spent[kind] = _explained(finding, context, function, probe, kwargs, value,
                                      expected, unique=False, extra=extra)
             if spent[kind] is not None:
                 return spent[kind]
+            _again(spent, kind)
             continue
         # the probe's result must be the answer to the check's own question: the same values
-        original = reference(*copy.deepcopy(args), **copy.deepcopy(kwargs))
+        original = reference(*copy.deepcopy(_local(args, context.defined)),
+                             **copy.deepcopy(kwargs))
         if kind.endswith("columns"):
             value = _course_layout(value, original)
+        elif kind == "flat" and np.size(value) == np.size(original):
+            value = np.reshape(value, np.shape(original))
         if _matches(value, original, close):
             spent[kind] = finding
             return finding
         # works there, with a mistake of its own: a relation of the answer to the question
         # asked (the original, read back in the course's layout), or to the probe's own
-        asked = {"columns": (args, original), "labels": (probe, expected)}.get(kind)
+        asked = {"labels": (probe, expected)}.get(kind, (args, original))
         if asked is not None and asked[1] is not None:
-            spent[kind] = _explained(finding, context.modules, function, asked[0], kwargs,
+            spent[kind] = _explained(finding, context, function, asked[0], kwargs,
                                      value, asked[1], unique=True)
             if spent[kind] is not None:
                 return spent[kind]
+        _again(spent, kind)
     return None
+
+
+def _again(spent: dict, kind: str) -> None:
+    """A probe that proved nothing: another check's inputs may tell (a helper f that takes 2-D
+    only, a constant that only another h shows), so the kind may be probed again there; this
+    attempt still counts against the budget."""
+    del spent[kind]
+    spent[f"spent-{len(spent)}"] = None
 
 
 # Probes that read a matrix argument as a layer's weights: they prove nothing of a function that
@@ -278,7 +326,7 @@ def _takes_weights(function) -> bool:
     return any(_WEIGHT_NAME.match(name) for name in names)
 
 
-def _explained(finding, modules, function, args, kwargs, value, expected, *, unique,
+def _explained(finding, context, function, args, kwargs, value, expected, *, unique,
                extra=""):
     """`finding` with the relation (tier <= 3) that reproduces `value` from the reference on
     `args`, or None (or None when several do and `unique`)."""
@@ -286,7 +334,7 @@ def _explained(finding, modules, function, args, kwargs, value, expected, *, uni
     from autograder.diagnosis import fits
     from autograder.diagnosis.reconstruct import candidates
 
-    fitted = [f for f, t in candidates(modules, function, args, kwargs)
+    fitted = [f for f, t in candidates(context.modules, function, args, kwargs, context.defined)
               if f.tier <= 3 and fits(value, _safe(t), expected, RTOL, ATOL)]
     if not fitted or (unique and len({f.id for f in fitted}) > 1):
         return None

@@ -4,8 +4,9 @@ Grader-side only (the reference never leaves the graders' process). For a call o
 with `args`, each relation computes a value with the reference and fits when the student's result
 equals it where the result is wrong: the reference on swapped or transposed inputs, with one
 argument ignored (its default used, or 0), a neighbouring function's value (another graded
-function on the same inputs, an activation applied to the result or to an input first), and the
-conventions of other textbooks (conventions.py). Nothing here is written per function except the
+function on the same inputs, an activation applied to the result or to an input first), a
+function mixed up with another inside the formula (substitute.py), and the conventions of other
+textbooks (conventions.py). Nothing here is written per function except the
 conventions, which are data.
 """
 
@@ -19,6 +20,7 @@ import numpy as np
 
 from autograder.diagnosis.conventions import CONVENTIONS
 from autograder.diagnosis.relations import Finding
+from autograder.diagnosis.substitute import substitutions
 
 Candidate = tuple[Finding, Callable[[], object]]
 
@@ -86,6 +88,16 @@ def candidates(modules: list, function: str, args: tuple, kwargs: dict,
             yield (Finding(f"convention-{ident}", title, f"{explanation} Your {name} is also a "
                            f"fixed {fixed:g}, not the value passed: use the argument.", 1),
                    _unless_same(run(formula, new_args, new_kwargs), run(ref, new_args, new_kwargs)))
+        for i, x in enumerate(args):  # the convention, and an upstream gradient left out
+            if _is_array(x) and x.dtype.kind == "f" and not np.allclose(x, 1.0):
+                ones = list(args)
+                ones[i] = np.ones_like(x)
+                yield (Finding(f"convention-{ident}", title, f"{explanation} Also, argument "
+                               f"{i + 1} is never multiplied in: your result is what the formula "
+                               f"gives for argument {i + 1} all ones. Multiply it in (the chain "
+                               "rule: upstream gradient times the local derivative).", 1),
+                       run(formula, ones))
+    yield from substitutions(ref, args, kwargs)
     yield from _epsilon_added(ref, args, run)
     for i in range(len(args)):
         for j in range(i + 1, len(args)):
@@ -225,6 +237,7 @@ def _ignored(ref, args, kwargs, run) -> Iterator[Candidate]:
                                f"{x + step} instead of {x}: a count that is {words} (a counter "
                                "incremented before it is used, or counted from 0).", 3),
                        run(ref, changed))
+            yield from _fixed_count(ref, params[i].name, i, x, default, args, run)
             continue
         yield from _fixed(ref, params[i].name, i, x, default, args, run)
         if default is not inspect.Parameter.empty and not _equal(default, x):
@@ -274,6 +287,24 @@ def _fixed(ref, name, i, x, default, args, run) -> Iterator[Candidate]:
                        f"{x:g} passed: the argument is overwritten by a constant in your code "
                        f"(`{name} = {fixed:g}`). Use the value passed in.", 3),
                _unless_same(run(ref, changed), run(ref, zero)))
+
+
+def _fixed_count(ref, name, i, x, default, args, run) -> Iterator[Candidate]:
+    """The reference with an integer argument (a step count, an iteration) taken as 1 or 0:
+    code that never reads it, or a formula right only there (1 - beta for 1 - beta**t). Where
+    x - 1 is that constant too, "off by one" fits as well: a tie that only another check's
+    inputs decide."""
+    for fixed in (1, 0):
+        if fixed == x or (default is not inspect.Parameter.empty and _equal(default, fixed)):
+            continue
+        changed = list(args)
+        changed[i] = fixed
+        yield (Finding("argument-fixed", f"`{name}` not used: taken as {fixed}",
+                       f"your result is the expected one for {name} = {fixed}, not the {x} "
+                       f"passed: your code does not use {name} (a constant in its place, or a "
+                       f"formula that holds only for {name} = {fixed}, such as x where x**{name} "
+                       "belongs). Use the value passed in.", 3),
+               run(ref, changed))
 
 
 def _equal(a, b) -> bool:

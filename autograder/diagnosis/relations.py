@@ -2,11 +2,11 @@
 
 Each relation reconstructs the student's result from the expected one (and the call's inputs):
 transposed, negated, scaled by a named constant, shifted, scaled by an input, an axis too many or
-too few, a reduction left out or taken over the wrong axis, right on some rows only, nan or inf
-where the result is finite. A relation is a claim, so it is reported only when it reproduces the
-result within tolerance and only where it is distinguishable: a relation whose value equals the
-expected one proves nothing (an expected 0 proves no scale factor, a symmetric result no
-transpose).
+too few, a reduction left out, taken over the wrong axis or taken where none belongs (one number
+for an array), right on some rows only, nan or inf where the result is finite. A relation is a
+claim, so it is reported only when it reproduces the result within tolerance and only where it is
+distinguishable: a relation whose value equals the expected one proves nothing (an expected 0
+proves no scale factor, a symmetric result no transpose).
 
 This module needs nothing but NumPy and is generic over arrays, tuples, lists and dicts of arrays:
 a new graded function gets these relations without an edit. It is also copied into the release
@@ -282,7 +282,7 @@ def _lists(actual, expected, where, rtol, atol) -> list[Finding]:
 
 
 def _shapes(a, e, args, where, rtol, atol) -> list[Finding]:
-    out = []
+    out = _reduced(a, e, args, where, rtol, atol)
     if e.ndim == 2 and a.shape == e.T.shape and close(a, e.T, rtol, atol):
         out.append(Finding("transposed", "result transposed",
                            f"{where}your result has shape {a.shape} and is the expected "
@@ -327,6 +327,23 @@ def _shapes(a, e, args, where, rtol, atol) -> list[Finding]:
                                        "over the samples (the rows, axis=0) for a bias's "
                                        "gradient.", 2))
     return out
+
+
+def _reduced(a, e, args, where, rtol, atol) -> list[Finding]:
+    """One number where an array belongs: its sum or mean (or a named multiple of its sum)."""
+    total = float(e.sum())
+    if a.size != 1 or e.size < 2 or abs(total) <= 10 * atol:
+        return []
+    factors = [(1.0, "the sum"), (1.0 / e.size, "the mean")]
+    factors += [(c, f"{words.split(' (')[0]} times the sum") for c, _, words in _constants(args)]
+    for factor, words in factors:
+        if close(a.reshape(()), factor * total, rtol, atol):
+            return [Finding("reduced-to-a-number", "one number where an array belongs",
+                            f"{where}your result is one number, {words} of the expected "
+                            f"{e.shape} array's elements: the function reduces (np.sum, np.mean, "
+                            "or a loop that adds up) where it should return one value per "
+                            f"element. Return the whole array, shape {e.shape}.", 2)]
+    return []
 
 
 def _not_finite(a, e, args, where) -> Finding:

@@ -27,7 +27,8 @@ NAMED_BY_RELATIONS = (
     "scaled-over-n", "argument-ignored", "not-reduced-sum",
     "input-transposed", "axis-too-few", "inputs-changed", "input-plus-epsilon",
     "argument-in-place-of", "argument-fixed", "probe-weights-as-inputs-by-neurons",
-    "probe-samples-as-columns", "probe-scalar-only",
+    "probe-samples-as-columns", "probe-scalar-only", "function-*", "probe-needs-1d",
+    "module-not-available", "reduced-to-a-number", "hard-coded-size", "tuple-used-as-array",
 )
 
 

@@ -145,3 +145,49 @@ def test_a_column_convention_result_is_read_back_in_the_course_layout():
     expected = (np.zeros((3, 4)), np.zeros((2, 4)), np.zeros(2))
     back = _course_layout((np.zeros((4, 3)), np.zeros((2, 4)), np.zeros((2, 1))), expected)
     assert [a.shape for a in back] == [(3, 4), (2, 4), (2,)]
+
+
+def test_one_number_where_an_array_belongs_is_named_when_it_is_its_sum_or_mean():
+    expected = np.array([0.5, -1.5, 3.0])
+    assert _ids(np.float64(2.0), expected) == {"reduced-to-a-number"}  # the sum
+    assert _ids(np.float64(2.0 / 3), expected) == {"reduced-to-a-number"}  # the mean
+    assert _ids(np.float64(1.234), expected) == set()  # no relation to it
+
+
+def test_a_relation_an_earlier_check_told_apart_and_missed_is_not_named():
+    from collections import Counter
+
+    off = Finding("argument-off-by-one", "t", "x", 3)
+    assert choose([off]) is off
+    assert choose([off], Counter(), Counter({"argument-off-by-one": 1})) is None
+    fixed = Finding("argument-fixed", "t", "x", 3)  # at t = 2, t - 1 and t = 1 are one value
+    assert choose([off, fixed]) is None
+    assert choose([off, fixed], Counter({"argument-fixed": 1}),
+                  Counter({"argument-off-by-one": 1})) is fixed
+
+
+def test_the_reference_with_a_function_swapped_is_the_neighbour_mixed_up():
+    from autograder.diagnosis.substitute import substitutions
+    from reference.backpropagation import tanh_backward
+
+    dvalues, z = np.array([1.0, 2.0, 3.0]), np.array([-1.0, 0.5, 2.0])
+    found = {f.id: thunk() for f, thunk in substitutions(tanh_backward, (dvalues, z), {})}
+    s = 1 / (1 + np.exp(-z))
+    assert set(found) == {"function-sigmoid-for-tanh"}  # its code uses tanh and nothing else
+    assert np.allclose(found["function-sigmoid-for-tanh"], dvalues * (1 - s**2))
+
+
+def test_what_an_error_message_proves_by_itself():
+    from autograder.diagnosis.errors import from_message
+
+    y_pred, y_true = np.ones((4, 3)), np.array([0, 1, 2, 1])
+    told = from_message((y_pred, y_true), "ValueError: cannot reshape array of size 12 into "
+                        "shape (10,4)")
+    assert told is not None and told.id == "hard-coded-size" and "10" in told.title
+    # every size there is one the inputs give: nothing is hard-coded
+    assert from_message((y_pred, y_true), "ValueError: operands could not be broadcast "
+                        "together with shapes (4,3) (4,)") is None
+    assert from_message((y_pred,), "TypeError: unsupported operand type(s) for -: 'int' and "
+                        "'tuple'").id == "tuple-used-as-array"
+    assert from_message((y_pred,), "ModuleNotFoundError: No module named 'scipy'").id \
+        == "module-not-available"

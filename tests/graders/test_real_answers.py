@@ -30,7 +30,7 @@ JUDGED = {
     11: {"softmax-fails-on-a-1-d-input", "softmax-without-the-max-shift"},
     12: {"softmax-fails-on-a-1-d-input", "softmax-without-the-max-shift"},
     13: {"softmax-normalised-over-the-wrong-axis"},
-    14: {"input-plus-epsilon"},
+    14: {"input-plus-epsilon", "probe-labels-one-hot-only"},  # one-hot labels only, too
     15: {"scaled-wrong-divisor"},
     16: {"handles-only-one-form-of-labels"},
     17: {"convention-cs231n-affine", "probe-square-only"},
@@ -54,6 +54,16 @@ JUDGED = {
     45: {"probe-scalar-only"},
     46: {"convention-other-clip-epsilon"},
     47: {"convention-cs231n-affine", "probe-square-only"},
+    48: {"argument-fixed"},  # (1 - beta) for (1 - beta**t): t taken as 1, not "off by one"
+    49: {"function-sigmoid-for-tanh"},
+    50: {"convention-derivative-of-output"},  # its message adds the dvalues left out
+    51: {"probe-needs-1d"},  # its h = 1e-4 is not named
+    52: {"bias-as-column"},
+    53: {"probe-weights-as-inputs-by-neurons"},  # its message adds the sigmoid hidden layer
+    54: {"module-not-available"},  # scipy: the log1p is never reached
+    57: {"hard-coded-size"},  # reshape(9, n): 9 classes written in
+    58: {"reduced-to-a-number"},
+    59: {"tuple-used-as-array"},  # its sigmoid returns (A, z)
 }
 # names that are true of the value but not the mistake made (judged by hand)
 WRONG_NAMES: dict[int, set[str]] = {}
@@ -82,4 +92,4 @@ def test_the_named_and_right_name_shares_on_the_collected_answers():
     wrong = [i for i, a in enumerate(ANSWERS) if a[3]]
     named = [i for i in wrong if JUDGED.get(i)]
     right = [i for i in named if not WRONG_NAMES.get(i)]
-    assert (len(wrong), len(named), len(right)) == (38, 35, 35)  # as judged by hand
+    assert (len(wrong), len(named), len(right)) == (50, 45, 45)  # as judged by hand

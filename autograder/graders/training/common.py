@@ -29,6 +29,13 @@ ROW_BIASES = Mistake(
     "different shape from the dense convention's b.",
     "003",
 )
+COLUMN_BIASES = Mistake(
+    "assumes a column-shaped bias (n, 1)",
+    "A bias has one entry per neuron, shape (n,): `np.zeros(n_hidden)`. Column biases (n, 1) "
+    "belong to the convention where samples are columns (deeplearning.ai, Nielsen); this "
+    "course's batch is rows and the layer computes X @ W.T + b.",
+    "003", id="bias-as-column",  # the diagnosis's name for the same convention
+)
 IN_PLACE = Mistake(
     "changes its inputs in place",
     "`X -= ...`, `X[...] = ...` or `params['W1'] += ...` change the caller's arrays. Work on "
@@ -41,6 +48,8 @@ def shape_mistake(name, got, want):
     """The known mistake a parameter of shape `got` instead of `want` points to, if any."""
     if name[0] == "W" and got == want[::-1]:
         return W_TRANSPOSED
+    if name[0] == "b" and got == (*want, 1):
+        return COLUMN_BIASES
     return ROW_BIASES if name[0] == "b" and got == (1, *want) else None
 
 

@@ -1,0 +1,73 @@
+"""What the error of a call that raises proves by itself, with no probe: a module the grading
+environment lacks, a size that no input has in numpy's shape error (a constant written for one
+data set), arithmetic on a tuple that no input is (a helper that returns several values).
+
+Each is named only where the message says it and the inputs rule out the other causes; nothing
+here is written per graded function.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from autograder.diagnosis.relations import Finding
+
+_SHAPE = re.compile(r"\(([\d, ]*)\)")
+_TARGET = re.compile(r"into shape (\([\d, ]*\))")
+_TUPLE = re.compile(r"unsupported operand type\(s\) for .*'tuple'")
+_MISSING_MODULE = re.compile(r"ModuleNotFoundError: No module named '([\w.]+)'")
+
+
+def from_message(args: tuple, message: str) -> Finding | None:
+    """The Finding the error `message` of a call on `args` proves, or None."""
+    missing = _MISSING_MODULE.match(message)
+    if missing:
+        return Finding("module-not-available", f"imports `{missing.group(1)}`",
+                       f"your function imports `{missing.group(1)}`, which is not installed "
+                       "where your notebook is graded. The course's functions use NumPy only: "
+                       "write the step with np.", 1)
+    if _TUPLE.search(message) and not any(isinstance(x, (tuple, list)) for x in args):
+        return Finding("tuple-used-as-array", "a tuple used as one array",
+                       "your function raised doing arithmetic on a tuple, and no input is one: a "
+                       "helper returns several values (as deeplearning.ai's `A, cache = "
+                       "sigmoid(Z)` does) and the whole tuple is used as one array. Unpack it "
+                       "(`s, _ = helper(z)`), or let the helper return one array.", 1)
+    return hard_coded(args, message)
+
+
+def _known_sizes(args) -> set[int]:
+    """Every size a function can read from its inputs, or compute from two of them (and one
+    more or less: a loop's bound)."""
+    ints = [int(x) for x in args if isinstance(x, (int, np.integer)) and not isinstance(x, bool)]
+    sizes = set(ints)
+    for x in args:
+        if isinstance(x, np.ndarray):
+            sizes |= {*x.shape, x.size}
+            if x.dtype.kind in "iu" and x.size:
+                sizes.add(int(x.max()) + 1)  # the number of classes of labels
+        elif isinstance(x, dict):
+            sizes |= {n for v in x.values() if isinstance(v, np.ndarray) for n in v.shape}
+    sizes |= {a * b for a in ints for b in ints} | {a // b for a in ints for b in ints if b}
+    sizes |= {-(-a // b) for a in ints for b in ints if b}
+    return sizes | {n + 1 for n in sizes} | {n - 1 for n in sizes}
+
+
+def hard_coded(args, message: str) -> Finding | None:
+    """A Finding when numpy's shape error names one size that no input has (a constant written
+    for one data set: 10 classes, 784 pixels), or None."""
+    if not re.search(r"reshape|broadcast|not aligned|mismatch in its core", message):
+        return None
+    target = _TARGET.search(message)
+    shapes = [target.group(1)] if target else _SHAPE.findall(message)
+    seen = {int(n) for shape in shapes for n in re.findall(r"\d+", shape)}
+    unknown = sorted(n for n in seen - _known_sizes(args) if n >= 2)
+    if len(unknown) != 1 or not any(isinstance(x, np.ndarray) for x in args):
+        return None
+    given = ", ".join(str(x.shape) for x in args if isinstance(x, np.ndarray))
+    return Finding("hard-coded-size", f"a size of {unknown[0]} written into the code",
+                   f"your function raised on a shape with an axis of {unknown[0]}, which none "
+                   f"of the inputs has (their shapes: {given}): a size written into the code "
+                   "for one data set (its number of classes, features or samples). Read every "
+                   "size from the inputs (len(X), y_pred.shape[1]).", 1)
