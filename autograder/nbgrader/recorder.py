@@ -6,7 +6,7 @@ the rows are written with sqlite3 (gradebook_sql.py), without importing nbgrader
 `Recorder` checks that up front, with a few sqlite3 reads. Then a thread of the parent, idle
 while the workers grade, records each finished session's students as the pool reports them:
 their rows in one transaction per session, then their autograded/ notebooks. `finish` records
-only what is left: students it has not recorded, or whose results.json changed since. Anything
+only what is left: students it has not recorded, or whose results.json was replaced since. Anything
 the thread cannot record the sqlite3 way (a late submission, a locked or changed database, a
 file it cannot write) ends recording while grading, and `finish` records the rest as before,
 through the ORM where it must, reporting what is wrong.
@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import queue
 import threading
 from pathlib import Path
@@ -60,7 +61,9 @@ class Recorder:
         self.cells = _release(assignment, root)
         # no import of nbgrader is needed, most likely: record while grading
         self.fast = self.cells is not None and gradebook_sql.usable(assignment, self.cells, root)
-        self.recorded: dict[str, dict] = {}  # student -> the results.json recorded meanwhile
+        # student -> the results.json recorded meanwhile, as (inode, mtime, size): a class's
+        # documents twice over would add to the run's peak memory
+        self.recorded: dict[str, tuple[int, int, int]] = {}
         self._sessions: queue.SimpleQueue[list[str] | None] = queue.SimpleQueue()
         self._stopping = threading.Event()
         self._while_grading = self.fast  # the thread records, else it imports nbgrader
@@ -93,7 +96,9 @@ class Recorder:
         """Record `documents` (student -> results.json) that are not recorded yet; returns how
         many the gradebook holds for this run."""
         self._join()
-        rest = {s: d for s, d in documents.items() if self.recorded.get(s) != d}
+        rest = {s: d for s, d in documents.items()
+                if self.recorded.get(s) is None or self.recorded[s] != _identity(
+                    self.out_dir / s / "results.json")}
         if rest:
             gradebook.record(self.assignment, rest, self.root)
         return len(documents)
@@ -116,9 +121,9 @@ class Recorder:
                     self.fast = False
 
     def _record(self, students: list[str]) -> None:
-        documents = {}
+        documents, read = {}, {}
         for student in students:
-            doc = _read(self.out_dir / student / "results.json")
+            doc, read[student] = _read(self.out_dir / student / "results.json")
             if doc is not None and doc.get("extra_data", {}).get("assignment") == \
                     self.assignment.id:
                 documents[student] = doc
@@ -127,7 +132,7 @@ class Recorder:
         if gradebook.record_fast(self.assignment, self.cells, documents, self.root):
             self.fast = False  # nothing was written: `finish` records them
             return
-        self.recorded.update(documents)
+        self.recorded.update((student, read[student]) for student in documents)
 
     def _import(self) -> None:
         quiet = getattr(gradebook, "_without_iri_formats", contextlib.nullcontext)
@@ -147,12 +152,26 @@ def _release(assignment: Assignment, root: Path) -> NotebookCells | None:
         return None
 
 
-def _read(path: Path) -> dict | None:
+def _read(path: Path) -> tuple[dict | None, tuple[int, int, int] | None]:
+    """The document at `path` and the identity of the file it was read from."""
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        with open(path, "rb") as handle:
+            found = os.fstat(handle.fileno())
+            doc = json.loads(handle.read().decode("utf-8"))
     except (OSError, ValueError):
+        return None, None
+    return (doc if isinstance(doc, dict) else None), (found.st_ino, found.st_mtime_ns,
+                                                      found.st_size)
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    """A results.json is replaced, never rewritten in place (files.atomic_write): a file with
+    the same inode, time and size holds the same document."""
+    try:
+        found = path.stat()
+    except OSError:
         return None
-    return doc if isinstance(doc, dict) else None
+    return found.st_ino, found.st_mtime_ns, found.st_size
 
 
 def _first_use(api) -> None:
