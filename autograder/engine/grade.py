@@ -4,9 +4,9 @@ The run is the ordered list of steps below (steps.py). The parent process finds 
 and puts them in one queue that warm worker processes take from, one student at a time (pool.py).
 Each worker owns one sandbox (a started, pre-imported template process) and runs the hidden
 graders with pytest against each submission it takes, writing that student's results.json the
-moment the student is done (worker.py). The parent then writes grades.csv and records the
-gradebook (with sqlite3 where that is exactly right, else having imported nbgrader while the
-workers graded: nbgrader/recorder.py).
+moment the student is done (worker.py). The parent records each finished session's students in
+the gradebook while the next ones are graded (with sqlite3, where that is exactly right:
+nbgrader/recorder.py), then writes grades.csv and records what is left.
 
 A run that is stopped (Ctrl-C, SIGTERM, SIGHUP: see stopping.py) kills its workers and keeps every
 finished result; a worker dies with the parent whatever ends it. A folder that cannot be written
@@ -42,7 +42,7 @@ STEPS = (
     grade_students,  # the workers grade every student, each result written when done
     collect_results,  # the results.json of this assignment, stopped sessions' too
     write_csv,  # grades.csv
-    record_scores,  # nbgrader's gradebook and formgrader's autograded/ notebooks
+    record_scores,  # the rest of nbgrader's gradebook and formgrader's autograded/ notebooks
 )
 
 
@@ -79,7 +79,7 @@ def grade(
         except ValueError as error:  # a misnamed or refused isolation level
             raise ConfigError(str(error)) from None
     isolation = early.policy
-    ended_well = False
+    ended_well, job = False, None
     try:
         job = Grading(get_assignment(assignment_id, root), paths, out_dir, workers, root,
                       isolation, on_start, on_student, record_gradebook, worker_limits,
@@ -91,4 +91,6 @@ def grade(
         ended_well = not (run.stopped_by or run.failure)
         return run
     finally:
+        if job is not None and job.recorder is not None:
+            job.recorder.stop()  # whatever ended the run, the gradebook's thread ends with it
         early.close(graceful=ended_well)

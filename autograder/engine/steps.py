@@ -98,18 +98,21 @@ def grade_students(job: Grading) -> None:
     # The workers are forked, so the early sandbox is inherited as it is, not pickled.
     initargs = (os.getpid(), job.assignment.id, job.worker_limits, job.isolation,
                 str(job.out_dir), skippable, str(job.root), early)
-    job.recorder = Recorder(job.assignment, job.root) if job.record_gradebook else None
-    overlap = job.recorder is not None and len(found) <= OVERLAP_IMPORT_UP_TO
+    recorder = job.recorder = (Recorder(job.assignment, job.root, job.out_dir,
+                                        import_early=len(found) <= OVERLAP_IMPORT_UP_TO)
+                               if job.record_gradebook else None)
     try:
         if found:
             def report(summaries):
+                if recorder is not None:  # recorded while the next sessions are graded
+                    recorder.add([s.student for s in summaries if s.status != "error"])
                 for summary in summaries:
                     run.students.append(summary)
                     if job.on_student:
                         job.on_student(summary)
 
             run_pool(found, workers, init_worker, initargs, grade_session, report, failed_summary,
-                     forked, early.before_fork, job.recorder if overlap else None)
+                     forked, early.before_fork, recorder)
         else:
             forked()
     except levels.Unavailable:  # no student code ran (no accepted level started): leave no trace
@@ -145,7 +148,11 @@ def write_csv(job: Grading) -> None:
 
 
 def record_scores(job: Grading) -> None:
-    if not job.documents or job.recorder is None or job.ended:
+    """What is not recorded yet (most students are, while grading went on: recorder.py)."""
+    if job.recorder is None:
+        return
+    if not job.documents or job.ended:  # a stopped run keeps what it recorded, and no more
+        job.recorder.stop()
         return
     try:
         job.run.gradebook_recorded = job.recorder.finish(job.documents)

@@ -214,21 +214,42 @@ def record(assignment: Assignment, documents: dict[str, dict], root: Path = COUR
     The rows are written with sqlite3 where that is exactly right (gradebook_sql.py), else, or
     without `fast`, through nbgrader's ORM. Returns the number of submissions recorded.
     """
-    from autograder.nbgrader.autograded import write_autograded
-    from autograder.nbgrader.utc import read_timestamp
-
     cells = read_release(assignment.release_notebook(root))
-    timestamps = {s: read_timestamp(assignment, Path(d["extra_data"]["notebook"]))
-                  for s, d in documents.items()}
+    timestamps = _timestamps(assignment, documents)
     why_not = (gradebook_sql.record(assignment, cells, documents, timestamps, root) if fast
                else "asked for the ORM path")
     if why_not:
         record_orm(assignment, cells, documents, timestamps, root)
+    _write_autograded(assignment, cells, documents, timestamps, root)
+    return len(documents)
+
+
+def record_fast(assignment: Assignment, cells: NotebookCells, documents: dict[str, dict],
+                root: Path = COURSE_ROOT) -> str:
+    """`record` where the sqlite3 path can take `documents` (never importing nbgrader): returns
+    "" when they are recorded, else why the ORM path must run (nothing is written then)."""
+    timestamps = _timestamps(assignment, documents)
+    why_not = gradebook_sql.record(assignment, cells, documents, timestamps, root)
+    if not why_not:
+        _write_autograded(assignment, cells, documents, timestamps, root)
+    return why_not
+
+
+def _timestamps(assignment: Assignment, documents: dict[str, dict]) -> dict:
+    from autograder.nbgrader.utc import read_timestamp
+
+    return {s: read_timestamp(assignment, Path(d["extra_data"]["notebook"]))
+            for s, d in documents.items()}
+
+
+def _write_autograded(assignment: Assignment, cells: NotebookCells, documents: dict[str, dict],
+                      timestamps: dict, root: Path) -> None:
+    from autograder.nbgrader.autograded import write_autograded
+
     # The tests' outputs are the graders' messages to students (engine/graders.py never writes
     # a grader's traceback there), so they go out as they are, like results.json's.
     for student, doc in documents.items():
         write_autograded(assignment, student, doc, cells, timestamps[student], root)
-    return len(documents)
 
 
 def record_orm(assignment: Assignment, cells: NotebookCells, documents: dict[str, dict],
@@ -250,6 +271,7 @@ def _record_students(api, gb, assignment: Assignment, documents: dict[str, dict]
     grade_cells = {c.name: c for c in notebook.grade_cells}
     comment_cells = [*notebook.solution_cells, *notebook.task_cells]
     roster = students_roster()
+    points = assignment.points  # grader_points reads the graders: once, not per grade
     students = {s.id: s for s in db.query(api.Student).filter(api.Student.id.in_(ids))}
     for student in ids:
         row = students.get(student)
@@ -289,7 +311,7 @@ def _record_students(api, gb, assignment: Assignment, documents: dict[str, dict]
                 grade = api.Grade(cell=cell, notebook=nb)
                 db.add(grade)
             function = name.removeprefix("test_")
-            if name == grade_cell(function) and function in assignment.points:
+            if name == grade_cell(function) and function in points:
                 grade.auto_score = float(per.get(function, {}).get("score", 0.0))
                 grade.needs_manual_grade = False
             kept = grade.manual_score if grade.manual_score is not None else grade.auto_score

@@ -276,6 +276,7 @@ def _record_students(db: sqlite3.Connection, assignment: Assignment, documents: 
                 raise NotFast(f"{student}'s submission may be late: nbgrader's plugin decides")
     _record_names(db, ids)
     grade_cells = {name: cell[0] for name, cell in recorded["grade"].items()}
+    points = assignment.points  # grader_points reads the graders: once, not per grade
     comment_cells = [cell[0] for kind in ("solution", "task") for cell in recorded[kind].values()]
     for student in ids:
         stamp = timestamps[student][1] if timestamps[student] else None
@@ -312,7 +313,7 @@ def _record_students(db: sqlite3.Connection, assignment: Assignment, documents: 
         for name, cell in grade_cells.items():
             function = name.removeprefix("test_")
             auto = None
-            if name == f"test_{function}" and function in assignment.points:
+            if name == f"test_{function}" and function in points:
                 auto = float(per.get(function, {}).get("score", 0.0))
             grade = grades.get(cell)
             if grade is None:

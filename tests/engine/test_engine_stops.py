@@ -17,6 +17,7 @@ import contextlib
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -275,3 +276,39 @@ def test_an_output_folder_that_cannot_be_written_stops_the_run_with_one_line(
     else:
         assert kept == {} and "Graded " not in result.stdout
     assert not (course_copy / "gradebook.db").exists()  # a stopped run records nothing
+
+
+@pytest.mark.parametrize("signo", [signal.SIGTERM, signal.SIGKILL], ids=lambda s: s.name)
+def test_a_run_stopped_while_recording_the_gradebook_leaves_only_whole_students(
+        course_copy, submit, tmp_path, run_cli, signo):
+    """With a released gradebook, students are recorded while the class is graded
+    (nbgrader/recorder.py): a stop leaves each student recorded whole or not at all, and the
+    next run records the class."""
+    assert run_cli("--root", course_copy, "release", ASSIGNMENT.id).exit_code == 0
+    token = f"nnfs-e2e-recording-{signo.name}-{os.getpid()}"
+    folder, out = tmp_path / "class", tmp_path / "out"
+    write_class(submit, folder, token)
+    command = grade_command(course_copy, folder, out)
+
+    def recording() -> bool:  # a student is recorded, and more than the workers hold are not
+        return (any((course_copy / "autograded").glob("*/*/timestamp.txt"))
+                and len(list(out.glob("*/results.json"))) < STUDENTS - WORKERS)
+
+    with stopped_mid_way(command, signo, "process", [token, str(out)], ready=recording) as stop:
+        assert stop.left == []
+    db = sqlite3.connect(course_copy / "gradebook.db")  # rolls back a transaction cut short
+    try:
+        grades = db.execute("SELECT COUNT(*) FROM grade_cells").fetchone()[0]
+        per_student = dict(db.execute(
+            "SELECT s.student_id, COUNT(g.id) FROM submitted_assignment s JOIN "
+            "submitted_notebook n ON n.assignment_id = s.id LEFT JOIN grade g ON "
+            "g.notebook_id = n.id GROUP BY s.student_id"))
+    finally:
+        db.close()
+    assert per_student and set(per_student.values()) == {grades}, per_student
+    assert set(per_student) <= set(read_results(out))
+
+    rerun = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert f"Gradebook: {STUDENTS} submission(s) recorded" in rerun.stdout
+    assert len(list((course_copy / "autograded").glob("*/*/*.ipynb"))) == STUDENTS

@@ -9,13 +9,18 @@ import secrets
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.request
+import warnings
 from pathlib import Path
 
 from course_copy import EXAMPLE_CLASS, copy_course
+
+from autograder.config import COURSE_ID
+from autograder.nbgrader import gradebook, gradebook_sql
 
 BIN = Path(sys.executable).parent
 ASSIGNMENT = "01_forward_pass"
@@ -49,6 +54,41 @@ def example_course(root: Path) -> Path:
     copy_course(root)
     shutil.copytree(EXAMPLE_CLASS, root / "submitted")
     return root
+
+
+def nbgrader_gradebook(root):
+    from nbgrader.api import Gradebook
+
+    warnings.simplefilter("ignore")
+    return Gradebook(gradebook.gradebook_url(root), course_id=COURSE_ID)
+
+
+def dump(path):
+    """Every table, rows in rowid order, each uuid replaced by the natural key it stands for."""
+    db = sqlite3.connect(path)
+    try:
+        rows = {t: db.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall()
+                for t in gradebook_sql.TABLES}
+        key = {}
+        for id_, name, *_ in rows["assignment"]:
+            key[id_] = ("assignment", name)
+        for id_, name, assignment, _ in rows["notebook"]:
+            key[id_] = ("notebook", key[assignment], name)
+        for id_, name, notebook, kind in rows["base_cell"]:
+            key[id_] = ("cell", key[notebook], name, kind)
+        for id_, name, *_, notebook in rows["source_cell"]:
+            key[id_] = ("source", key[notebook], name)
+        for id_, assignment, student, *_ in rows["submitted_assignment"]:
+            key[id_] = ("submission", key[assignment], student)
+        for id_, submission, notebook, *_ in rows["submitted_notebook"]:
+            key[id_] = ("submitted", key[submission], key[notebook])
+        for table in ("grade", "comment"):
+            for id_, notebook, cell, *_ in rows[table]:
+                key[id_] = (table, key[notebook], key[cell])
+        return {t: [tuple(key.get(v, v) if isinstance(v, str) else v for v in row)
+                    for row in table_rows] for t, table_rows in rows.items()}
+    finally:
+        db.close()
 
 
 def tree_bytes(folder: Path) -> dict[str, bytes]:

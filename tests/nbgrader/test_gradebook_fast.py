@@ -15,48 +15,27 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-import warnings
 from pathlib import Path
 
 import pytest
-from course_copy import copy_course
-from nbgrader_helpers import ASSIGNMENT, COMMAND_TIMEOUT, nbgrader, read_csv, tool_env
+from nbgrader_helpers import (
+    ASSIGNMENT,
+    COMMAND_TIMEOUT,
+    dump,
+    nbgrader,
+    nbgrader_gradebook,
+    read_csv,
+    tool_env,
+)
 
-from autograder import config
-from autograder.config import COURSE_ID, get_assignment
-from autograder.engine.results import read_results
+from autograder.config import get_assignment
 from autograder.engine.submissions import read_timestamp
 from autograder.nbgrader import gradebook, gradebook_sql
 from autograder.nbgrader.cells import read_release
 
 pytestmark = pytest.mark.slow
 
-ROSTER = {"dee": {"first_name": "Dee", "last_name": "Dunn", "email": "dee@example.org"}}
 IN_TIME = "2026-11-30 12:00:00.123456 UTC"  # nbgrader's timestamp.txt format
-
-
-def nbgrader_gradebook(root):
-    from nbgrader.api import Gradebook
-
-    warnings.simplefilter("ignore")
-    return Gradebook(gradebook.gradebook_url(root), course_id=COURSE_ID)
-
-
-@pytest.fixture
-def course(graded_template, tmp_path, run_cli, monkeypatch):
-    """A released course (its gradebook records the notebook), the example class's submissions
-    and their results documents, and a roster naming dee."""
-    root = copy_course(tmp_path / "course")
-    shutil.copytree(graded_template / "submitted", root / "submitted")
-    result = run_cli("--root", root, "release", ASSIGNMENT)
-    assert result.exit_code == 0, result.output
-    assert (root / "gradebook.db").is_file()
-    monkeypatch.setattr(config.course_config, "STUDENTS", ROSTER, raising=False)
-    documents = read_results(graded_template / "grades" / ASSIGNMENT)
-    for student, doc in documents.items():  # the notebooks of this copy, for timestamp.txt
-        doc["extra_data"]["notebook"] = str(root / "submitted" / student / ASSIGNMENT /
-                                            f"{ASSIGNMENT}.ipynb")
-    return root, documents
 
 
 def pick(documents, *students):
@@ -110,34 +89,6 @@ def why_not(root, start, assignment, documents):
 
 def gradebook_read_timestamp(assignment, doc):
     return read_timestamp(assignment, Path(doc["extra_data"]["notebook"]))
-
-
-def dump(path):
-    """Every table, rows in rowid order, each uuid replaced by the natural key it stands for."""
-    db = sqlite3.connect(path)
-    try:
-        rows = {t: db.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall()
-                for t in gradebook_sql.TABLES}
-        key = {}
-        for id_, name, *_ in rows["assignment"]:
-            key[id_] = ("assignment", name)
-        for id_, name, assignment, _ in rows["notebook"]:
-            key[id_] = ("notebook", key[assignment], name)
-        for id_, name, notebook, kind in rows["base_cell"]:
-            key[id_] = ("cell", key[notebook], name, kind)
-        for id_, name, *_, notebook in rows["source_cell"]:
-            key[id_] = ("source", key[notebook], name)
-        for id_, assignment, student, *_ in rows["submitted_assignment"]:
-            key[id_] = ("submission", key[assignment], student)
-        for id_, submission, notebook, *_ in rows["submitted_notebook"]:
-            key[id_] = ("submitted", key[submission], key[notebook])
-        for table in ("grade", "comment"):
-            for id_, notebook, cell, *_ in rows[table]:
-                key[id_] = (table, key[notebook], key[cell])
-        return {t: [tuple(key.get(v, v) if isinstance(v, str) else v for v in row)
-                    for row in table_rows] for t, table_rows in rows.items()}
-    finally:
-        db.close()
 
 
 def test_the_fast_path_writes_what_nbgraders_orm_writes(course, monkeypatch):
