@@ -26,16 +26,8 @@ from pathlib import Path
 import pytest
 
 from autograder.config import COURSE_ROOT, ConfigError, get_assignment
-from autograder.engine.outcomes import (
-    GraderRun,
-    StopGrading,
-    TestResult,
-    failed,
-    helper_reruns,
-    new_result,
-    passed,
-    quiet,
-)
+from autograder.engine import outcomes
+from autograder.engine.outcomes import GraderRun, StopGrading, TestResult
 from autograder.harness import Submission
 
 __all__ = ["Check", "collect", "run_checks"]
@@ -75,7 +67,7 @@ def run_checks(assignment_id: str, submissions: dict[str, Callable[[], Submissio
     graders.run_graders_batch, which this is without pytest)."""
     checks = collect(assignment_id, Path(root))
     runs: dict[str, GraderRun] = {}
-    with quiet():
+    with outcomes.quiet():
         for key, factory in submissions.items():
             if take is not None and not take(key):
                 break
@@ -102,7 +94,7 @@ def _grade(checks: tuple[Check, ...], factory: Callable[[], Submission], student
             if check.function is not None:
                 result = _result(check, student_id)
                 run.tests.append(result)
-                failed(result, error, "setup")
+                outcomes.failed(result, error, "setup")
         return False
     for check in checks:
         result = None
@@ -113,10 +105,10 @@ def _grade(checks: tuple[Check, ...], factory: Callable[[], Submission], student
             note = _run_one(check, student, result is not None)
         except _JUDGED as error:
             if result is not None:
-                failed(result, error, "call")
+                outcomes.failed(result, error, "call")
             continue
         if result is not None:
-            passed(result, note)
+            outcomes.passed(result, note)
     student.close()
     return True
 
@@ -129,13 +121,13 @@ def _run_one(check: Check, student: Submission, graded: bool) -> str:
     if not graded or not isinstance(student, Submission):
         body()
         return ""
-    with helper_reruns(student, check.function, body) as notes:
+    with outcomes.helper_reruns(student, check.function, body) as notes:
         body()
     return notes[0] if notes else ""
 
 
 def _result(check: Check, student_id: str) -> TestResult:
-    return new_result(check.function, check.test.__doc__, check.name(student_id),
+    return outcomes.new_result(check.function, check.test.__doc__, check.name(student_id),
                       check.nodeid(student_id), check.points)
 
 

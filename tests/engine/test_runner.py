@@ -1,84 +1,94 @@
 """The engine's own runner grades exactly as pytest does: for every fixture of every assignment
-(the reference, an unanswered notebook, every mutant, a helper that hangs) and for a grader that
-breaks, both give the same runs, every field of every result equal, in the same order."""
+(the reference, an unanswered notebook, every mutant, a helper that hangs, checks that break), a
+grader that breaks and a submission that cannot open, both give the same runs, every field of
+every result equal, in the same order; the runner's with the fixed values kept, pytest's with
+them computed afresh for every student."""
 
 from __future__ import annotations
 
+import contextlib
+import copy
+import functools
 import sys
 from dataclasses import asdict
 
 import numpy as np
 import pytest
 
+from autograder.checks.fixed import recomputed
 from autograder.config import assignments, get_assignment
 from autograder.engine.graders import StopGrading, run_graders_batch
 from autograder.grader_layout import mutants_for
 from autograder.graders.training.loop import NEVER_RETURNS
-from autograder.harness import ReferenceSubmission, StudentError
+from autograder.harness import ReferenceSubmission, StudentError, codec_key
 from tests.course_copy import copy_course
+from tests.graders.test_policy_cases import ROW_BIASES, _training_that_calls_init_params
 
 # Each assignment grades its fixtures twice, pytest's way at its own cost: 10-20 s each on a busy
 # machine, and 04_training trains a network per fixture. The quick subset keeps 01_forward_pass.
 ASSIGNMENTS = [pytest.param(a.id, marks=[] if a.id == "01_forward_pass" else [pytest.mark.slow])
                for a in assignments()]
-# A helper that hangs: the checks of the functions that call it run with the reference's.
-HANGING_HELPER = {"04_training": "init_params"}
+# A function that calls a helper (the reference's training, drawing its first guess from the
+# submission's init_params), and the helper wrong: when the helper hangs, or is wrong, the
+# function's checks run with the reference's helper in its place.
+HELPERS = {"04_training": ({"train_classifier": _training_that_calls_init_params()},
+                           "init_params", ROW_BIASES)}
 
 
 def _stub(*args, **kwargs):
     raise NotImplementedError()
 
 
-class _TimesOut(ReferenceSubmission):
-    """The reference (with `overrides`), but the graders' calls of `function` run into the time
-    limit, as the engine reports it (a mutant that never returns cannot run in-process)."""
+class _Fixture(ReferenceSubmission):
+    """The reference with `overrides`, where the graders' calls of `hangs` run into the time
+    limit as the engine reports it (a mutant that never returns cannot run in-process), and
+    calls of `breaks` fail on the graders' side (each of its checks is a grader that breaks).
 
-    def __init__(self, assignment_id: str, function: str, overrides=None):
+    A training call is made once per fixture (`trained`, shared by both ways) unless helpers are
+    swapped in: the student's side is the same code both ways, and what is compared is what the
+    graders make of it."""
+
+    def __init__(self, assignment_id: str, overrides=None, *, hangs: str = "",
+                 breaks: str = "", trained: dict | None = None):
         super().__init__(assignment_id, overrides)
-        self.hangs = function
+        self.hangs, self.breaks, self.trained = hangs, breaks, trained
 
     def _invoke(self, function, args, kwargs, timeout=None):
         if function == self.hangs:
             raise StudentError("timeout", "stopped after 1 s")
-        return super()._invoke(function, args, kwargs, timeout)
-
-
-class _Breaks(ReferenceSubmission):
-    """The reference, but calling `function` fails on the graders' side: each of its checks is a
-    grader that breaks (not the student's fault)."""
-
-    def __init__(self, assignment_id: str, function: str):
-        super().__init__(assignment_id)
-        self.breaks = function
-
-    def _invoke(self, function, args, kwargs, timeout=None):
         if function == self.breaks:
             raise OSError("the connection to the student's process was lost")
-        return super()._invoke(function, args, kwargs, timeout)
+        if function != "train_classifier" or self.trained is None or self.replaced:
+            # with helpers swapped in, the calls of the helpers must happen: the rerun asks
+            return super()._invoke(function, args, kwargs, timeout)
+        key = (codec_key(args), codec_key(kwargs))
+        if key not in self.trained:
+            self.trained[key] = super()._invoke(function, args, kwargs, timeout)
+        return copy.deepcopy(self.trained[key])
 
 
 def fixtures(assignment_id: str) -> dict:
-    """key -> a function that opens the submission: the reference, the stub, every mutant."""
+    """key -> a function that opens the submission: the reference, the stub, every mutant, a
+    function whose checks all break, and a helper that hangs and one that is wrong."""
     config = get_assignment(assignment_id)
-    found = {
-        "reference": lambda: ReferenceSubmission(assignment_id),
-        "stub": lambda: ReferenceSubmission(assignment_id, {f: _stub for f in config.points}),
-        "breaks": lambda: _Breaks(assignment_id, config.functions[0]),
-    }
+    options = {"": {}, "stub": {"overrides": {f: _stub for f in config.points}},
+               "breaks": {"breaks": config.functions[0]}}
     for m in mutants_for(config.module):
-        overrides = {m.function: m.implementation}
-        if m.names == NEVER_RETURNS.title:
-            found[f"mutant {m.id}"] = lambda m=m: _TimesOut(assignment_id, m.function)
-        else:
-            found[f"mutant {m.id}"] = lambda o=overrides: ReferenceSubmission(assignment_id, o)
-    if assignment_id in HANGING_HELPER:
-        found["hanging helper"] = lambda: _TimesOut(assignment_id, HANGING_HELPER[assignment_id])
-    return found
+        hangs = m.names == NEVER_RETURNS.title
+        options[f"mutant {m.id}"] = {"hangs": m.function} if hangs else {
+            "overrides": {m.function: m.implementation}}
+    if assignment_id in HELPERS:
+        calling, helper, wrong = HELPERS[assignment_id]
+        options["hanging helper"] = {"overrides": calling, "hangs": helper}
+        options["wrong helper"] = {"overrides": {**calling, helper: wrong}}
+    return {key or "reference": functools.partial(_Fixture, assignment_id, trained={}, **kwargs)
+            for key, kwargs in options.items()}
 
 
 def graded_both_ways(assignment_id: str, submissions: dict, **options) -> tuple[list, list]:
     """(the runner's, pytest's): every run as plain data, and the keys `on_done` was given.
 
+    pytest's way computes every fixed value afresh, as before they were kept (checks/fixed.py).
     NumPy's global generator is seeded as each submission opens: a mutant that ignores its seed
     draws the same numbers both ways (in the engine, each student's process starts afresh)."""
     def seeded(opener):
@@ -91,9 +101,10 @@ def graded_both_ways(assignment_id: str, submissions: dict, **options) -> tuple[
     ways = []
     for under_pytest in (False, True):
         done = []
-        runs = run_graders_batch(assignment_id, submissions,
-                                 lambda key, run, done=done: done.append(key),
-                                 under_pytest=under_pytest, **options)
+        with recomputed() if under_pytest else contextlib.nullcontext():
+            runs = run_graders_batch(assignment_id, submissions,
+                                     lambda key, run, done=done: done.append(key),
+                                     under_pytest=under_pytest, **options)
         ways.append(({key: [asdict(t) for t in run.tests] for key, run in runs.items()}, done))
     return ways[0], ways[1]
 
@@ -111,9 +122,10 @@ def test_the_runner_and_pytest_grade_every_fixture_alike(assignment_id, monkeypa
         assert ours[key] == theirs[key], key
     outcomes = {t["outcome"] for tests in ours.values() for t in tests}
     assert outcomes == {"passed", "failed", "error"}
-    assert any(t["score"] and t["score"] < t["max_score"] for tests in ours.values()
-               for t in tests), "no result-by-result partial credit was compared"
-    if assignment_id in HANGING_HELPER:
+    if assignment_id != "04_training":  # whose fixtures earn no partial credit
+        assert any(t["score"] and t["score"] < t["max_score"] for tests in ours.values()
+                   for t in tests), "no result-by-result partial credit was compared"
+    if assignment_id in HELPERS:
         notes = [t["output"] for tests in ours.values() for t in tests if t["outcome"] == "passed"]
         assert any("keeps its points here" in note for note in notes)  # a wrong helper, rerun
         assert any("did not return in time" in note for note in notes)  # a hung helper
