@@ -26,6 +26,7 @@ drift from the reference, and it names the Mistake object its checks must report
 from __future__ import annotations
 
 import copy
+import functools
 import inspect
 import re
 from collections.abc import Callable, Sequence
@@ -35,6 +36,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from autograder.checks.fixed import Fixed
 from autograder.grader_index import GradedFunction
 from autograder.harness import GraderFailure, Mistake, check_close, check_unchanged, grader
 from autograder.mutants import Mutant, apply_edits
@@ -122,16 +124,24 @@ class Exercise(GradedFunction):
         may explain a wrong value; `raising` = (mistake, message parts) names a mistake when the
         call raises an error whose message holds one of the parts."""
         function, reference = self.function, self.reference
+        # The inputs are fixed, so the arguments, the reference's value and the mistakes' values
+        # are the same for every student: computed for the first one (fixed.py).
+        fixed = Fixed()
+
+        def cases():
+            return inputs(np.random.default_rng(seed)) if callable(inputs) else inputs
+
+        def values(args):
+            expected = getattr(reference, function)(*args)
+            return expected, (mistakes(expected, *args) if mistakes else ())
 
         def test(student):
-            cases = inputs(np.random.default_rng(seed)) if callable(inputs) else inputs
-            for args in cases:
+            for index, args in enumerate(fixed.get("cases", cases)):
                 if raising is not None:
                     call = call_naming(student, raising[0], raising[1], function, *args)
                 else:
                     call = student.call(function, *args)
-                expected = getattr(reference, function)(*args)
-                found = mistakes(expected, *args) if mistakes else ()
+                expected, found = fixed.get(index, functools.partial(values, args))
                 check_close(call, expected, mistakes=found)
 
         test.__name__ = test.__qualname__ = f"test_{function}_{name}"
@@ -218,15 +228,20 @@ def leaves_inputs_unchanged(exercises: Sequence[Exercise], seed: int | None):
     rows = unchanged_arguments(exercises, seed)
     params = [pytest.param(function, marks=grader(function, exercise.unchanged_row.points),
                            id=function) for function, (exercise, _) in rows.items()]
+    fixed = Fixed()  # the reference's and the mistakes' values: the same for every student
+
+    def values(function):
+        exercise, args = rows[function]
+        row = exercise.unchanged_row
+        expected = getattr(exercise.reference, function)(*copy.deepcopy(args))
+        return expected, (row.mistakes(*args) if row.mistakes else ())
 
     @pytest.mark.parametrize("function", params)
     def test_leaves_inputs_unchanged(student, function):
         """leaves its inputs unchanged"""
         exercise, args = rows[function]
-        row = exercise.unchanged_row
         call = student.call(function, *args)
-        expected = getattr(exercise.reference, function)(*copy.deepcopy(args))
-        found = row.mistakes(*args) if row.mistakes else ()
-        check_unchanged(call, expected, row.mistake, mistakes=found)
+        expected, found = fixed.get(function, functools.partial(values, function))
+        check_unchanged(call, expected, exercise.unchanged_row.mistake, mistakes=found)
 
     return test_leaves_inputs_unchanged

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +26,7 @@ class Mistake:
     lecture: str | None = None
     id: str | None = None  # stable, for the class report; the title's slug when not given
 
-    @property
+    @functools.cached_property  # a check names its mistakes for every student
     def key(self) -> str:
         if self.id:
             return self.id

@@ -1,1 +1,1 @@
-"""The grading engine: hidden graders run by pytest against one submission at a time."""
+"""The grading engine: hidden graders run against one submission at a time."""

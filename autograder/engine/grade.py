@@ -3,7 +3,7 @@
 The run is the ordered list of steps below (steps.py). The parent process finds the submissions
 and puts them in one queue that warm worker processes take from, one student at a time (pool.py).
 Each worker owns one sandbox (a started, pre-imported template process) and runs the hidden
-graders with pytest against each submission it takes, writing that student's results.json the
+graders (runner.py) against each submission it takes, writing that student's results.json the
 moment the student is done (worker.py). The parent records each finished session's students in
 the gradebook while the next ones are graded (with sqlite3, where that is exactly right:
 nbgrader/recorder.py), then writes grades.csv and records what is left.

@@ -1,65 +1,39 @@
-"""Run one assignment's hidden graders against one submission and collect every test's result."""
+"""Run one assignment's hidden graders against submissions and collect every check's result.
+
+The engine runs them with its own runner (runner.py): the checks are collected once per process
+and run per student without pytest's per-test machinery. `under_pytest=True` runs the same grader
+files under pytest instead, with the plugin below handing each student's submission to the
+graders' `student` fixture (conftest.py); both make identical results (outcomes.py), which
+tests/engine/test_runner.py proves. Run plainly, without the plugin, pytest grades the reference:
+that is how CI and the maintainer run the grader files.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import io
-import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from autograder.config import COURSE_ROOT, get_assignment
-from autograder.engine.helpers import (
-    hung_helpers_note,
-    hung_helpers_replaced,
-    rerun_with_reference_helpers,
+from autograder.engine.outcomes import (
+    GraderRun,
+    StopGrading,
+    TestResult,
+    failed,
+    helper_reruns,
+    new_result,
+    passed,
+    quiet,
 )
+from autograder.engine.runner import run_checks
 from autograder.harness import GraderFailure, Submission
 
+__all__ = ["ENGINE_PLUGIN", "GraderRun", "StopGrading", "TestResult", "run_graders",
+           "run_graders_batch"]
+
 ENGINE_PLUGIN = "nnfs-engine"
-
-
-@dataclass
-class TestResult:
-    function: str
-    description: str
-    nodeid: str
-    score: float
-    max_score: float
-    outcome: str  # "passed" | "failed" | "error"
-    output: str = ""
-    mistake: str | None = None
-    lecture: str | None = None
-    mistake_id: str | None = None  # the named mistake's stable id (Mistake.key)
-    detail: str = ""  # why a grader broke ("error"), for the instructor: `Type: message`
-
-    @property
-    def name(self) -> str:
-        return f"{self.function}: {self.description}"
-
-
-@dataclass
-class GraderRun:
-    assignment: str
-    tests: list[TestResult] = field(default_factory=list)
-
-    @property
-    def score(self) -> float:
-        return sum(t.score for t in self.tests)
-
-    @property
-    def max_score(self) -> float:
-        return sum(t.max_score for t in self.tests)
-
-    def by_function(self) -> dict[str, tuple[float, float]]:
-        totals: dict[str, tuple[float, float]] = {}
-        for t in self.tests:
-            score, best = totals.get(t.function, (0.0, 0.0))
-            totals[t.function] = (score + t.score, best + t.max_score)
-        return totals
 
 
 class EnginePlugin:
@@ -84,27 +58,17 @@ class EnginePlugin:
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_call(self, item):
-        """A check that fails because a student helper it calls is wrong is run again with the
-        reference helper in its place; when that run is right, the check keeps its points and
-        its output names the helper (the points stay lost on the helper's own checks)."""
+        """Each check runs under the course's helper rules (outcomes.helper_reruns)."""
         student = item.funcargs.get("student")
         marker = item.get_closest_marker("grader")
         if not isinstance(student, Submission) or marker is None:
             return (yield)
-        function = marker.kwargs["function"]
-        try:
-            with hung_helpers_replaced(student, function) as called:
-                result = yield
-            if called:
-                self._notes[item.nodeid] = hung_helpers_note(function, sorted(set(called)))
-            return result
-        except GraderFailure as failure:
-            note = rerun_with_reference_helpers(student, function, failure, item.runtest)
-            if note is None:
-                student.problems.setdefault(function, failure)
-                raise
-            self._notes[item.nodeid] = note
-            return None
+        result = None  # a failure the rerun made good returns nothing
+        with helper_reruns(student, marker.kwargs["function"], item.runtest) as notes:
+            result = yield
+        if notes:
+            self._notes[item.nodeid] = notes[0]
+        return result
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_protocol(self, item, nextitem):
@@ -134,12 +98,14 @@ class EnginePlugin:
 
     def open(self, assignment: str, key: str) -> Submission:
         self.runs[key] = GraderRun(assignment)
-        return self._factories[key]()
+        with _exit_on_stop():
+            return self._factories[key]()
 
     def close(self, key: str, submission: Submission) -> None:
         submission.close()
         if self._on_done is not None:
-            self._on_done(key, self.runs[key])
+            with _exit_on_stop():
+                self._on_done(key, self.runs[key])
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -150,42 +116,14 @@ class EnginePlugin:
             return
         result = self._pending.get(item.nodeid)
         if result is None:
-            doc = (item.function.__doc__ or item.name).strip().splitlines()[0].strip()
-            result = TestResult(
-                function=marker.kwargs["function"],
-                description=doc.rstrip("."),
-                nodeid=item.nodeid,
-                score=0.0,
-                max_score=float(marker.kwargs["points"]),
-                outcome="passed",
-            )
+            result = new_result(marker.kwargs["function"], item.function.__doc__, item.name,
+                                item.nodeid, marker.kwargs["points"])
             self._pending[item.nodeid] = result
             self.runs[item.callspec.params["student"]].tests.append(result)
         if report.passed and report.when == "call":
-            result.score = result.max_score
-            result.output = self._notes.pop(item.nodeid, "")
+            passed(result, self._notes.pop(item.nodeid, ""))
         elif report.failed:
-            result.score = 0.0
-            error = call.excinfo.value if call.excinfo else None
-            if isinstance(error, GraderFailure):
-                result.outcome = "failed"
-                # the share of the check's results that were right (one mistake charged once)
-                result.score = result.max_score * min(max(error.earned, 0.0), 1.0)
-                result.output = str(error)
-                result.mistake = error.mistake.title if error.mistake else None
-                result.lecture = error.mistake.lecture if error.mistake else None
-                result.mistake_id = error.mistake.key if error.mistake else None
-            else:
-                # A grader that breaks is our bug, not the student's: say so plainly. Its
-                # traceback would show the hidden grader's code: it is never written out.
-                result.outcome = "error"
-                result.output = (
-                    "The grader could not finish this check "
-                    f"({type(error).__name__ if error else 'error'} in {report.when}). "
-                    "Your instructor has been told."
-                )
-                text = f"{type(error).__name__}: {error}" if error else report.when
-                result.detail = _short(text.strip().splitlines()[0] if text.strip() else "", 300)
+            failed(result, call.excinfo.value if call.excinfo else None, report.when)
 
     def pytest_collectreport(self, report):
         if report.failed:
@@ -193,8 +131,7 @@ class EnginePlugin:
 
 
 # pytest's own plugins that grading does not need; leaving them out saves start-up time. Output
-# capture and per-test warning filters cost about 5 ms per student: stdout and stderr are
-# redirected around the whole run instead, and every warning is ignored (as `-W ignore` did).
+# capture and warning filters are left out too: outcomes.quiet() is around the whole run.
 _UNUSED_PLUGINS = ["cacheprovider", "doctest", "junitxml", "pastebin", "nose", "legacypath",
                    "stepwise", "terminal", "logging", "tmpdir", "monkeypatch", "recwarn",
                    "faulthandler", "setuponly", "setupplan", "randomly", "unraisableexception",
@@ -207,13 +144,25 @@ _NO_AUTOLOAD = ["--disable-plugin-autoload"] if pytest.version_tuple >= (8, 4) e
 def run_graders_batch(assignment_id: str, submissions: dict[str, Callable[[], Submission]],
                       on_done: Callable[[str, GraderRun], None] | None = None,
                       root: Path = COURSE_ROOT,
-                      take: Callable[[str], bool] | None = None) -> dict[str, GraderRun]:
-    """Run every hidden grader of `assignment_id` against each submission, in one pytest run.
+                      take: Callable[[str], bool] | None = None,
+                      *, under_pytest: bool = False) -> dict[str, GraderRun]:
+    """Run every hidden grader of `assignment_id` against each submission, student by student.
 
-    The graders are those of the course at `root` (a copy of the course, in validate's tests).
-    With `take`, the keys are slots: `take(key)` is asked, when pytest reaches a slot, whether
-    it has a submission to grade; the session ends at the first slot that has none.
+    `submissions` maps a key to a function that opens that submission; `on_done(key, run)` is
+    called as each one is closed. The graders are those of the course at `root` (a copy of the
+    course, in validate's tests). With `take`, the keys are slots: `take(key)` is asked, when
+    the graders reach a slot, whether it has a submission to grade; the batch ends at the first
+    slot that has none. StopGrading raised by an opener or by `on_done` ends it too. With
+    `under_pytest`, the graders run under pytest (the same results, at pytest's cost).
     """
+    if not under_pytest:
+        return run_checks(assignment_id, submissions, on_done, root, take)
+    return _run_under_pytest(assignment_id, submissions, on_done, root, take)
+
+
+def _run_under_pytest(assignment_id: str, submissions: dict[str, Callable[[], Submission]],
+                      on_done: Callable[[str, GraderRun], None] | None, root: Path,
+                      take: Callable[[str], bool] | None) -> dict[str, GraderRun]:
     assignment = get_assignment(assignment_id, root)
     plugin = EnginePlugin(submissions, on_done, take)
     args = [str(assignment.grader_file(root)), "-W", "ignore",
@@ -222,9 +171,7 @@ def run_graders_batch(assignment_id: str, submissions: dict[str, Callable[[], Su
     args += _NO_AUTOLOAD
     for name in _UNUSED_PLUGINS:
         args += ["-p", f"no:{name}"]
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()), \
-            warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet():
         code = pytest.main(args, plugins=[_Registered(plugin), _PassingReports()])
     if plugin.collection_errors or code in (pytest.ExitCode.USAGE_ERROR,
                                             pytest.ExitCode.INTERNAL_ERROR):
@@ -275,5 +222,10 @@ def _quick_repr(original):
     return repr_failure
 
 
-def _short(text: str, limit: int = 1500) -> str:
-    return text if len(text) <= limit else text[-limit:]
+@contextlib.contextmanager
+def _exit_on_stop():
+    """StopGrading ends the pytest session as it ends the engine's runner."""
+    try:
+        yield
+    except StopGrading as stop:
+        pytest.exit(str(stop) or "grading stopped")

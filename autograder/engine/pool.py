@@ -2,10 +2,10 @@
 
 Every worker takes its next student from one shared queue the moment it is free, so a student
 who runs into a time limit holds up nobody else: the others go to whichever worker is free. A
-worker grades the students it takes in one pytest session of a few slots (a session costs its
-start-up and collection, about 40 ms); a slot takes its student only when pytest reaches it,
-and a session whose queue ran dry stops at its first empty slot. Sessions shrink as the queue
-empties, so the workers finish together.
+worker grades the students it takes in sessions of a few slots (the graders are collected once
+per worker); a slot takes its student only when the graders reach it, and a session whose queue
+ran dry stops at its first empty slot. Sessions shrink as the queue empties, so the workers
+finish together.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from concurrent.futures.process import BrokenProcessPool
 from autograder.engine.submissions import Found
 from autograder.files import MachineError
 
-MAX_SLOTS = 16  # students per pytest session, at most
+MAX_SLOTS = 16  # students per session, at most
 
 
 class StudentQueue:

@@ -1,22 +1,21 @@
 """The worker side of a grading run: one per process, warm across sessions.
 
 Each worker owns one sandbox (a started, pre-imported template process) and runs the hidden
-graders with pytest against each submission it takes from the run's queue, writing that
-student's results.json the moment the student is done.
+graders (collected once, by the engine's own runner: runner.py) against each submission it takes
+from the run's queue, writing that student's results.json the moment the student is done.
 """
 
 from __future__ import annotations
 
 import gc
 import multiprocessing.util
-import sys
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from autograder.config import Assignment, Limits, get_assignment
-from autograder.engine.graders import GraderRun, run_graders_batch
+from autograder.engine.graders import GraderRun, StopGrading, run_graders_batch
 from autograder.engine.pool import StudentQueue
 from autograder.engine.provenance import run_inputs, stamp
 from autograder.engine.results import results_document, write_results
@@ -55,8 +54,7 @@ def init_worker(parent: int, assignment_id: str, worker_limits: Limits, isolatio
                  early: EarlySandbox, queue: StudentQueue) -> None:
     # Before anything else: a worker, and with it its sandbox, never outlives the run.
     die_with_parent(parent)
-    _forget_test_modules()
-    # pytest makes and drops many small objects per check; collecting the youngest generation
+    # The graders make and drop many small objects per check; collecting the youngest generation
     # every 20,000 allocations instead of 700 spends about 8 % less CPU on a class (the
     # objects the worker was forked with are frozen: see _frozen).
     gc.set_threshold(20_000, 20, 20)
@@ -75,7 +73,7 @@ def init_worker(parent: int, assignment_id: str, worker_limits: Limits, isolatio
 
 class _StartingSandbox:
     """The worker's sandbox, its template started in a thread (or taken over from the parent's
-    early sandbox): pytest starts and collects the graders meanwhile, and the first submission
+    early sandbox): the graders are collected meanwhile, and the first submission
     waits for the template only if it is not ready.
 
     The thread never ends: the template dies with the *thread* that started it (bwrap's
@@ -118,20 +116,8 @@ class _StartingSandbox:
         return self._sandbox
 
 
-def _forget_test_modules() -> None:
-    """A worker forked from a pytest process (this package's own test suite) inherits the test
-    modules it imported, graders included; pytest must import the graders of *this* grading
-    run's course afresh, or a course copy's graders would clash with the cached ones."""
-    for name in list(sys.modules):
-        base = name.rsplit(".", 1)[-1]
-        if base.startswith("test_") or base == "conftest":
-            del sys.modules[name]
-
-
 def grade_session() -> BatchResult:
-    """Grade students from the run's queue, each taken when pytest reaches its slot."""
-    import pytest
-
+    """Grade students from the run's queue, each taken when the graders reach its slot."""
     assignment: Assignment = _WORKER["assignment"]
     starting: _StartingSandbox = _WORKER["sandbox"]
     out_dir: Path = _WORKER["out_dir"]
@@ -163,7 +149,7 @@ def grade_session() -> BatchResult:
                     sandbox = starting.get()
                 except Exception as error:  # no student can be graded here: stop the session
                     broken.append(error)
-                    pytest.exit("the sandbox did not start")
+                    raise StopGrading("the sandbox did not start") from error
                 submission = SandboxSubmission(
                     sandbox.load(item.cells, item.skip), assignment.id,
                     _WORKER.setdefault("plan", CallPlan()), _WORKER["time_limits"])
@@ -179,10 +165,10 @@ def grade_session() -> BatchResult:
             if machine_cause(error) is None:  # never lose a student silently: our fault
                 summaries.append(failed_summary(student, error))
                 return
-            # Every later write would fail the same way: stop this pytest session now.
+            # Every later write would fail the same way: stop this session now.
             failures.append(str(machine_error(out_dir, error)))
         if failures:
-            pytest.exit("the output folder cannot be written")
+            raise StopGrading("the output folder cannot be written")
 
     def record(slot: str, run: GraderRun) -> None:
         item = loaded[slot]
