@@ -18,6 +18,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from autograder.diagnosis import acceptance
 from autograder.diagnosis.relations import Finding
 
 MAX_PROBES = 3  # per function and submission: probing must not cost a slow answer its budget
@@ -239,9 +240,11 @@ def _diagnose_raise(submission, function, args, kwargs, message):
             continue
         if kind == "square" and expected is not None:
             value, extra = _without_unit_axes(value, expected)
-            # the square result is a relation of the reference's: it is explained
-            spent[kind] = _explained(finding, context.modules, function, probe, kwargs, value,
-                                     expected, unique=False, extra=extra)
+            # the square result is a relation of the reference's: it is explained, and when
+            # the relation is not the probe's own (W transposed), the relation is the name
+            spent[kind] = acceptance.square_name(_explained(
+                finding, context.modules, function, probe, kwargs, value, expected,
+                unique=False, extra=extra))
             if spent[kind] is not None:
                 return spent[kind]
             continue
@@ -250,6 +253,11 @@ def _diagnose_raise(submission, function, args, kwargs, message):
         if kind.endswith("columns"):
             value = _course_layout(value, original)
         if _matches(value, original, close):
+            # a batch of one proves a 2-D batch only if the same values as a column, which
+            # the reference answers alike, are answered right too
+            if kind == "batch-of-one" and not acceptance.column_agrees(
+                    submission, reference, function, args, kwargs, original, _matches):
+                continue
             spent[kind] = finding
             return finding
         # works there, with a mistake of its own: a relation of the answer to the question
@@ -290,8 +298,9 @@ def _explained(finding, modules, function, args, kwargs, value, expected, *, uni
               if f.tier <= 3 and fits(value, _safe(t), expected, RTOL, ATOL)]
     if not fitted or (unique and len({f.id for f in fitted}) > 1):
         return None
-    return Finding(finding.id, finding.title, f"{finding.explanation} There: "
-                   f"{fitted[0].explanation}{extra}", finding.tier, finding.lecture)
+    return acceptance.Explained(finding.id, finding.title, f"{finding.explanation} There: "
+                                f"{fitted[0].explanation}{extra}", finding.tier,
+                                finding.lecture, fitted[0])
 
 
 def _without_unit_axes(value, expected):
