@@ -315,3 +315,19 @@ def worded(finding: Finding) -> Finding:
     return Finding(finding.id, f"result {n} (the columns) times the expected one",
                    finding.explanation.replace(SCALE_FIX["times-n"], COLUMNS_FIX),
                    finding.tier, finding.lecture)
+
+
+def value_relations(value, expected, args) -> list[Finding]:
+    """The relations read off a probe's result and the reference's (a factor n, a sign), the
+    size preferred to a number as on a check."""
+    from autograder.checks.mistakes import ATOL, RTOL
+    from autograder.diagnosis.relations import explain
+
+    try:
+        found = [f for f in explain(value, expected, args, RTOL, ATOL)
+                 if f.tier <= 3 and f.id.startswith(VALUE_RELATIONS)]
+        found += size_findings(value, expected, args, RTOL, ATOL)
+    except Exception:  # a result that cannot be compared explains nothing
+        return []
+    size = prefer_size(found)
+    return [size] if size is not None else found

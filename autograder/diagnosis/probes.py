@@ -296,6 +296,7 @@ def _explained(finding, modules, function, args, kwargs, value, expected, *, uni
 
     fitted = [f for f, t in candidates(modules, function, args, kwargs)
               if f.tier <= 3 and fits(value, _safe(t), expected, RTOL, ATOL)]
+    fitted += acceptance.value_relations(value, expected, args)  # a proved relation too
     if not fitted or (unique and len({f.id for f in fitted}) > 1):
         return None
     return acceptance.Explained(finding.id, finding.title, f"{finding.explanation} There: "
