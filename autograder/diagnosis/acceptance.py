@@ -6,8 +6,10 @@ is named:
 
 - Consistency across checks: every failing value check of a function leaves a record of which
   explanations fitted it and which were tried there and did not reproduce the result (their
-  value differed from the expected one and from the student's). An explanation that an earlier
-  check of the same function contradicts is not named.
+  value differed from the expected one and from the student's; the graders' own candidates are
+  written per check, several per mistake, and are not judged so). An explanation that an
+  earlier check of the same function contradicts is not named. A claim that no earlier check
+  supports is tried once more on the same inputs with other numbers (`replicated`).
 - A scale factor that equals a size of the inputs (2 samples, 3 columns) names the size, not the
   number, unless another check separates them.
 - A candidate whose value is 0 (within the tolerance) proves nothing against a result that is
@@ -52,8 +54,8 @@ class Record:
 
 def key(finding: Finding) -> str:
     """The claim a finding makes: the same key on two checks is the same claim."""
-    if finding.id in ("scaled-constant", "shifted"):
-        return f"{finding.id}:{finding.explanation}"  # the constant itself
+    if finding.id in ("scaled-constant", "shifted"):  # of the same part of the result
+        return f"{finding.id}:{finding.explanation.split('every element')[0]}"
     if finding.id in PARAMETRISED:
         return f"{finding.id}:{finding.title}"
     if finding.id.startswith("convention-"):  # one variant of it (a fixed epsilon, a clip)
@@ -105,9 +107,18 @@ def _tried(ident: str, record: Record) -> bool:
 
 
 def record_for(actual, expected, args) -> Record:
-    a = _arr(actual)
-    return Record(comparable=comparable(actual, expected), size=0 if a is None else a.size,
+    return Record(comparable=comparable(actual, expected), size=_smallest(actual),
                   sized=bool(_sizes(args, smallest=2)))
+
+
+def _smallest(value) -> int:
+    """The size of the smallest part of a result (a ratio is read off one part)."""
+    if isinstance(value, dict):
+        value = tuple(value.values())
+    if isinstance(value, (tuple, list)) and value:
+        return min(_smallest(v) for v in value)
+    a = _arr(value)
+    return 0 if a is None else a.size
 
 
 def size_findings(actual, expected, args, rtol, atol) -> list[Finding]:

@@ -41,11 +41,14 @@ def test_an_earlier_check_that_tried_a_claim_contradicts_it():
     assert not acceptance.contradicted(neighbour, [acceptance.Record()])
 
 
-def test_a_constant_ratio_must_be_the_same_constant_on_every_comparable_check():
+def test_a_constant_ratio_must_hold_on_every_comparable_check():
     step = explain(np.array([2.0, 4.0, 6.0]), np.array([-1.0, -2.0, -3.0]))
     ratio = next(f for f in step if f.id == "scaled-constant")
     earlier = acceptance.record_for(np.array([0.1, 0.2]), np.array([0.3, 0.5]), ())
-    assert acceptance.contradicted(ratio, [earlier])
+    assert acceptance.contradicted(ratio, [earlier])  # no constant ratio there
+    other = explain(np.array([3.0, 6.0]), np.array([1.0, 2.0]))  # another constant (a t)
+    earlier.fitted = {acceptance.key(f) for f in other}
+    assert not acceptance.contradicted(ratio, [earlier])
     one_number = acceptance.record_for(0.05, 0.06, ())  # no ratio is read off one value
     assert not acceptance.contradicted(ratio, [one_number])
 
