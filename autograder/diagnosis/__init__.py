@@ -7,7 +7,8 @@ say which rows and why, or name two sizes (2), the reference rerun on changed in
 relations between the result and the expected one (3 and 4; reconstruct.py, relations.py), and an
 extra axis of length 1 (5). The most specific tier wins. When two different explanations of that
 tier fit, the one that also fitted an earlier check of the same function is preferred; otherwise
-none is named, because a wrong name teaches worse than none.
+none is named, because a wrong name teaches worse than none. Before the choice, acceptance.py
+drops what another check of the function contradicts and what proves nothing on these numbers.
 
 `Context` is what a Submission hands to its calls: the reference modules (grader-side only) and
 the explanations that fitted earlier checks, per function.
