@@ -202,8 +202,9 @@ def square_name(found: Explained | None) -> Finding | None:
         return found
     rel = found.relation
     text = rel.explanation[:1].lower() + rel.explanation[1:]
+    extra = found.explanation.split(rel.explanation, 1)[-1]  # a second mistake (keepdims)
     return Finding(rel.id, rel.title, "your function raised on a non-square matrix and runs "
-                   f"when it is square, where: {text}", rel.tier, rel.lecture)
+                   f"when it is square, where {text}{extra}", rel.tier, rel.lecture)
 
 
 def column_agrees(submission, reference, function, args, kwargs, original, matches) -> bool:
