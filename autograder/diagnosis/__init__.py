@@ -164,8 +164,9 @@ def _diagnose(call, expected, rtol, atol, explicit, keepdims):
             if fits(actual, value, expected, rtol, atol):
                 if not acceptance.tiny(value, actual, atol):
                     found.append(finding)
-            elif value is not None and not _same(value, expected, rtol, atol):
-                record.tried.add(acceptance.key(finding))
+            elif value is not None and not _not_finite(value) \
+                    and not _same(value, expected, rtol, atol):
+                record.tried.add(acceptance.key(finding))  # a nan compares with nothing
     if keepdims is not None and keepdims.matches(actual, rtol, atol):
         m = keepdims.mistake
         found.append(Finding(m.key, m.title, m.explanation, 5, m.lecture))

@@ -24,6 +24,7 @@ The records live in the diagnosis context's history under "checks:<function>".
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -56,8 +57,8 @@ def key(finding: Finding) -> str:
     """The claim a finding makes: the same key on two checks is the same claim."""
     if finding.id in ("scaled-constant", "shifted"):  # of the same part of the result
         return f"{finding.id}:{finding.explanation.split('every element')[0]}"
-    if finding.id in PARAMETRISED:
-        return f"{finding.id}:{finding.title}"
+    if finding.id in PARAMETRISED:  # its words without the check's numbers (t = 2 instead of 1)
+        return f"{finding.id}:{finding.title}:{re.sub(r'-?[0-9][-+.e0-9]*', '#', finding.explanation)}"
     if finding.id.startswith("convention-"):  # one variant of it (a fixed epsilon, a clip)
         return f"{finding.id}:{finding.title}:{finding.explanation}"
     return finding.id

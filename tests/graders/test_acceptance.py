@@ -132,3 +132,11 @@ def test_a_batch_of_one_proves_a_2d_batch_only_if_the_column_works_too():
         return e / e.sum(axis=-1, keepdims=True)
     assert acceptance.column_agrees(None, softmax, "softmax", softmax_like, {},
                                     softmax(softmax_like[0]), _matches)
+
+
+def test_a_count_one_too_many_and_one_too_few_are_two_claims():
+    many = Finding("argument-off-by-one", "`t` off by one", "for t = 2 instead of 1: one too many")
+    few = Finding("argument-off-by-one", "`t` off by one", "for t = 0 instead of 1: one too few")
+    later = Finding("argument-off-by-one", "`t` off by one", "for t = 2 instead of 3: one too few")
+    assert acceptance.key(many) != acceptance.key(few)
+    assert acceptance.key(few) == acceptance.key(later)
