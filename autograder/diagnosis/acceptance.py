@@ -58,7 +58,8 @@ def key(finding: Finding) -> str:
     if finding.id in ("scaled-constant", "shifted"):  # of the same part of the result
         return f"{finding.id}:{finding.explanation.split('every element')[0]}"
     if finding.id in PARAMETRISED:  # its words without the check's numbers (t = 2 instead of 1)
-        return f"{finding.id}:{finding.title}:{re.sub(r'-?[0-9][-+.e0-9]*', '#', finding.explanation)}"
+        words = re.sub(r"-?[0-9][-+.e0-9]*", "#", finding.explanation)
+        return f"{finding.id}:{finding.title}:{words}"
     if finding.id.startswith("convention-"):  # one variant of it (a fixed epsilon, a clip)
         return f"{finding.id}:{finding.title}:{finding.explanation}"
     return finding.id
@@ -239,8 +240,9 @@ def column_agrees(submission, reference, function, args, kwargs, original, match
 
 def perturbed(args: tuple, kwargs: dict):
     """The call's inputs with every number argument changed (floats in (0, 1) moved halfway to
-    their nearer end, other floats times 1.5, counts above 1 doubled): a relation of the inputs gives another value there, a coincidence does not hold.
-    None when there is no such argument."""
+    their nearer end, other floats times 1.5, counts above 1 doubled): a relation of the inputs
+    gives another value there, a coincidence does not hold. None when there is no such
+    argument."""
     def change(x):
         if isinstance(x, bool) or not isinstance(x, (int, float, np.integer, np.floating)):
             return x
