@@ -62,6 +62,7 @@ class Submission:
 
             self.__dict__["_diagnosis_context"] = (
                 context_for(self.assignment) if self.assignment else Context())
+            self.__dict__["_diagnosis_context"].submission = self
         return self.__dict__["_diagnosis_context"]
 
     @property

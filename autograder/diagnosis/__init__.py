@@ -9,7 +9,9 @@ extra axis of length 1 (5). The most specific tier wins. When two different expl
 tier fit, the one that also fitted an earlier check of the same function is preferred; otherwise
 none is named, because a wrong name teaches worse than none. A generic relation (tier 3 and up)
 that an earlier failing check of the function could tell apart and did not fit is not named
-either: it is not what the function does (t off by one where t is not used at all).
+either: it is not what the function does (t off by one where t is not used at all). Before the
+choice, acceptance.py drops what another check of the function contradicts and what proves
+nothing on these numbers.
 
 `Context` is what a Submission hands to its calls: the reference modules (grader-side only) and
 the explanations that fitted earlier checks, per function.
@@ -23,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from autograder.diagnosis import acceptance
 from autograder.diagnosis.relations import Finding, close, explain
 
 __all__ = ["Context", "Finding", "choose", "diagnose", "fits", "to_mistake"]
@@ -39,6 +42,7 @@ class Context:
     # grader-written functions defined on the student's side (name -> source): a reference
     # rerun gets the grader's own copy where the call passed the student-side handle
     defined: dict[str, str] = field(default_factory=dict)
+    submission: Any = None  # what a claim is tried on once more (acceptance.replicated)
 
 
 def context_for(assignment: str) -> Context:
@@ -103,7 +107,9 @@ def choose(found: list[Finding], history: Counter | None = None,
     if seen:
         most = max(history[f.id] for f in seen)
         seen = [f for f in seen if history[f.id] == most]
-    return seen[0] if len(seen) == 1 else None
+    if len(seen) == 1:
+        return seen[0]
+    return acceptance.prefer_size(seen or list(top.values()))
 
 
 def to_mistake(finding: Finding):
@@ -132,16 +138,29 @@ def _diagnose(call, expected, rtol, atol, explicit, keepdims):
                          and call.function in context.not_finite)
     if ordinary and context is not None:
         context.not_finite.add(call.function)
+    # --- acceptance hook (acceptance.py): what earlier checks of this function showed
+    earlier = acceptance.records(context, call.function) if context is not None else []
+    record = acceptance.record_for(actual, expected, call.args)
+    # a name for a nan or inf claims the rest is right, or named already
+    overflow_only = not _not_finite(actual) or acceptance.named_before(context, call.function) \
+        or acceptance.finite_part_right(actual, expected, rtol, atol)
     found: list[Finding] = []
     for candidate in explicit:
         if blind and callable(candidate.value):
             continue  # "it is not finite" is no explanation where the inputs do not explain it
         if candidate.matches(actual, rtol, atol):
+            if callable(candidate.value) and not overflow_only:
+                continue
+            if not callable(candidate.value) and acceptance.tiny(candidate.value, actual, atol):
+                continue
             m = candidate.mistake
             found.append(Finding(m.key, m.title, m.explanation, 0, m.lecture))
     try:
         found += [f for f in explain(actual, expected, call.args, rtol, atol)
-                  if not (blind and f.id.startswith("not-finite-"))]
+                  if not (f.id.startswith("not-finite-") and (blind or not overflow_only))
+                  and not (f.id.startswith("not-reduced-")
+                           and acceptance.repeated(actual, expected, rtol, atol))]
+        found += acceptance.size_findings(actual, expected, call.args, rtol, atol)
     except Exception:  # a relation that cannot compare this result explains nothing
         pass
     if context is not None and context.modules:
@@ -154,9 +173,12 @@ def _diagnose(call, expected, rtol, atol, explicit, keepdims):
             except Exception:  # the reference cannot run on these changed inputs
                 continue
             if fits(actual, value, expected, rtol, atol):
-                found.append(finding)
-            elif value is not None and not _same(value, expected, rtol, atol):
-                tried.add(finding.id)
+                if not acceptance.tiny(value, actual, atol):
+                    found.append(finding)
+            elif value is not None and not _not_finite(value) \
+                    and not _same(value, expected, rtol, atol):
+                tried.add(finding.id)  # a nan compares with nothing
+                record.tried.add(acceptance.key(finding))
     if keepdims is not None and keepdims.matches(actual, rtol, atol):
         m = keepdims.mistake
         found.append(Finding(m.key, m.title, m.explanation, 5, m.lecture))
@@ -165,10 +187,23 @@ def _diagnose(call, expected, rtol, atol, explicit, keepdims):
                              "your function wrote into an argument while computing, so later "
                              "steps read changed values. Compute into new arrays (`x = x - m`, "
                              "not `x -= m`).", 3))
-    chosen = choose(_unique(found), history, missed)
+    found = _unique(found)
+    fitted = {f.id for f in found}
+    record.fitted = {acceptance.key(f) for f in found}
+    record.tried -= record.fitted
+    found = [f for f in found if not acceptance.contradicted(f, earlier)]
+    chosen = choose(found, history, missed)
+    if chosen is not None and context is not None and not any(
+            acceptance.key(chosen) in r.fitted for r in earlier) \
+            and not acceptance.replicated(context, call, chosen, rtol, atol):
+        chosen = None  # a coincidence of this check's numbers
+    if chosen is not None:
+        chosen = acceptance.worded(chosen)
     if history is not None:
         history.update({f.id for f in found})
-        missed.update(tried - {f.id for f in found})
+        missed.update(tried - fitted)
+        record.named = chosen.id if chosen is not None else None
+        earlier.append(record)
     if chosen is None:
         return None
     for candidate in [*explicit, *([keepdims] if keepdims is not None else [])]:

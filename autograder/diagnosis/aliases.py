@@ -15,6 +15,7 @@ ALIASES = {
     "scaled-times-n-over-2": {"scaled-half"},  # n = 1: the same factor
     "convention-inputs-first-dw": {"dw-transposed"},
     "convention-cs231n-affine": {"probe-square-only"},
+    "probe-square-only": {"w-t-where-w-belongs-in-dx"},  # the graders' own, on a square W
     "convention-derivative-of-output": {"tanh-s-derivative-taken-of-z-instead-of-tanh-z"},
     "convention-unshuffled": {"seed-ignored", "batches-not-shuffled"},
     "convention-nielsen-half-squares": {"mse-gradient-without-the-factor-2"},

@@ -245,6 +245,11 @@ def rmsprop_update(w, dw, cache, learning_rate, rho=0.9, epsilon=1e-7):
     cache = rho * cache + (1 - rho) * dw ** 2
     return w - learning_rate * dw / np.sqrt(cache + epsilon), cache
 """),
+    # raises for a non-square W; with a square one, the result for W transposed
+    (B, "dense_backward", "probe-square-only", """
+def dense_backward(dvalues, X, W):
+    return dvalues @ W.T, dvalues.T @ X, dvalues.sum(axis=0)
+"""),
     (B, "dense_backward", "convention-cs231n-affine", """
 def dense_backward(dvalues, X, W):
     return np.dot(dvalues, W.T), np.dot(X.T, dvalues), np.sum(dvalues, axis=0)

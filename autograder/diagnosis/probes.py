@@ -18,6 +18,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from autograder.diagnosis import acceptance
 from autograder.diagnosis.errors import from_message
 from autograder.diagnosis.relations import Finding
 
@@ -274,9 +275,11 @@ def _diagnose_raise(submission, function, args, kwargs, message):
             continue
         if kind == "square" and expected is not None:
             value, extra = _without_unit_axes(value, expected)
-            # the square result is a relation of the reference's: it is explained
-            spent[kind] = _explained(finding, context, function, probe, kwargs, value,
-                                     expected, unique=False, extra=extra)
+            # the square result is a relation of the reference's: it is explained, and when
+            # the relation is not the probe's own (W transposed), the relation is the name
+            spent[kind] = acceptance.square_name(_explained(
+                finding, context, function, probe, kwargs, value, expected,
+                unique=False, extra=extra))
             if spent[kind] is not None:
                 return spent[kind]
             _again(spent, kind)
@@ -289,6 +292,11 @@ def _diagnose_raise(submission, function, args, kwargs, message):
         elif kind == "flat" and np.size(value) == np.size(original):
             value = np.reshape(value, np.shape(original))
         if _matches(value, original, close):
+            # a batch of one proves a 2-D batch only if the same values as a column, which
+            # the reference answers alike, are answered right too
+            if kind == "batch-of-one" and not acceptance.column_agrees(
+                    submission, reference, function, args, kwargs, original, _matches):
+                continue
             spent[kind] = finding
             return finding
         # works there, with a mistake of its own: a relation of the answer to the question
@@ -336,10 +344,12 @@ def _explained(finding, context, function, args, kwargs, value, expected, *, uni
 
     fitted = [f for f, t in candidates(context.modules, function, args, kwargs, context.defined)
               if f.tier <= 3 and fits(value, _safe(t), expected, RTOL, ATOL)]
+    fitted += acceptance.value_relations(value, expected, args)  # a proved relation too
     if not fitted or (unique and len({f.id for f in fitted}) > 1):
         return None
-    return Finding(finding.id, finding.title, f"{finding.explanation} There: "
-                   f"{fitted[0].explanation}{extra}", finding.tier, finding.lecture)
+    return acceptance.Explained(finding.id, finding.title, f"{finding.explanation} There: "
+                                f"{fitted[0].explanation}{extra}", finding.tier,
+                                finding.lecture, fitted[0])
 
 
 def _without_unit_axes(value, expected):

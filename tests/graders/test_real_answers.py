@@ -33,8 +33,8 @@ JUDGED = {
     14: {"input-plus-epsilon", "probe-labels-one-hot-only"},  # one-hot labels only, too
     15: {"scaled-wrong-divisor"},
     16: {"handles-only-one-form-of-labels"},
-    17: {"convention-cs231n-affine", "probe-square-only"},
-    18: {"convention-cs231n-affine", "probe-square-only"},
+    17: {"convention-cs231n-affine"},
+    18: {"convention-cs231n-affine"},
     21: {"argument-default"},
     23: {"updates-done-in-place"},
     24: {"no-clipping-before-the-log"},
@@ -47,13 +47,13 @@ JUDGED = {
     36: {"handles-only-one-form-of-labels"},
     37: {"probe-labels-one-hot-only", "handles-only-one-form-of-labels"},
     39: {"convention-other-clip-epsilon"},
-    40: {"probe-square-only"},
+    40: {"convention-cs231n-affine"},  # its square-W result is still wrong
     41: {"argument-fixed"},  # h = 1e-4 hard-coded (its row-wise f is right on sum(x**3))
     42: {"last-batch-dropped"},
     43: {"probe-weights-as-inputs-by-neurons"},
     45: {"probe-scalar-only"},
     46: {"convention-other-clip-epsilon"},
-    47: {"convention-cs231n-affine", "probe-square-only"},
+    47: {"convention-cs231n-affine"},
     48: {"argument-fixed"},  # (1 - beta) for (1 - beta**t): t taken as 1, not "off by one"
     49: {"function-sigmoid-for-tanh"},
     50: {"convention-derivative-of-output"},  # its message adds the dvalues left out

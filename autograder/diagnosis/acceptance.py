@@ -1,0 +1,348 @@
+"""When a candidate explanation becomes a name: the acceptance rules of the diagnosis.
+
+A name is a claim, so it must be proved where it is distinguishable. These rules sit between the
+explanations that fit one check (autograder/diagnosis/__init__.py gathers them) and the one that
+is named:
+
+- Consistency across checks: every failing value check of a function leaves a record of which
+  explanations fitted it and which were tried there and did not reproduce the result (their
+  value differed from the expected one and from the student's; the graders' own candidates are
+  written per check, several per mistake, and are not judged so). An explanation that an
+  earlier check of the same function contradicts is not named. A claim that no earlier check
+  supports is tried once more on the same inputs with other numbers (`replicated`).
+- A scale factor that equals a size of the inputs (2 samples, 3 columns) names the size, not the
+  number, unless another check separates them.
+- A candidate whose value is 0 (within the tolerance) proves nothing against a result that is
+  merely tiny: both underflow alike.
+- A name for a nan or inf (an overflow, a log of 0) claims that the rest is right: it is named
+  only where the finite entries are right, or where an earlier check already named what is
+  wrong with them.
+- A result repeated along an axis is no sum or mean left out: its copies are all equal.
+
+The records live in the diagnosis context's history under "checks:<function>".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from autograder.diagnosis.relations import SCALE_FIX, Finding, _arr, _sizes, close
+
+# Relations read from the result and the expected one alone: tried on every comparable check.
+VALUE_RELATIONS = ("scaled-", "negated", "shifted", "times-input")
+# Ids whose title carries the constant or the argument the claim is about.
+PARAMETRISED = ("argument-fixed", "argument-default", "argument-ignored", "argument-off-by-one",
+                "input-plus-epsilon", "swapped-arguments", "argument-in-place-of",
+                "input-transposed", "bias-as-column")
+SIZE_IDS = {"scaled-times-n", "scaled-over-n"}
+NUMBER_IDS = {"scaled-double": "scaled-times-n", "scaled-half": "scaled-over-n"}
+
+
+@dataclass
+class Record:
+    """What one failing value check of a function showed."""
+
+    fitted: set[str] = field(default_factory=set)
+    tried: set[str] = field(default_factory=set)  # distinguishable there, and not the result
+    comparable: bool = False  # the value relations were tried there
+    size: int = 0  # of the result: a constant ratio or shift is read off two values or more
+    sized: bool = False  # the inputs have a size (2 or more) that a factor n can be
+    named: str | None = None
+
+
+def key(finding: Finding) -> str:
+    """The claim a finding makes: the same key on two checks is the same claim."""
+    if finding.id in ("scaled-constant", "shifted"):  # of the same part of the result
+        return f"{finding.id}:{finding.explanation.split('every element')[0]}"
+    if finding.id in PARAMETRISED:  # its words without the check's numbers (t = 2 instead of 1)
+        words = re.sub(r"-?[0-9][-+.e0-9]*", "#", finding.explanation)
+        return f"{finding.id}:{finding.title}:{words}"
+    if finding.id.startswith("convention-"):  # one variant of it (a fixed epsilon, a clip)
+        return f"{finding.id}:{finding.title}:{finding.explanation}"
+    return finding.id
+
+
+def records(context, function: str) -> list[Record]:
+    return context.history.setdefault(f"checks:{function}", [])
+
+
+def named_before(context, function: str) -> bool:
+    """An earlier check of `function` named a mistake (a value check's, or a probe's)."""
+    if context is None:
+        return False
+    probes = context.history.get(f"probes:{function}", {})
+    return any(r.named for r in records(context, function)) or any(probes.values())
+
+
+def comparable(actual, expected) -> bool:
+    """Numbers of the same shape where the expected ones are not all 0 (a scale is telling)."""
+    a, e = _arr(actual), _arr(expected)
+    return a is not None and e is not None and a.shape == e.shape and a.size > 0 \
+        and bool(np.isfinite(e).all()) and bool(np.any(np.abs(e) > 1e-7))
+
+
+def contradicted(finding: Finding, earlier: list[Record]) -> bool:
+    """An earlier check of the function tried this claim, and it was not the result there."""
+    k = key(finding)
+    for record in earlier:
+        if k in record.fitted:
+            continue
+        if k in record.tried:
+            return True
+        if record.comparable and _tried(finding.id, record):
+            return True
+    return False
+
+
+def _tried(ident: str, record: Record) -> bool:
+    """A value relation is tried on every comparable check where it could be read."""
+    if ident in ("scaled-half", "scaled-double", "negated"):
+        return True
+    if ident.startswith(("scaled-times-n", "scaled-over-n")):
+        return record.sized
+    if ident in ("scaled-constant", "shifted"):
+        return record.size >= 2
+    return False
+
+
+def record_for(actual, expected, args) -> Record:
+    return Record(comparable=comparable(actual, expected), size=_smallest(actual),
+                  sized=bool(_sizes(args, smallest=2)))
+
+
+def _smallest(value) -> int:
+    """The size of the smallest part of a result (a ratio is read off one part)."""
+    if isinstance(value, dict):
+        value = tuple(value.values())
+    if isinstance(value, (tuple, list)) and value:
+        return min(_smallest(v) for v in value)
+    a = _arr(value)
+    return 0 if a is None else a.size
+
+
+def size_findings(actual, expected, args, rtol, atol) -> list[Finding]:
+    """The factors n and 1/n for sizes of 2 as well (relations.py names 2 as a number): when
+    the number and the size both fit, the size is what the choice prefers."""
+    a, e = _arr(actual), _arr(expected)
+    if a is None or e is None or a.shape != e.shape or not np.isfinite(a).all():
+        return []
+    out = []
+    for n, what in _sizes(args, smallest=2):
+        if n != 2:
+            continue
+        for value, ident, words in ((n, "times-n", f"n = {n:g} ({what})"),
+                                    (1 / n, "over-n", f"1/n, n = {n:g} ({what})")):
+            if np.any(np.abs(e) > 10 * atol) and close(a, value * e, rtol, atol):
+                out.append(Finding(f"scaled-{ident}",
+                                   f"result {words.split(' (')[0]} times the expected one",
+                                   f"every element of your result is {words} times the expected "
+                                   f"one: {SCALE_FIX[ident]}.", 3))
+    return out
+
+
+def prefer_size(top: list[Finding]) -> Finding | None:
+    """Of a number and a size that both fit (2 and n = 2), the size."""
+    ids = {f.id for f in top}
+    for number, size in NUMBER_IDS.items():
+        if ids == {number, size}:
+            return next(f for f in top if f.id == size)
+    return None
+
+
+def tiny(value, actual, atol) -> bool:
+    """`value` is 0 within the tolerance and `actual` only close to it: nothing is proved."""
+    v, a = _arr(value), _arr(actual)
+    if v is None or a is None or v.shape != a.shape or not v.size:
+        return False
+    return bool(np.all(np.abs(v) <= atol)) and not np.array_equal(v, a)
+
+
+def finite_part_right(actual, expected, rtol, atol) -> bool:
+    """The entries of `actual` that are finite are the expected ones."""
+    a, e = _arr(actual), _arr(expected)
+    if a is None or e is None or a.shape != e.shape:
+        return True  # another structure: this rule does not judge it
+    finite = np.isfinite(a)
+    return close(a[finite], e[finite], rtol, atol)
+
+
+def repeated(actual, expected, rtol, atol) -> bool:
+    """`actual` is the expected result copied along an extra axis (every copy the same)."""
+    a, e = _arr(actual), _arr(expected)
+    if a is None or e is None or a.ndim != e.ndim + 1:
+        return False
+    for axis in range(a.ndim):
+        if a.shape[:axis] + a.shape[axis + 1:] != e.shape or a.shape[axis] < 2:
+            continue
+        first = np.take(a, [0], axis=axis)
+        if close(a, np.broadcast_to(first, a.shape), rtol, atol):
+            return True
+    return False
+
+
+# --- probes (probes.py): when a probe's result proves the assumption it names
+
+
+@dataclass(frozen=True)
+class Explained(Finding):
+    """A probe's finding with the relation that reproduced the probe's result."""
+
+    relation: Finding | None = None
+
+
+# the relation the square probe's own words claim: the result for W transposed
+SQUARE_CLAIM = "input-transposed"
+
+
+def square_name(found: Explained | None) -> Finding | None:
+    """"Works only when W is square" where the square result is W transposed's; where another
+    relation (a convention) reproduces it, that relation is the mistake, and it is named."""
+    if found is None or found.relation is None or found.relation.id == SQUARE_CLAIM:
+        return found
+    rel = found.relation
+    text = rel.explanation[:1].lower() + rel.explanation[1:]
+    extra = found.explanation.split(rel.explanation, 1)[-1]  # a second mistake (keepdims)
+    return Finding(rel.id, rel.title, "your function raised on a non-square matrix and runs "
+                   f"when it is square, where {text}{extra}", rel.tier, rel.lecture)
+
+
+def column_agrees(submission, reference, function, args, kwargs, original, matches) -> bool:
+    """The function answers the check's 1-D arrays given as columns (n, 1) right, wherever the
+    reference answers them as it answers the original: only then does a batch of one (1, n)
+    that works prove that the function works on 2-D batches."""
+    import copy
+
+    from autograder.sandbox.calls import StudentError
+
+    ones = [i for i, x in enumerate(args) if isinstance(x, np.ndarray) and x.ndim == 1
+            and x.dtype.kind == "f" and x.size >= 2]
+    if not ones:
+        return True
+    columns = tuple(x.reshape(-1, 1) if i in ones else x for i, x in enumerate(args))
+    try:
+        if not matches(reference(*copy.deepcopy(columns), **copy.deepcopy(kwargs)), original,
+                       close):
+            return True  # the reference reads a column otherwise: nothing to confirm
+    except Exception:
+        return True
+    try:
+        call = submission._probe(function, columns, kwargs)
+    except StudentError:
+        return False
+    return matches(call.value, original, close)
+
+
+# --- replication: a claim no earlier check supports is tried once more on other numbers
+
+
+def perturbed(args: tuple, kwargs: dict):
+    """The call's inputs with every number argument changed (floats in (0, 1) moved halfway to
+    their nearer end, other floats times 1.5, counts above 1 doubled): a relation of the inputs
+    gives another value there, a coincidence does not hold. None when there is no such
+    argument."""
+    def change(x):
+        if isinstance(x, bool) or not isinstance(x, (int, float, np.integer, np.floating)):
+            return x
+        if isinstance(x, (int, np.integer)):
+            return x * 2 if x > 1 else x
+        if 0 < x < 1:  # a rate, a beta, a decay: it stays in (0, 1)
+            return x / 2 if x < 0.5 else (1 + x) / 2
+        return x * 1.5
+    new_args = tuple(change(x) for x in args)
+    new_kwargs = {k: change(v) for k, v in kwargs.items()}
+    same = all(a is b for a, b in zip(args, new_args)) and all(
+        new_kwargs[k] is kwargs[k] for k in kwargs)
+    return None if same else (new_args, new_kwargs)
+
+
+def replicated(context, call, finding: Finding, rtol, atol) -> bool:
+    """False only where the claim is tried on perturbed inputs and does not reproduce the
+    student's result there; a probe that cannot run proves nothing (True)."""
+    import copy
+
+    submission = context.submission
+    inputs = perturbed(call.args, call.kwargs)
+    if submission is None or inputs is None or finding.tier < 3:
+        return True
+    cache = context.history.setdefault(f"replica:{call.function}", {})
+    k = key(finding)
+    if k in cache:
+        return cache[k]
+    if len(cache) >= 2:  # probing must not cost a slow answer its budget
+        return True
+    cache[k] = True
+    from autograder.diagnosis import fits
+    from autograder.diagnosis.probes import _reference
+    from autograder.diagnosis.reconstruct import _long_running, candidates
+    from autograder.diagnosis.relations import explain
+    from autograder.sandbox.calls import StudentError
+
+    reference = _reference(context.modules, call.function)
+    if reference is None or call.function in _long_running():
+        return True
+    args, kwargs = inputs
+    try:
+        expected = reference(*copy.deepcopy(args), **copy.deepcopy(kwargs))
+        actual = submission._probe(call.function, args, kwargs).value
+    except (StudentError, Exception):
+        return True
+    if finding.id.startswith(VALUE_RELATIONS):
+        keys = {key(f) for f in explain(actual, expected, args, rtol, atol)
+                + size_findings(actual, expected, args, rtol, atol)}
+        cache[k] = k in keys or not comparable(actual, expected)
+        return cache[k]
+    for other, thunk in candidates(context.modules, call.function, args, kwargs,
+                                   context.defined):
+        if key(other) != k:
+            continue
+        try:
+            value = thunk()
+        except Exception:
+            continue
+        if fits(actual, value, expected, rtol, atol):
+            return True
+        if value is not None and not _structure_close(value, expected, rtol, atol):
+            cache[k] = False  # tried there: another value than the student's
+    return cache[k]
+
+
+def _structure_close(a, e, rtol, atol) -> bool:
+    from autograder.diagnosis.relations import _structure_close as same
+
+    return same(a, e, rtol, atol)
+
+
+COLUMNS_FIX = ("the sum is divided by the rows only where the mean is over every element (or a "
+               "sum over the columns is left in): divide by the number of elements (np.mean over "
+               "the whole array)")
+
+
+def worded(finding: Finding) -> Finding:
+    """A factor n that is the number of columns says so: "n" is the samples in this course."""
+    from autograder.diagnosis.relations import SCALE_FIX
+
+    if finding.id != "scaled-times-n" or "the number of columns of" not in finding.explanation:
+        return finding
+    n = finding.title.split("n = ", 1)[-1].split(" ", 1)[0]
+    return Finding(finding.id, f"result {n} (the columns) times the expected one",
+                   finding.explanation.replace(SCALE_FIX["times-n"], COLUMNS_FIX),
+                   finding.tier, finding.lecture)
+
+
+def value_relations(value, expected, args) -> list[Finding]:
+    """The relations read off a probe's result and the reference's (a factor n, a sign), the
+    size preferred to a number as on a check."""
+    from autograder.checks.mistakes import ATOL, RTOL
+    from autograder.diagnosis.relations import explain
+
+    try:
+        found = [f for f in explain(value, expected, args, RTOL, ATOL)
+                 if f.tier <= 3 and f.id.startswith(VALUE_RELATIONS)]
+        found += size_findings(value, expected, args, RTOL, ATOL)
+    except Exception:  # a result that cannot be compared explains nothing
+        return []
+    size = prefer_size(found)
+    return [size] if size is not None else found
