@@ -16,6 +16,7 @@ from pathlib import Path
 
 from autograder.config import Assignment, Limits, get_assignment
 from autograder.engine.graders import GraderRun, StopGrading, run_graders_batch
+from autograder.engine.plan import CallPlan
 from autograder.engine.pool import StudentQueue
 from autograder.engine.provenance import run_inputs, stamp
 from autograder.engine.results import results_document, write_results
@@ -68,6 +69,7 @@ def init_worker(parent: int, assignment_id: str, worker_limits: Limits, isolatio
         skippable=skippable,
         root=Path(root),
         queue=queue,
+        plan=CallPlan(),  # learned from this worker's students, kept across its sessions
     )
 
 
@@ -137,7 +139,6 @@ def grade_session() -> BatchResult:
 
     def opener(slot: str) -> Callable[[], Submission]:
         def open_submission() -> Submission:
-            from autograder.engine.plan import CallPlan
             from autograder.engine.sandboxed import SandboxSubmission
 
             item = loaded[slot]
@@ -152,7 +153,7 @@ def grade_session() -> BatchResult:
                     raise StopGrading("the sandbox did not start") from error
                 submission = SandboxSubmission(
                     sandbox.load(item.cells, item.skip), assignment.id,
-                    _WORKER.setdefault("plan", CallPlan()), _WORKER["time_limits"])
+                    _WORKER["plan"], _WORKER["time_limits"])
             opened[slot] = submission
             return submission
 
