@@ -26,15 +26,19 @@ _ENABLED = [True]
 
 class Fixed:
     """Values made once per key: `get(key, make)` is `make()`'s value, made the first time and
-    kept (frozen) for every later call with that key."""
+    kept (frozen) for every later call with that key. With a `limit`, once that many keys are
+    kept, a new key's value is made each time and not kept."""
 
-    def __init__(self):
+    def __init__(self, limit: int | None = None):
         self._kept: dict[Hashable, Any] = {}
+        self._limit = limit
 
     def get(self, key: Hashable, make: Callable[[], Any]) -> Any:
         if not _ENABLED[0]:
             return make()
         if key not in self._kept:
+            if self._limit is not None and len(self._kept) >= self._limit:
+                return make()
             self._kept[key] = freeze(make())
         return self._kept[key]
 

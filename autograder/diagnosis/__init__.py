@@ -164,20 +164,16 @@ def _diagnose(call, expected, rtol, atol, explicit, keepdims):
     except Exception:  # a relation that cannot compare this result explains nothing
         pass
     if context is not None and context.modules:
-        from autograder.diagnosis.reconstruct import candidates
+        from autograder.diagnosis.reconstruct import evaluated
 
-        for finding, thunk in candidates(context.modules, call.function, call.args,
-                                         call.kwargs, context.defined):
-            try:
-                value = thunk()
-            except Exception:  # the reference cannot run on these changed inputs
-                continue
-            if fits(actual, value, expected, rtol, atol):
+        for finding, value, distinct, finite in evaluated(
+                context.modules, call.function, call.args, call.kwargs, expected, rtol, atol,
+                context.defined):
+            if distinct and _same(actual, value, rtol, atol):  # fits (see fits())
                 if not acceptance.tiny(value, actual, atol):
                     found.append(finding)
-            elif value is not None and not _not_finite(value) \
-                    and not _same(value, expected, rtol, atol):
-                tried.add(finding.id)  # a nan compares with nothing
+            elif finite:  # distinct, and tried here: a nan compares with nothing
+                tried.add(finding.id)
                 record.tried.add(acceptance.key(finding))
     if keepdims is not None and keepdims.matches(actual, rtol, atol):
         m = keepdims.mistake

@@ -274,9 +274,8 @@ def replicated(context, call, finding: Finding, rtol, atol) -> bool:
     if len(cache) >= 2:  # probing must not cost a slow answer its budget
         return True
     cache[k] = True
-    from autograder.diagnosis import fits
     from autograder.diagnosis.probes import _reference
-    from autograder.diagnosis.reconstruct import _long_running, candidates
+    from autograder.diagnosis.reconstruct import _long_running, evaluated
     from autograder.diagnosis.relations import explain
     from autograder.sandbox.calls import StudentError
 
@@ -294,18 +293,13 @@ def replicated(context, call, finding: Finding, rtol, atol) -> bool:
                 + size_findings(actual, expected, args, rtol, atol)}
         cache[k] = k in keys or not comparable(actual, expected)
         return cache[k]
-    for other, thunk in candidates(context.modules, call.function, args, kwargs,
-                                   context.defined):
-        if key(other) != k:
+    for other, value, distinct, _ in evaluated(context.modules, call.function, args, kwargs,
+                                               expected, rtol, atol, context.defined):
+        if key(other) != k or not distinct:
             continue
-        try:
-            value = thunk()
-        except Exception:
-            continue
-        if fits(actual, value, expected, rtol, atol):
+        if _structure_close(actual, value, rtol, atol):  # fits (see diagnosis.fits)
             return True
-        if value is not None and not _structure_close(value, expected, rtol, atol):
-            cache[k] = False  # tried there: another value than the student's
+        cache[k] = False  # tried there: another value than the student's
     return cache[k]
 
 

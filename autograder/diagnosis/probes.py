@@ -339,11 +339,12 @@ def _explained(finding, context, function, args, kwargs, value, expected, *, uni
     """`finding` with the relation (tier <= 3) that reproduces `value` from the reference on
     `args`, or None (or None when several do and `unique`)."""
     from autograder.checks.mistakes import ATOL, RTOL
-    from autograder.diagnosis import fits
-    from autograder.diagnosis.reconstruct import candidates
+    from autograder.diagnosis import _same
+    from autograder.diagnosis.reconstruct import evaluated
 
-    fitted = [f for f, t in candidates(context.modules, function, args, kwargs, context.defined)
-              if f.tier <= 3 and fits(value, _safe(t), expected, RTOL, ATOL)]
+    fitted = [e.finding for e in evaluated(context.modules, function, args, kwargs, expected,
+                                           RTOL, ATOL, context.defined)
+              if e.finding.tier <= 3 and e.distinct and _same(value, e.value, RTOL, ATOL)]
     fitted += acceptance.value_relations(value, expected, args)  # a proved relation too
     if not fitted or (unique and len({f.id for f in fitted}) > 1):
         return None
@@ -368,13 +369,6 @@ def _without_unit_axes(value, expected):
         parts.append(v)
     extra = f" Also, {'; '.join(changed)}: drop keepdims there." if changed else ""
     return tuple(parts), extra
-
-
-def _safe(thunk):
-    try:
-        return thunk()
-    except Exception:
-        return None
 
 
 def _matches(value, expected, close) -> bool:

@@ -13,13 +13,17 @@ conventions, which are data.
 from __future__ import annotations
 
 import copy
+import hashlib
 import inspect
+import pickle
 from collections.abc import Callable, Iterator
+from typing import NamedTuple
 
 import numpy as np
 
+from autograder.checks.fixed import Fixed
 from autograder.diagnosis.conventions import CONVENTIONS
-from autograder.diagnosis.relations import Finding
+from autograder.diagnosis.relations import Finding, _structure_close
 from autograder.diagnosis.substitute import substitutions
 
 Candidate = tuple[Finding, Callable[[], object]]
@@ -31,12 +35,66 @@ def _callables(module) -> dict[str, Callable]:
             and f.__module__ == module.__name__}
 
 
+_REQUIRED: dict[Callable, int] = {}
+
+
 def _required(f) -> int:
+    """How many arguments `f` requires (-1: no signature); the reference functions' never
+    change, so each is read once."""
+    if f not in _REQUIRED:
+        try:
+            params = inspect.signature(f).parameters.values()
+            _REQUIRED[f] = sum(p.default is inspect.Parameter.empty for p in params)
+        except (TypeError, ValueError):
+            _REQUIRED[f] = -1
+    return _REQUIRED[f]
+
+
+class Evaluated(NamedTuple):
+    """A candidate's finding and its value on a call's inputs, with what the value proves there:
+    `distinct`, it differs from the expected result (an equal value proves nothing), and
+    `finite`, it has no nan or inf (a nan compares with nothing)."""
+
+    finding: Finding
+    value: object
+    distinct: bool
+    finite: bool
+
+
+# Candidates' values are a pure function of the call's inputs, which a check fixes (constants or
+# a seeded generator): the same for every student of a class, so each worker computes them for
+# the first student that needs them and keeps them, frozen (checks/fixed.py). A class whose
+# inputs vary (a check that feeds one answer into the next) stops adding at the limit.
+_EVALUATED = Fixed(limit=4096)
+
+
+def evaluated(modules: list, function: str, args: tuple, kwargs: dict, expected,
+              rtol: float, atol: float, defined: dict[str, str] | None = None) -> list[Evaluated]:
+    """Every candidate of `candidates` that runs on these inputs, in its order, evaluated."""
+    def make() -> list[Evaluated]:
+        out = []
+        for finding, thunk in candidates(modules, function, args, kwargs, defined):
+            try:
+                value = thunk()
+            except Exception:  # the reference cannot run on these changed inputs
+                continue
+            distinct = value is not None and not _structure_close(value, expected, rtol, atol)
+            out.append(Evaluated(finding, value, distinct, distinct and _finite(value)))
+        return out
+
     try:
-        params = inspect.signature(f).parameters.values()
-    except (TypeError, ValueError):
-        return -1
-    return sum(p.default is inspect.Parameter.empty for p in params)
+        key = hashlib.blake2b(pickle.dumps(
+            (function, args, kwargs, expected, rtol, atol, sorted((defined or {}).items())),
+            protocol=5)).digest()
+    except Exception:  # inputs that do not pickle are not kept: computed each time
+        return make()
+    return _EVALUATED.get(key, make)
+
+
+def _finite(value) -> bool:
+    from autograder.diagnosis import _not_finite
+
+    return not _not_finite(value)
 
 
 def _long_running() -> set[str]:
