@@ -36,6 +36,10 @@ def _nnfs_refers_to(name, candidates):
     return sorted(found)
 
 
+def _nnfs_refers_to_all(names):
+    return {name: _nnfs_refers_to(name, names) for name in names}
+
+
 def _nnfs_helpers_called():
     return sorted(set(_nnfs_called))
 '''
@@ -112,14 +116,28 @@ def hung_helpers_replaced(student: Submission, function: str):
 
 
 def _refers_to(student: Submission, function: str, candidates: list[str]) -> list[str]:
-    """The candidates `function` refers to on the student's side ([] when that is unknown)."""
+    """The candidates `function` refers to on the student's side ([] when that is unknown).
+
+    The student's side is asked once, for every graded function of the assignment, the first
+    time a check needs it; the names a function's code refers to do not change while it is
+    graded (a function that rebinds the notebook's names keeps state, which the spec rules out).
+    """
+    names = list(get_assignment(student.assignment).functions)
+    known = student.__dict__.get("_refers_to")
     try:
         if not student.__dict__.get("_probe_defined"):
             student.define("_nnfs_probe", _PROBE)
             student.__dict__["_probe_defined"] = True
-        helpers = student.call("_nnfs_refers_to", function, candidates).value
+        if function not in names or not set(candidates) <= set(names):  # asked on its own
+            helpers = student.call("_nnfs_refers_to", function, candidates).value
+        else:
+            if known is None:
+                known = student.call("_nnfs_refers_to_all", names).value
+                student.__dict__["_refers_to"] = known = \
+                    known if isinstance(known, dict) else {}
+            helpers = known.get(function)
     except GraderFailure:
-        return []
+        return []  # asked again next time
     return [h for h in helpers if h in candidates] if isinstance(helpers, list) else []
 
 
