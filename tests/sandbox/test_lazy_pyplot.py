@@ -1,10 +1,16 @@
-"""pyplot, imported but not used, stays unloaded in a student's process even when a cell fails
-(IPython's traceback reads every module's file; loading pyplot for that cost 0.3 s)."""
+"""pyplot and matplotlib, imported but not used, stay unloaded in a student's process even when a
+cell fails (IPython's traceback reads every module's file; loading pyplot for that cost 0.3 s), and
+load, with the Agg backend, when a cell uses them."""
 
 PYPLOT_STATE = """
 def pyplot_state():
     import sys
     return type(sys.modules["matplotlib.pyplot"]).__name__
+
+
+def matplotlib_state():
+    import sys
+    return type(sys.modules["matplotlib"]).__name__
 """
 
 
@@ -14,6 +20,7 @@ def test_a_cell_that_fails_after_importing_pyplot_leaves_it_unloaded(load):
     assert [c.status for c in proc.cells] == ["ok", "error", "error", "ok"]
     assert proc.cells[1].error.startswith("ValueError: a mistake")
     assert proc.call("pyplot_state").value != "module"  # still the lazy module
+    assert proc.call("matplotlib_state").value != "module"
 
 
 def test_pyplot_loads_when_it_is_used(load):
@@ -22,3 +29,13 @@ def test_pyplot_loads_when_it_is_used(load):
     assert [c.status for c in proc.cells] == ["ok", "ok", "ok"]
     assert proc.cells[1].output == "1\n"
     assert proc.call("pyplot_state").value == "module"
+
+
+def test_matplotlib_loads_with_agg_when_a_cell_uses_it_and_a_later_pyplot_import_works(load):
+    proc = load("import matplotlib", "print(matplotlib.get_backend().lower())",
+                "import matplotlib.pyplot as plt\nprint(type(plt.figure()).__name__)",
+                PYPLOT_STATE)
+    assert [c.status for c in proc.cells] == ["ok", "ok", "ok", "ok"]
+    assert proc.cells[1].output == "agg\n"
+    assert proc.cells[2].output == "Figure\n"
+    assert proc.call("matplotlib_state").value == "module"

@@ -3,8 +3,8 @@
 Started once per grading worker as `python -S -I -B template.py CONFIG_JSON`, from a folder that
 holds the other files of `inside/` and `codec.py`.
 
-The template pre-imports NumPy, IPython and matplotlib (but matplotlib.pyplot only once a notebook
-uses it: see `lazy_pyplot`), makes itself non-dumpable (no ptrace, no /proc/<pid>/mem) and waits
+The template pre-imports NumPy and IPython (matplotlib and pyplot only once a notebook uses them:
+see `lazy_pyplot`), makes itself non-dumpable (no ptrace, no /proc/<pid>/mem) and waits
 for requests on a private control socket. For each submission it forks a `child.Child`; before
 the next one, and when asked to, it kills every process below it and wipes the child's files.
 """
@@ -68,14 +68,13 @@ def template_main():
 def make_shell():
     """The IPython shell that every child runs its notebook in, and the names it starts with.
 
-    NumPy, IPython and matplotlib are pre-imported here so that every fork has them for free.
+    NumPy and IPython are pre-imported here so that every fork has them for free; matplotlib
+    and pyplot load when a notebook uses them (lazy_pyplot).
     """
     import warnings
 
-    import matplotlib
     import numpy  # noqa: F401
 
-    matplotlib.use("Agg")
     sys.meta_path.insert(0, lazy_pyplot.LazyPyplot())
     from IPython.core.interactiveshell import InteractiveShell
     from traitlets.config import Config
