@@ -17,6 +17,11 @@ ALLOWED_DTYPES = {"bool", "int8", "int16", "int32", "int64", "uint8", "uint16", 
                   "uint64", "float16", "float32", "float64", "complex64", "complex128"}
 MAX_DEPTH = 32
 MAX_ARRAY_BYTES = 256 * 1024 * 1024
+# The allowed dtypes by their C-level type string ('<f8', '|b1'), native and little-endian
+# (`dtype.name` is computed in Python, slowly), and each name's (little-endian, native) dtypes.
+_NAME_OF = {np.dtype(name).newbyteorder(order).str: name
+            for name in ALLOWED_DTYPES for order in ("=", "<")}
+_DTYPES = {name: (np.dtype(name).newbyteorder("<"), np.dtype(name)) for name in ALLOWED_DTYPES}
 
 
 class CodecError(ValueError):
@@ -129,13 +134,18 @@ def _float(x):
 
 
 def _array(a):
-    if a.dtype.name not in ALLOWED_DTYPES:
-        raise CodecError(f"arrays of dtype {a.dtype} cannot be sent as plain data")
+    dtype = a.dtype
+    name = _NAME_OF.get(dtype.str)
+    if name is None:  # another byte order, or not allowed
+        if dtype.name not in ALLOWED_DTYPES:
+            raise CodecError(f"arrays of dtype {dtype} cannot be sent as plain data")
+        name = dtype.name
     if a.nbytes > MAX_ARRAY_BYTES:
         raise CodecError("array is too large")
-    little = np.ascontiguousarray(a).astype(a.dtype.newbyteorder("<"))
-    data = base64.b64encode(little.tobytes()).decode()
-    return {"$array": {"dtype": a.dtype.name, "shape": list(a.shape), "data": data}}
+    little = _DTYPES[name][0]
+    data = a.tobytes() if dtype.str == little.str else a.astype(little).tobytes()  # C order
+    return {"$array": {"dtype": name, "shape": list(a.shape),
+                       "data": base64.b64encode(data).decode()}}
 
 
 def _unarray(body):
@@ -147,10 +157,10 @@ def _unarray(body):
     if not isinstance(shape, list) or not all(isinstance(n, int) and n >= 0 for n in shape):
         raise CodecError("malformed array shape")
     raw = base64.b64decode(data.encode(), validate=True)
-    dt = np.dtype(dtype).newbyteorder("<")
+    dt, native = _DTYPES[dtype]
     if len(raw) != math.prod(shape) * dt.itemsize:
         raise CodecError("array data does not match its shape")
-    return np.frombuffer(raw, dtype=dt).reshape(shape).astype(np.dtype(dtype))  # a copy
+    return np.frombuffer(raw, dtype=dt).reshape(shape).astype(native)  # a copy
 
 
 def same(a, b, depth=0):

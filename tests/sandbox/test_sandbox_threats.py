@@ -194,6 +194,23 @@ def test_patching_numpy_or_builtins_in_the_student_process_changes_nothing_here(
     assert all(a is b for a, b in zip(before, after, strict=True))
 
 
+def test_patched_builtins_are_undone_even_when_the_patch_fakes_the_check(load):
+    """The child checks for patches with all/map bound in the template: patching them (to say
+    nothing changed) does not keep a patched len alive into the next call."""
+    proc = load("""
+        import builtins
+        def sabotage():
+            builtins.all = lambda *a: True
+            builtins.map = lambda *a: [True]
+            builtins.len = lambda *a: 0
+            return 0
+        def count(x):
+            return len(x) + len([all([False]), list(map(str, [1, 2]))])
+    """)
+    proc.call("sabotage", (), {})
+    assert proc.call("count", ([1, 2, 3],), {}).value == 5
+
+
 def test_huge_output_is_capped(load):
     proc = load("""
         import os, sys

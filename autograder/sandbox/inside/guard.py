@@ -14,12 +14,16 @@ on.
 """
 
 import builtins
+import operator
 import signal
 
 RECHECK = 0.05  # seconds after a caught TimeLimit before the call's overrun ends it
 
 _BUILTINS = {}  # Python's builtins as the template saw them
+_REMEMBERED = [(), ()]  # their names and values, in the same order
 _state = {"fired": False, "overrun": None}
+# bound here, in the template: a student's patch of builtins.all cannot make the check below lie
+_all, _map, _is = all, map, operator.is_
 
 
 def remember_builtins():
@@ -27,6 +31,7 @@ def remember_builtins():
     if not getattr(builtins.__import__, "uncharged", False):
         builtins.__import__ = _uncharged(builtins.__import__)
     _BUILTINS.update(vars(builtins))
+    _REMEMBERED[:] = [tuple(_BUILTINS), tuple(_BUILTINS.values())]
 
 
 def _uncharged(import_):
@@ -49,6 +54,9 @@ def _uncharged(import_):
 def restore_builtins():
     """Undo a student's patches of builtins (`builtins.len = ...`) before the worker runs again."""
     current = vars(builtins)
+    names, values = _REMEMBERED
+    if _all(_map(_is, _map(current.get, names), values)):  # nothing patched (checked in C)
+        return
     for name, value in _BUILTINS.items():
         if current.get(name) is not value:
             current[name] = value
