@@ -50,8 +50,8 @@ def rerun_with_reference_helpers(student: Submission, function: str, failure: Gr
     """The note of a check that passes with the reference helpers, or None (the failure stands)."""
     if failure.kind in _NO_RERUN or student.replaced or not student.assignment:
         return None
-    assignment = get_assignment(student.assignment)
-    candidates = [f for f in assignment.functions if f != function]
+    assignment = _assignment(student)
+    candidates = [f for f in _functions(student) if f != function]
     student.diagnosing = True  # the rerun only diagnoses: a timeout in it proves nothing
     try:
         helpers = _refers_to(student, function, candidates)
@@ -91,7 +91,7 @@ def hung_helpers_replaced(student: Submission, function: str):
     if not hung or student.replaced or not student.assignment:
         yield called
         return
-    assignment = get_assignment(student.assignment)
+    assignment = _assignment(student)
     known = student.__dict__.setdefault("_refers_to_hung", {})
     key = (function, tuple(hung))
     if key not in known:
@@ -122,7 +122,7 @@ def _refers_to(student: Submission, function: str, candidates: list[str]) -> lis
     time a check needs it; the names a function's code refers to do not change while it is
     graded (a function that rebinds the notebook's names keeps state, which the spec rules out).
     """
-    names = list(get_assignment(student.assignment).functions)
+    names = list(_functions(student))
     known = student.__dict__.get("_refers_to")
     try:
         if not student.__dict__.get("_probe_defined"):
@@ -139,6 +139,20 @@ def _refers_to(student: Submission, function: str, candidates: list[str]) -> lis
     except GraderFailure:
         return []  # asked again next time
     return [h for h in helpers if h in candidates] if isinstance(helpers, list) else []
+
+
+def _assignment(student: Submission):
+    """The student's assignment, read once per submission."""
+    if "_assignment" not in student.__dict__:
+        student.__dict__["_assignment"] = get_assignment(student.assignment)
+    return student.__dict__["_assignment"]
+
+
+def _functions(student: Submission) -> tuple[str, ...]:
+    """The assignment's graded functions, read once per submission."""
+    if "_graded_functions" not in student.__dict__:
+        student.__dict__["_graded_functions"] = tuple(_assignment(student).functions)
+    return student.__dict__["_graded_functions"]
 
 
 def _with_reference(student: Submission, assignment, helpers: list[str],

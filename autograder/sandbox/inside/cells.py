@@ -17,6 +17,7 @@ attribute (`sys.exit`). A cell the plain path cannot prove safe, such as a def t
 """
 
 import re
+import warnings
 from types import CodeType
 
 # Names of what IPython adds to a notebook (and __future__, whose flags its compiler keeps).
@@ -27,6 +28,41 @@ DOCTEST_PROMPT = re.compile(r"^\s*>>>", re.MULTILINE)  # pasted `>>>` prompts: I
 WHITESPACE_LINE = re.compile(r"^[ \t]+$", re.MULTILINE)  # a line textwrap.dedent empties
 DEFINITION = re.compile(r"(?:async\s+def|def|class)\s")
 INDENT = (" ", "\t")
+
+
+# Cells compiled in the template, for its children: (source, execution count, compiler flags) ->
+# what `Cells.compiled` gives for them. A cell is compiled there once a second notebook has it at
+# the same place (the check helper, the imports, an unchanged stub), so that no child compiles it
+# again: the same source, name and flags make the same code. `_SEEN` holds the first sightings.
+_KEPT: dict = {}
+_SEEN: set = set()
+_KEEP_AT_MOST = 4096
+
+
+def precompile(shell, cells, skip):
+    """In the template, before it forks for a notebook: compile each of the notebook's cells that
+    an earlier notebook had at the same place, and keep it for this and later children. A cell
+    whose compiling warns is not kept (its child shows the warning, as before)."""
+    runner = Cells(shell)
+    if not runner.plain:
+        return
+    count = shell.execution_count
+    for index, raw in enumerate(cells):
+        if index in skip:
+            continue
+        key = (raw, count, shell.compile.flags)
+        count += 1
+        if key in _KEPT or len(_KEPT) >= _KEEP_AT_MOST:
+            continue
+        if key not in _SEEN:
+            if len(_SEEN) < 16 * _KEEP_AT_MOST:
+                _SEEN.add(key)
+            continue
+        with warnings.catch_warnings(record=True) as warned:
+            warnings.simplefilter("always")
+            found = runner.compiled(raw, count - 1)
+        if not warned:
+            _KEPT[key] = found
 
 
 class Cells:
@@ -51,9 +87,15 @@ class Cells:
             return self.shell.run_cell(source, store_history=True)
         return self.run_plain(source, *found)
 
-    def compiled(self, raw):
+    def compiled(self, raw, count=None):
         """(the cell as IPython would run it, its code) when the plain path gives what
-        `run_cell` would, else None."""
+        `run_cell` would, else None; compiled as the cell of execution `count` (default: the
+        shell's next), or kept from the template (`precompile`)."""
+        if count is None:
+            count = self.shell.execution_count
+            kept = _KEPT.get((raw, count, self.shell.compile.flags), _SEEN)
+            if kept is not _SEEN:
+                return kept
         if not raw or raw.isspace():
             return None
         text = raw if raw.endswith("\n") else raw + "\n"
@@ -71,7 +113,7 @@ class Cells:
         if len(cell.splitlines()) == 1:  # IPython's prefilter rewrites some one-line cells
             return None
         shell = self.shell
-        name = shell.compile.get_code_name(raw, cell, shell.execution_count)
+        name = shell.compile.get_code_name(raw, cell, count)
         try:
             code = compile(cell, name, "exec", shell.compile.flags, True)
         except Exception:  # a magic, a shell escape, top-level await, or a real SyntaxError

@@ -22,7 +22,8 @@ PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER = 1, 4, 36
 CONFIG = json.loads(sys.argv[1]) if __name__ == "__main__" else {}
 sys.path[:0] = [os.path.dirname(os.path.abspath(__file__)), *CONFIG.get("path", [])]
 
-import lazy_pyplot  # noqa: E402  (after sys.path is set)
+import cells  # noqa: E402  (after sys.path is set)
+import lazy_pyplot  # noqa: E402
 from child import Child  # noqa: E402
 from guard import TimeLimit, remember_builtins  # noqa: E402
 from processes import (  # noqa: E402
@@ -167,6 +168,7 @@ class Template:
             if message["op"] == "fork":
                 self.cleanup()
                 lazy_pyplot.prepare(message)
+                cells.precompile(self.shell, message.get("cells", []), set(message.get("skip", [])))
                 pid, fds = self.fork(message)
                 self.send({"op": "forked", "pid": pid}, fds)
                 for fd in fds:
