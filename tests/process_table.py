@@ -29,3 +29,14 @@ def wait_until_gone(texts: Iterable[str], seconds: float = 5.0) -> list[int]:
         if not left or time.monotonic() > deadline:
             return left
         time.sleep(0.05)
+
+
+def wait_until_seen(text: str, seconds: float = 5.0) -> list[int]:
+    """PIDs carrying `text` once one appears, waiting up to `seconds` ([] if none does): a
+    process a student started may still be on its way to exec when its call returns."""
+    deadline = time.monotonic() + seconds
+    while True:
+        found = processes_with(text)
+        if found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)

@@ -9,14 +9,13 @@ import socket
 import stat
 
 import pytest
-from process_table import wait_until_gone
+from process_table import wait_until_gone, wait_until_seen
 from sandbox_helpers import (
     PROMISE_LEVELS,
     SIGNAL_ATTACKS,
     STUDENT_HELPERS,
     grader_signals,
     keeping,
-    processes_with,
 )
 
 SOCKETS = """
@@ -116,7 +115,7 @@ def test_a_double_forked_setsid_sleeper_does_not_outlive_the_run(sandbox, load):
         assert results == ["PermissionError", "PermissionError"]
     else:  # started in the sandbox's PID namespace, which ends with the submission
         assert results == ["forked", "started"]
-        assert processes_with(marker)
+        assert wait_until_seen(marker)
     proc.close()
     assert wait_until_gone([marker]) == []
 
