@@ -149,7 +149,7 @@ class Prefetch:
             return
         args, kwargs = planned.values()
         try:
-            answer = process._decoded(judged, len(args), set(kwargs))
+            answer = process._decoded(judged, args, kwargs)
         except StudentError:
             self._drop()
             return

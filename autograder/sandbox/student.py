@@ -113,7 +113,7 @@ class StudentProcess:
         if planned:
             self._made(function, args, kwargs, timeout, payload)
         reply, seconds = self._request(payload, timeout * WALL_MULTIPLE, cpu=timeout)
-        value, after, after_kw, output = self._decoded(reply, len(args), set(kwargs))
+        value, after, after_kw, output = self._decoded(reply, args, kwargs)
         return Call(function, args, kwargs, value, after, after_kw, seconds, output)
 
     def prefetch(self, planned: list[Planned]) -> None:
@@ -154,16 +154,19 @@ class StudentProcess:
             if found is not None:
                 self.made.append(found)
 
-    def _decoded(self, reply: dict, count: int, names: set) -> tuple:
+    def _decoded(self, reply: dict, args: tuple, kwargs: dict) -> tuple:
         """(value, args_after, kwargs_after, output) of a call's reply; a reply that is not
-        plain data, or not about `count` arguments and keyword arguments `names`, is a crash."""
+        plain data, or not about `args` and `kwargs`'s names, is a crash. Arguments the child
+        says are as sent (codec.SAME) are the grader's own `args` and `kwargs`."""
         try:
             value = codec.from_plain(reply["value"])
-            after = codec.from_plain(reply["args_after"])
-            after_kw = codec.from_plain(reply["kwargs_after"])
-            if not isinstance(after, list) or len(after) != count:
+            after = list(args) if reply["args_after"] == codec.SAME \
+                else codec.from_plain(reply["args_after"])
+            after_kw = dict(kwargs) if reply["kwargs_after"] == codec.SAME \
+                else codec.from_plain(reply["kwargs_after"])
+            if not isinstance(after, list) or len(after) != len(args):
                 raise codec.CodecError("arguments")
-            if not isinstance(after_kw, dict) or set(after_kw) != names:
+            if not isinstance(after_kw, dict) or set(after_kw) != set(kwargs):
                 raise codec.CodecError("keyword arguments")
         except (codec.CodecError, KeyError, TypeError, ValueError, RecursionError):
             self._replace()

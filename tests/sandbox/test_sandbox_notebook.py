@@ -56,6 +56,28 @@ def test_call_returns_plain_data_inputs_after_and_output(load):
         check_unchanged(call)
 
 
+def test_arguments_left_as_sent_come_back_as_the_graders_own_and_changed_ones_as_changed(load):
+    """An unchanged argument is not sent back (the child says it is as sent): the call holds
+    the grader's own values; a list changed in place still comes back changed."""
+    proc = load("""
+        def keep(x, items, scale=1.0):
+            return float(sum(items)) * scale
+        def grow(items):
+            items.append(-0.0)
+            return len(items)
+    """)
+    x, items = np.arange(3.0), [1.0, 2.0]
+    call = proc.call("keep", (x, items), {"scale": 2.0})
+    assert call.value == 6.0
+    assert call.args_after[0] is x and call.args_after[1] is items
+    assert call.kwargs_after == {"scale": 2.0}
+    check_unchanged(call)
+    grown = proc.call("grow", (items,), {})
+    assert grown.args_after[0] == [1.0, 2.0, -0.0] and items == [1.0, 2.0]
+    with pytest.raises(GraderFailure, match="changed its argument 1"):
+        check_unchanged(grown)
+
+
 def test_student_exceptions_carry_type_message_and_only_student_frames(load):
     proc = load("""
         def inner(a):
