@@ -52,3 +52,15 @@ def test_benchmark_prints_both_tools_with_numbers(tmp_path: Path):
     assert re.search(rf"nbgrader autograde, one submission.*\| {NUMBER} \|", out), out
     assert re.search(rf"its results.json, from the command's start \| {NUMBER} \|", out), out
     assert (tmp_path / "figures.json").stat().st_size > 0
+
+
+@pytest.mark.slow
+def test_student_time_prints_each_heading_with_numbers(tmp_path: Path):
+    script = COURSE_ROOT / "benchmarks" / "student_time.py"
+    result = subprocess.run([sys.executable, str(script), "--n", "3", "--runs", "1",
+                             "--scratch", str(tmp_path / "scratch")],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for heading in ("the command", "grading workers", "the sandbox", "whole run"):
+        assert re.search(rf"\| {heading} \| {NUMBER} \| {NUMBER}% \|", result.stdout), \
+            result.stdout
