@@ -85,16 +85,25 @@ def comparable(actual, expected) -> bool:
 
 
 def contradicted(finding: Finding, earlier: list[Record]) -> bool:
-    """An earlier check of the function tried this claim, and it was not the result there."""
+    """An earlier check of the function tried this claim, and it was not the result there: the
+    one rule of consistency across checks. A claim is its key (its words without the check's
+    numbers); a generic relation (tier 3 and up) is also judged by its id, across its variants
+    (t off by one is not what a function does where no off-by-one ever fitted and one was
+    tried), unless a variant fitted an earlier check."""
     k = key(finding)
+    generic = finding.tier >= 3 and not any(finding.id in _ids(r.fitted) for r in earlier)
     for record in earlier:
         if k in record.fitted:
             continue
-        if k in record.tried:
+        if k in record.tried or (generic and finding.id in _ids(record.tried)):
             return True
         if record.comparable and _tried(finding.id, record):
             return True
     return False
+
+
+def _ids(keys: set[str]) -> set[str]:
+    return {k.split(":", 1)[0] for k in keys}
 
 
 def _tried(ident: str, record: Record) -> bool:
