@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder.diagnosis import acceptance
+from autograder.diagnosis import acceptance, combined
 from autograder.diagnosis.relations import Finding, close, explain
 
 __all__ = ["Context", "Finding", "choose", "diagnose", "fits", "to_mistake"]
@@ -154,6 +154,7 @@ def _diagnose(call, expected, rtol, atol, explicit, keepdims):
         found += acceptance.size_findings(actual, expected, call.args, rtol, atol)
     except Exception:  # a relation that cannot compare this result explains nothing
         pass
+    values = []  # the candidates' values that a second mistake may be applied on
     if context is not None and context.modules:
         from autograder.diagnosis.reconstruct import evaluated
 
@@ -165,6 +166,7 @@ def _diagnose(call, expected, rtol, atol, explicit, keepdims):
                     found.append(finding)
             elif finite:  # distinct, and tried here: a nan compares with nothing
                 record.tried.add(acceptance.key(finding))
+                values.append((finding, value))
     if keepdims is not None and keepdims.matches(actual, rtol, atol):
         m = keepdims.mistake
         found.append(Finding(m.key, m.title, m.explanation, 5, m.lecture))
@@ -174,18 +176,23 @@ def _diagnose(call, expected, rtol, atol, explicit, keepdims):
                              "steps read changed values. Compute into new arrays (`x = x - m`, "
                              "not `x -= m`).", 3))
     found = _unique(found)
+    if not found and not blind:  # two mistakes at once (combined.py)
+        pair = combined.unique(combined.combine(actual, expected, call.args, values, rtol, atol))
+        found = [pair] if pair is not None else []
     record.fitted = {acceptance.key(f) for f in found}
     record.tried -= record.fitted
+    fitted = {f.id for f in found}  # what this check shows, named or not
     found = [f for f in found if not acceptance.contradicted(f, earlier)]
     chosen = choose(found, history)
+    coincidence = set()
     if chosen is not None and context is not None and not any(
             acceptance.key(chosen) in r.fitted for r in earlier) \
             and not acceptance.replicated(context, call, chosen, rtol, atol):
-        chosen = None  # a coincidence of this check's numbers
+        coincidence, chosen = {chosen.id}, None  # of this check's numbers: no evidence either
     if chosen is not None:
         chosen = acceptance.worded(chosen)
     if history is not None:
-        history.update({f.id for f in found})
+        history.update(fitted - coincidence)
         record.named = chosen.id if chosen is not None else None
         earlier.append(record)
     if chosen is None:

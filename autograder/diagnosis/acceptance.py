@@ -55,6 +55,8 @@ class Record:
 
 def key(finding: Finding) -> str:
     """The claim a finding makes: the same key on two checks is the same claim."""
+    if "+" in finding.id:  # two parts (combined.py): their titles without the check's numbers
+        return f"{finding.id}:{re.sub(r'-?[0-9][-+.e0-9]*', '#', finding.title)}"
     if finding.id in ("scaled-constant", "shifted"):  # of the same part of the result
         return f"{finding.id}:{finding.explanation.split('every element')[0]}"
     if finding.id in PARAMETRISED:  # its words without the check's numbers (t = 2 instead of 1)
@@ -283,6 +285,7 @@ def replicated(context, call, finding: Finding, rtol, atol) -> bool:
     if len(cache) >= 2:  # probing must not cost a slow answer its budget
         return True
     cache[k] = True
+    from autograder.diagnosis import combined
     from autograder.diagnosis.probes import _reference
     from autograder.diagnosis.reconstruct import _long_running, evaluated
     from autograder.diagnosis.relations import explain
@@ -297,6 +300,13 @@ def replicated(context, call, finding: Finding, rtol, atol) -> bool:
         actual = submission._probe(call.function, args, kwargs).value
     except (StudentError, Exception):
         return True
+    if combined.is_combined(finding):  # both parts again, on the other numbers
+        values = [(f, v) for f, v, distinct, finite in evaluated(
+            context.modules, call.function, args, kwargs, expected, rtol, atol,
+            context.defined) if distinct and finite]
+        cache[k] = k in {key(f) for f, _ in combined.combine(actual, expected, args, values,
+                                                             rtol, atol)}
+        return cache[k]
     if finding.id.startswith(VALUE_RELATIONS):
         keys = {key(f) for f in explain(actual, expected, args, rtol, atol)
                 + size_findings(actual, expected, args, rtol, atol)}
