@@ -110,7 +110,7 @@ def _ids(keys: set[str]) -> set[str]:
 
 def _tried(ident: str, record: Record) -> bool:
     """A value relation is tried on every comparable check where it could be read."""
-    if ident in ("scaled-half", "scaled-double", "negated"):
+    if ident in ("scaled-half", "scaled-double", "negated", "rounded"):
         return True
     if ident.startswith(("scaled-times-n", "scaled-over-n")):
         return record.sized
@@ -271,21 +271,24 @@ def perturbed(args: tuple, kwargs: dict):
 
 def replicated(context, call, finding: Finding, rtol, atol) -> bool:
     """False only where the claim is tried on perturbed inputs and does not reproduce the
-    student's result there; a probe that cannot run proves nothing (True)."""
+    student's result there; a probe that cannot run proves nothing (True). Two mistakes at
+    once (combined.py) are a claim that more coincidences fit: they must be reproduced there."""
     import copy
 
+    from autograder.diagnosis import combined
+
+    untried = not combined.is_combined(finding)  # what a replication that cannot run proves
     submission = context.submission
     inputs = perturbed(call.args, call.kwargs)
     if submission is None or inputs is None or finding.tier < 3:
-        return True
+        return untried
     cache = context.history.setdefault(f"replica:{call.function}", {})
     k = key(finding)
     if k in cache:
         return cache[k]
     if len(cache) >= 2:  # probing must not cost a slow answer its budget
-        return True
-    cache[k] = True
-    from autograder.diagnosis import combined
+        return untried
+    cache[k] = untried
     from autograder.diagnosis.probes import _reference
     from autograder.diagnosis.reconstruct import _long_running, evaluated
     from autograder.diagnosis.relations import explain
@@ -293,13 +296,13 @@ def replicated(context, call, finding: Finding, rtol, atol) -> bool:
 
     reference = _reference(context.modules, call.function)
     if reference is None or call.function in _long_running():
-        return True
+        return untried
     args, kwargs = inputs
     try:
         expected = reference(*copy.deepcopy(args), **copy.deepcopy(kwargs))
         actual = submission._probe(call.function, args, kwargs).value
     except (StudentError, Exception):
-        return True
+        return untried
     if combined.is_combined(finding):  # both parts again, on the other numbers
         values = [(f, v) for f, v, distinct, finite in evaluated(
             context.modules, call.function, args, kwargs, expected, rtol, atol,
@@ -307,7 +310,7 @@ def replicated(context, call, finding: Finding, rtol, atol) -> bool:
         cache[k] = k in {key(f) for f, _ in combined.combine(actual, expected, args, values,
                                                              rtol, atol)}
         return cache[k]
-    if finding.id.startswith(VALUE_RELATIONS):
+    if finding.id.startswith(VALUE_RELATIONS) or finding.id == "rounded":
         keys = {key(f) for f in explain(actual, expected, args, rtol, atol)
                 + size_findings(actual, expected, args, rtol, atol)}
         cache[k] = k in keys or not comparable(actual, expected)

@@ -201,7 +201,7 @@ def _rounded(a, e, where, rtol, atol) -> list[Finding]:
                             f"{where}your result is the expected one rounded to {decimals} "
                             "decimals: the function rounds (round(x, k), np.round, a format) "
                             "what it returns. Return the full value; round only what you "
-                            "print.", 2)]
+                            "print.", 3)]
     return []
 
 
