@@ -133,8 +133,11 @@ def _diagnose(call, expected, rtol, atol, explicit, keepdims):
     earlier = acceptance.records(context, call.function) if context is not None else []
     record = acceptance.record_for(actual, expected, call.args)
     # a name for a nan or inf claims the rest is right, or named already
-    overflow_only = not _not_finite(actual) or acceptance.named_before(context, call.function) \
-        or acceptance.finite_part_right(actual, expected, rtol, atol)
+    overflow_only = not _not_finite(actual) or acceptance.finite_part_right(
+        actual, expected, rtol, atol) or (acceptance.named_before(context, call.function) and
+                                          not acceptance.named_explains(
+                                              context, call.function, actual, expected, rtol,
+                                              atol))
     found: list[Finding] = []
     for candidate in explicit:
         if blind and callable(candidate.value):

@@ -1,6 +1,6 @@
 """Diagnosis mutants for two mistakes at once and for results that are no plain numbers (joined
 to cases.MUTANTS): a relation on top of a convention or of a changed input, a right value in a
-tuple or with an extra axis, a generator, an object array, a rounded result, a percentage, a
+tuple or with an extra axis, a generator, an object array, a rounded result, a percentage, a precedence slip (a reciprocal), a
 factor left out, one rate read for another, a mean over the samples alone, and the conventions of
 deeplearning.ai's momentum and cs231n's exponential decay.
 """
@@ -38,6 +38,10 @@ def minibatch_indices(n_samples, batch_size, seed):
     (F, "sigmoid", "returns-object-array", """
 def sigmoid(z):
     return np.frompyfunc(lambda x: 1 / (1 + np.exp(-x)), 1, 1)(z)
+"""),
+    (F, "sigmoid", "reciprocal", """
+def sigmoid(z):
+    return 1 / 1 + np.exp(-np.clip(z, -500, 500))
 """),
     (F, "neuron_forward", "rounded", """
 def neuron_forward(x, w, b):

@@ -29,7 +29,7 @@ from autograder.diagnosis.relations import Finding, _arr, _structure_close, expl
 
 # the ids of relations.explain that are a value relation of any base value
 RELATIONS = ("scaled-", "negated", "transposed", "shifted", "not-reduced-", "reduced-to-a-number",
-             "axis-too-many", "axis-too-few")
+             "axis-too-many", "axis-too-few", "reciprocal")
 TIER = 4  # below every single explanation: only where none fits
 
 

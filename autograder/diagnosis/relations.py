@@ -168,6 +168,12 @@ def _values(a, e, args, where, rtol, atol) -> list[Finding]:
                 out.append(Finding(f"scaled-{ident}", title,
                                    f"{where}every element of your result is {words} times the "
                                    f"expected one: {SCALE_FIX[ident]}.", tier))
+        if np.all(e != 0) and not close(1 / e, e, rtol, atol) and close(a, 1 / e, rtol, atol):
+            out.append(Finding("reciprocal", "the reciprocal of the expected result",
+                               f"{where}your result is 1 divided by the expected one: a "
+                               "fraction's denominator is returned without the division, as "
+                               "1 / 1 + x computes 1 + x. Put the denominator in parentheses: "
+                               "1 / (1 + x).", 3))
         if not out and big.sum() >= 2 and np.allclose(ratios, ratios[0], rtol=1e-9) \
                 and close(a, ratios[0] * e, rtol, atol) and np.all(a[~big] == 0):
             out.append(Finding("scaled-constant", "result scaled by a constant",

@@ -30,7 +30,7 @@ NAMED_BY_RELATIONS = (
     "probe-samples-as-columns", "probe-scalar-only", "function-*", "probe-needs-1d",
     "module-not-available", "reduced-to-a-number", "hard-coded-size", "tuple-used-as-array",
     "*+*", "extra-return", "returns-an-iterator", "returns-object-array", "rounded",
-    "scaled-percent",
+    "scaled-percent", "reciprocal",
 )
 
 
