@@ -157,19 +157,18 @@ def _diagnose(call, expected, rtol, atol, explicit, keepdims):
         found += acceptance.size_findings(actual, expected, call.args, rtol, atol)
     except Exception:  # a relation that cannot compare this result explains nothing
         pass
-    values = []  # the candidates' values that a second mistake may be applied on
+    kept: list = []  # the candidates' values, kept per worker: a second mistake may apply on them
     if context is not None and context.modules:
         from autograder.diagnosis.reconstruct import evaluated
 
-        for finding, value, distinct, finite in evaluated(
-                context.modules, call.function, call.args, call.kwargs, expected, rtol, atol,
-                context.defined):
+        kept = evaluated(context.modules, call.function, call.args, call.kwargs, expected, rtol,
+                         atol, context.defined)
+        for finding, value, distinct, finite in kept:
             if distinct and _same(actual, value, rtol, atol):  # fits (see fits())
                 if not acceptance.tiny(value, actual, atol):
                     found.append(finding)
             elif finite:  # distinct, and tried here: a nan compares with nothing
                 record.tried.add(acceptance.key(finding))
-                values.append((finding, value))
     if keepdims is not None and keepdims.matches(actual, rtol, atol):
         m = keepdims.mistake
         found.append(Finding(m.key, m.title, m.explanation, 5, m.lecture))
@@ -180,7 +179,7 @@ def _diagnose(call, expected, rtol, atol, explicit, keepdims):
                              "not `x -= m`).", 3))
     found = _unique(found)
     if not found and not blind:  # two mistakes at once (combined.py)
-        pair = combined.unique(combined.combine(actual, expected, call.args, values, rtol, atol))
+        pair = combined.unique(combined.combine(actual, expected, call.args, kept, rtol, atol))
         found = [pair] if pair is not None else []
     record.fitted = {acceptance.key(f) for f in found}
     record.tried -= record.fitted

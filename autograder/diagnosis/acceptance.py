@@ -320,11 +320,10 @@ def replicated(context, call, finding: Finding, rtol, atol) -> bool:
     except (StudentError, Exception):
         return untried
     if combined.is_combined(finding):  # both parts again, on the other numbers
-        values = [(f, v) for f, v, distinct, finite in evaluated(
-            context.modules, call.function, args, kwargs, expected, rtol, atol,
-            context.defined) if distinct and finite]
-        cache[k] = k in {key(f) for f, _ in combined.combine(actual, expected, args, values,
-                                                             rtol, atol)}
+        kept = evaluated(context.modules, call.function, args, kwargs, expected, rtol, atol,
+                         context.defined)
+        cache[k] = k in {key(f) for f, _ in combined.combine(actual, expected, args, kept, rtol,
+                                                             atol)}
         return cache[k]
     if finding.id.startswith(VALUE_RELATIONS) or finding.id == "rounded":
         keys = {key(f) for f in explain(actual, expected, args, rtol, atol)

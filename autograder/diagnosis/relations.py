@@ -168,7 +168,8 @@ def _values(a, e, args, where, rtol, atol) -> list[Finding]:
                 out.append(Finding(f"scaled-{ident}", title,
                                    f"{where}every element of your result is {words} times the "
                                    f"expected one: {SCALE_FIX[ident]}.", tier))
-        if np.all(e != 0) and not close(1 / e, e, rtol, atol) and close(a, 1 / e, rtol, atol):
+        if abs(a.flat[0] * e.flat[0] - 1) < 1e-3 and np.all(e != 0) \
+                and not close(1 / e, e, rtol, atol) and close(a, 1 / e, rtol, atol):
             out.append(Finding("reciprocal", "the reciprocal of the expected result",
                                f"{where}your result is 1 divided by the expected one: a "
                                "fraction's denominator is returned without the division, as "
@@ -198,8 +199,10 @@ def _values(a, e, args, where, rtol, atol) -> list[Finding]:
 
 def _rounded(a, e, where, rtol, atol) -> list[Finding]:
     """The expected result rounded to a few decimals (round(x, 2) before returning)."""
-    if not np.any(np.abs(a - np.round(a)) > 1e-12):
-        return []  # whole numbers: a coincidence of small values (or a count), not a rounding
+    first = float(a.flat[0]) * 1e6
+    if abs(first - round(first)) > 1e-3 or not np.any(np.abs(a - np.round(a)) > 1e-12) \
+            or not close(a, np.round(a, 6), 0.0, 1e-12):
+        return []  # not rounded, or whole numbers (a coincidence of small values, or a count)
     for decimals in range(1, 7):
         r = np.round(e, decimals)
         if not close(r, e, rtol, atol) and close(a, r, 0.0, 1e-12):

@@ -30,8 +30,8 @@ def test_a_relation_on_top_of_a_candidate_names_both_and_the_convention_first():
     changed = Finding("input-through-softmax", "softmax first", "your result is y.", 3)
     value = np.array([0.5, 2.0, 0.25])
     args = (np.ones((3, 4)),)
-    pairs = combined.combine(3 * value, np.ones(3), args, [(convention, value), (changed, value)],
-                             1e-5, 1e-8)
+    kept = [(convention, value, True, True), (changed, value, True, True)]  # as evaluated's
+    pairs = combined.combine(3 * value, np.ones(3), args, kept, 1e-5, 1e-8)
     assert {f.id for f, _ in pairs} == {"convention-x+scaled-times-n",
                                         "input-through-softmax+scaled-times-n"}
     assert combined.unique(pairs).id == "convention-x+scaled-times-n"
@@ -49,8 +49,10 @@ def test_two_pairs_of_the_same_rank_name_nothing_and_a_size_beats_its_number():
 
 
 def test_an_unrelated_value_is_ruled_out_before_any_relation():
-    assert not combined._possible(np.array([1.0, 5.0, 2.0]), np.array([1.0, 2.0, 3.0]), 1e-8)
-    assert combined._possible(np.array([2.0, 4.0, 6.0]), np.array([1.0, 2.0, 3.0]), 1e-8)
+    factors = combined.factors_of(())
+    assert not combined._possible(np.array([1.0, 5.0, 2.0]), np.array([1.0, 2.0, 3.0]), (), factors)
+    assert combined._possible(np.array([2.0, 4.0, 6.0]), np.array([1.0, 2.0, 3.0]), (), factors)
+    assert not combined._possible(np.array([3.7, 7.4]), np.array([1.0, 2.0]), (), factors)
 
 
 def test_a_rounded_result_names_its_decimals_and_whole_numbers_prove_nothing():
