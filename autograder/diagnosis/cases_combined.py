@@ -1,8 +1,8 @@
 """Diagnosis mutants for two mistakes at once and for results that are no plain numbers (joined
 to cases.MUTANTS): a relation on top of a convention or of a changed input, a right value in a
-tuple or with an extra axis, a generator, an object array, a rounded result, a percentage, a precedence slip (a reciprocal), a
-factor left out, one rate read for another, a mean over the samples alone, and the conventions of
-deeplearning.ai's momentum and cs231n's exponential decay.
+tuple or with an extra axis, a generator, an object array, a rounded result, a percentage, a
+precedence slip (a reciprocal), a factor left out, one rate read for another, a mean over the
+samples alone, and the conventions of deeplearning.ai's momentum and cs231n's exponential decay.
 """
 
 from __future__ import annotations
@@ -53,6 +53,10 @@ def accuracy(y_pred, y_true):
     if y.ndim == 2:
         y = y.argmax(axis=1)
     return 100 * float(np.mean(y_pred.argmax(axis=1) == y))
+"""),
+    (O, "decayed_learning_rate", "argument-fixed", """
+def decayed_learning_rate(initial_lr, decay, iteration):
+    return 1.0 / (1 + decay * iteration)
 """),
     (O, "decayed_learning_rate", "argument-in-place-of", """
 def decayed_learning_rate(initial_lr, decay, iteration):

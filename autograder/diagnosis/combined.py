@@ -27,8 +27,15 @@ from typing import NamedTuple
 
 import numpy as np
 
-from autograder.diagnosis.relations import (Finding, _arr, _constants, _sizes, _structure_close,
-                                             _telling, explain)
+from autograder.diagnosis.relations import (
+    Finding,
+    _arr,
+    _constants,
+    _sizes,
+    _structure_close,
+    _telling,
+    explain,
+)
 
 # the ids of relations.explain that are a value relation of any base value
 RELATIONS = ("scaled-", "negated", "transposed", "shifted", "not-reduced-", "reduced-to-a-number",
