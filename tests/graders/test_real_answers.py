@@ -66,6 +66,9 @@ JUDGED = {
     58: {"reduced-to-a-number",
          "convention-nielsen-half-squares+axis-too-few"},  # (y_pred - y) with no 2, as a number
     59: {"tuple-used-as-array"},  # its sigmoid returns (A, z)
+    60: {"axis-too-many+shifted"},  # argmax + 1, as a column (n, 1): two mistakes at once
+    61: {"argument-in-place-of"},  # initial_lr read as the decay
+    62: {"reciprocal"},  # 1 / 1 + exp(-z); its inf at z = -1000 is that formula's, not named
 }
 # names that are true of the value but not the mistake made (judged by hand)
 WRONG_NAMES: dict[int, set[str]] = {}
@@ -94,4 +97,4 @@ def test_the_named_and_right_name_shares_on_the_collected_answers():
     wrong = [i for i, a in enumerate(ANSWERS) if a[3]]
     named = [i for i in wrong if JUDGED.get(i)]
     right = [i for i in named if not WRONG_NAMES.get(i)]
-    assert (len(wrong), len(named), len(right)) == (50, 45, 45)  # as judged by hand
+    assert (len(wrong), len(named), len(right)) == (53, 48, 48)  # as judged by hand
