@@ -102,7 +102,7 @@ def _stacks(kept: list) -> dict:
     for shape, items in groups.items():
         rows = np.array([v.ravel() for _, _, v in items])
         out[shape] = _Stack([(f, value) for f, value, _ in items], rows, np.all(rows != 0, axis=1))
-    if len(_STACKS) >= 4096:  # inputs that vary from student to student: keep the newest
+    if len(_STACKS) >= 512:  # lists made afresh (values recomputed per student): not hoarded
         _STACKS.clear()
     _STACKS[id(kept)] = (kept, out)
     return out
