@@ -8,8 +8,11 @@ is named:
   explanations fitted it and which were tried there and did not reproduce the result (their
   value differed from the expected one and from the student's; the graders' own candidates are
   written per check, several per mistake, and are not judged so). An explanation that an
-  earlier check of the same function contradicts is not named. A claim that no earlier check
-  supports is tried once more on the same inputs with other numbers (`replicated`).
+  earlier check of the same function contradicts is not named: this is the one rule of
+  consistency (`contradicted`; a generic relation is also judged across its variants, by id).
+  A claim that no earlier check supports is tried once more on the same inputs with other
+  numbers (`replicated`); two mistakes at once (combined.py) must be reproduced there, or have
+  fitted an earlier check, since a replication that cannot run proves nothing for them.
 - A scale factor that equals a size of the inputs (2 samples, 3 columns) names the size, not the
   number, unless another check separates them.
 - A candidate whose value is 0 (within the tolerance) proves nothing against a result that is
