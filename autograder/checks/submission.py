@@ -43,10 +43,11 @@ class Submission:
             # --- diagnosis hook (autograder/diagnosis/probes.py): name the assumption behind
             # a call that raises, from one more call on a nearby input; it costs no points.
             found = None
-            if error.kind == "exception":
+            if error.kind in ("exception", "bad-output"):
                 from autograder.diagnosis import probes, to_mistake
 
-                finding = probes.diagnose_raise(self, function, args, kwargs, error.message)
+                finding = probes.diagnose_raise(self, function, args, kwargs, error.message,
+                                                error.kind)
                 found = to_mistake(finding) if finding else None
             if found is not None:
                 message += "\n" + found.describe()

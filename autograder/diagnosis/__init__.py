@@ -7,11 +7,10 @@ say which rows and why, or name two sizes (2), the reference rerun on changed in
 relations between the result and the expected one (3 and 4; reconstruct.py, relations.py), and an
 extra axis of length 1 (5). The most specific tier wins. When two different explanations of that
 tier fit, the one that also fitted an earlier check of the same function is preferred; otherwise
-none is named, because a wrong name teaches worse than none. A generic relation (tier 3 and up)
-that an earlier failing check of the function could tell apart and did not fit is not named
-either: it is not what the function does (t off by one where t is not used at all). Before the
-choice, acceptance.py drops what another check of the function contradicts and what proves
-nothing on these numbers.
+none is named, because a wrong name teaches worse than none. Before the choice, acceptance.py
+drops what an earlier check of the function contradicts (one rule: a claim, or for a generic
+relation any variant of it, that an earlier check could tell apart and did not fit: t off by one
+where t is not used at all) and what proves nothing on these numbers.
 
 `Context` is what a Submission hands to its calls: the reference modules (grader-side only) and
 the explanations that fitted earlier checks, per function.
@@ -25,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder.diagnosis import acceptance
+from autograder.diagnosis import acceptance, combined
 from autograder.diagnosis.relations import Finding, close, explain
 
 __all__ = ["Context", "Finding", "choose", "diagnose", "fits", "to_mistake"]
@@ -35,8 +34,6 @@ __all__ = ["Context", "Finding", "choose", "diagnose", "fits", "to_mistake"]
 class Context:
     modules: list = field(default_factory=list)  # reference modules, for reconstruction
     history: dict[str, Counter] = field(default_factory=dict)  # function -> ids that fitted
-    # function -> ids whose value an earlier failing check could tell apart and which missed
-    missed: dict[str, Counter] = field(default_factory=dict)
     # functions that returned nan or inf on ordinary inputs (see _ordinary)
     not_finite: set[str] = field(default_factory=set)
     # grader-written functions defined on the student's side (name -> source): a reference
@@ -85,11 +82,7 @@ def fits(actual, value, expected, rtol, atol) -> bool:
     return _same(actual, value, rtol, atol)
 
 
-def choose(found: list[Finding], history: Counter | None = None,
-           missed: Counter | None = None) -> Finding | None:
-    if missed:  # contradicted by an earlier check's inputs, where it was distinguishable
-        found = [f for f in found
-                 if f.tier < 3 or not missed.get(f.id) or (history and history.get(f.id))]
+def choose(found: list[Finding], history: Counter | None = None) -> Finding | None:
     if not found:
         return None
     best = min(f.tier for f in found)
@@ -131,8 +124,6 @@ def _diagnose(call, expected, rtol, atol, explicit, keepdims):
     actual = call.value
     context: Context | None = getattr(call, "context", None)
     history = context.history.setdefault(call.function, Counter()) if context else None
-    missed = context.missed.setdefault(call.function, Counter()) if context else None
-    tried: set[str] = set()
     ordinary = _not_finite(actual) and _ordinary(call.args)
     blind = ordinary or (_not_finite(actual) and context is not None
                          and call.function in context.not_finite)
@@ -142,8 +133,11 @@ def _diagnose(call, expected, rtol, atol, explicit, keepdims):
     earlier = acceptance.records(context, call.function) if context is not None else []
     record = acceptance.record_for(actual, expected, call.args)
     # a name for a nan or inf claims the rest is right, or named already
-    overflow_only = not _not_finite(actual) or acceptance.named_before(context, call.function) \
-        or acceptance.finite_part_right(actual, expected, rtol, atol)
+    overflow_only = not _not_finite(actual) or acceptance.finite_part_right(
+        actual, expected, rtol, atol) or (acceptance.named_before(context, call.function) and
+                                          not acceptance.named_explains(
+                                              context, call.function, actual, expected, rtol,
+                                              atol))
     found: list[Finding] = []
     for candidate in explicit:
         if blind and callable(candidate.value):
@@ -163,17 +157,17 @@ def _diagnose(call, expected, rtol, atol, explicit, keepdims):
         found += acceptance.size_findings(actual, expected, call.args, rtol, atol)
     except Exception:  # a relation that cannot compare this result explains nothing
         pass
+    kept: list = []  # the candidates' values, kept per worker: a second mistake may apply on them
     if context is not None and context.modules:
         from autograder.diagnosis.reconstruct import evaluated
 
-        for finding, value, distinct, finite in evaluated(
-                context.modules, call.function, call.args, call.kwargs, expected, rtol, atol,
-                context.defined):
+        kept = evaluated(context.modules, call.function, call.args, call.kwargs, expected, rtol,
+                         atol, context.defined)
+        for finding, value, distinct, finite in kept:
             if distinct and _same(actual, value, rtol, atol):  # fits (see fits())
                 if not acceptance.tiny(value, actual, atol):
                     found.append(finding)
             elif finite:  # distinct, and tried here: a nan compares with nothing
-                tried.add(finding.id)
                 record.tried.add(acceptance.key(finding))
     if keepdims is not None and keepdims.matches(actual, rtol, atol):
         m = keepdims.mistake
@@ -184,20 +178,23 @@ def _diagnose(call, expected, rtol, atol, explicit, keepdims):
                              "steps read changed values. Compute into new arrays (`x = x - m`, "
                              "not `x -= m`).", 3))
     found = _unique(found)
-    fitted = {f.id for f in found}
+    if not found and not blind:  # two mistakes at once (combined.py)
+        pair = combined.unique(combined.combine(actual, expected, call.args, kept, rtol, atol))
+        found = [pair] if pair is not None else []
     record.fitted = {acceptance.key(f) for f in found}
     record.tried -= record.fitted
+    fitted = {f.id for f in found}  # what this check shows, named or not
     found = [f for f in found if not acceptance.contradicted(f, earlier)]
-    chosen = choose(found, history, missed)
+    chosen = choose(found, history)
+    coincidence = set()
     if chosen is not None and context is not None and not any(
             acceptance.key(chosen) in r.fitted for r in earlier) \
             and not acceptance.replicated(context, call, chosen, rtol, atol):
-        chosen = None  # a coincidence of this check's numbers
+        coincidence, chosen = {chosen.id}, None  # of this check's numbers: no evidence either
     if chosen is not None:
         chosen = acceptance.worded(chosen)
     if history is not None:
-        history.update({f.id for f in found})
-        missed.update(tried - fitted)
+        history.update(fitted - coincidence)
         record.named = chosen.id if chosen is not None else None
         earlier.append(record)
     if chosen is None:

@@ -8,8 +8,11 @@ is named:
   explanations fitted it and which were tried there and did not reproduce the result (their
   value differed from the expected one and from the student's; the graders' own candidates are
   written per check, several per mistake, and are not judged so). An explanation that an
-  earlier check of the same function contradicts is not named. A claim that no earlier check
-  supports is tried once more on the same inputs with other numbers (`replicated`).
+  earlier check of the same function contradicts is not named: this is the one rule of
+  consistency (`contradicted`; a generic relation is also judged across its variants, by id).
+  A claim that no earlier check supports is tried once more on the same inputs with other
+  numbers (`replicated`); two mistakes at once (combined.py) must be reproduced there, or have
+  fitted an earlier check, since a replication that cannot run proves nothing for them.
 - A scale factor that equals a size of the inputs (2 samples, 3 columns) names the size, not the
   number, unless another check separates them.
 - A candidate whose value is 0 (within the tolerance) proves nothing against a result that is
@@ -32,7 +35,7 @@ import numpy as np
 from autograder.diagnosis.relations import SCALE_FIX, Finding, _arr, _sizes, close
 
 # Relations read from the result and the expected one alone: tried on every comparable check.
-VALUE_RELATIONS = ("scaled-", "negated", "shifted", "times-input")
+VALUE_RELATIONS = ("scaled-", "negated", "shifted", "times-input", "reciprocal")
 # Ids whose title carries the constant or the argument the claim is about.
 PARAMETRISED = ("argument-fixed", "argument-default", "argument-ignored", "argument-off-by-one",
                 "input-plus-epsilon", "swapped-arguments", "argument-in-place-of",
@@ -55,6 +58,8 @@ class Record:
 
 def key(finding: Finding) -> str:
     """The claim a finding makes: the same key on two checks is the same claim."""
+    if "+" in finding.id:  # two parts (combined.py): their titles without the check's numbers
+        return f"{finding.id}:{re.sub(r'-?[0-9][-+.e0-9]*', '#', finding.title)}"
     if finding.id in ("scaled-constant", "shifted"):  # of the same part of the result
         return f"{finding.id}:{finding.explanation.split('every element')[0]}"
     if finding.id in PARAMETRISED:  # its words without the check's numbers (t = 2 instead of 1)
@@ -77,6 +82,22 @@ def named_before(context, function: str) -> bool:
     return any(r.named for r in records(context, function)) or any(probes.values())
 
 
+def named_explains(context, function: str, actual, expected, rtol, atol) -> bool:
+    """A mistake an earlier check named reproduces the finite entries of `actual`: its nan or
+    inf come from that wrong formula (1 + exp(-z) for sigmoid overflows where it is wrong), so
+    an overflow is not a second mistake."""
+    named = {r.named for r in records(context, function) if r.named}
+    a, e = _arr(actual), _arr(expected)
+    if not named or a is None or e is None or a.shape != e.shape:
+        return False
+    finite = np.isfinite(a) & np.isfinite(e)
+    if finite.sum() < 1:
+        return False
+    from autograder.diagnosis.relations import explain
+
+    return bool(named & {f.id for f in explain(a[finite], e[finite], (), rtol, atol)})
+
+
 def comparable(actual, expected) -> bool:
     """Numbers of the same shape where the expected ones are not all 0 (a scale is telling)."""
     a, e = _arr(actual), _arr(expected)
@@ -85,21 +106,30 @@ def comparable(actual, expected) -> bool:
 
 
 def contradicted(finding: Finding, earlier: list[Record]) -> bool:
-    """An earlier check of the function tried this claim, and it was not the result there."""
+    """An earlier check of the function tried this claim, and it was not the result there: the
+    one rule of consistency across checks. A claim is its key (its words without the check's
+    numbers); a generic relation (tier 3 and up) is also judged by its id, across its variants
+    (t off by one is not what a function does where no off-by-one ever fitted and one was
+    tried), unless a variant fitted an earlier check."""
     k = key(finding)
+    generic = finding.tier >= 3 and not any(finding.id in _ids(r.fitted) for r in earlier)
     for record in earlier:
         if k in record.fitted:
             continue
-        if k in record.tried:
+        if k in record.tried or (generic and finding.id in _ids(record.tried)):
             return True
         if record.comparable and _tried(finding.id, record):
             return True
     return False
 
 
+def _ids(keys: set[str]) -> set[str]:
+    return {k.split(":", 1)[0] for k in keys}
+
+
 def _tried(ident: str, record: Record) -> bool:
     """A value relation is tried on every comparable check where it could be read."""
-    if ident in ("scaled-half", "scaled-double", "negated"):
+    if ident in ("scaled-half", "scaled-double", "negated", "rounded"):
         return True
     if ident.startswith(("scaled-times-n", "scaled-over-n")):
         return record.sized
@@ -260,20 +290,24 @@ def perturbed(args: tuple, kwargs: dict):
 
 def replicated(context, call, finding: Finding, rtol, atol) -> bool:
     """False only where the claim is tried on perturbed inputs and does not reproduce the
-    student's result there; a probe that cannot run proves nothing (True)."""
+    student's result there; a probe that cannot run proves nothing (True). Two mistakes at
+    once (combined.py) are a claim that more coincidences fit: they must be reproduced there."""
     import copy
 
+    from autograder.diagnosis import combined
+
+    untried = not combined.is_combined(finding)  # what a replication that cannot run proves
     submission = context.submission
     inputs = perturbed(call.args, call.kwargs)
     if submission is None or inputs is None or finding.tier < 3:
-        return True
+        return untried
     cache = context.history.setdefault(f"replica:{call.function}", {})
     k = key(finding)
     if k in cache:
         return cache[k]
     if len(cache) >= 2:  # probing must not cost a slow answer its budget
-        return True
-    cache[k] = True
+        return untried
+    cache[k] = untried
     from autograder.diagnosis.probes import _reference
     from autograder.diagnosis.reconstruct import _long_running, evaluated
     from autograder.diagnosis.relations import explain
@@ -281,14 +315,20 @@ def replicated(context, call, finding: Finding, rtol, atol) -> bool:
 
     reference = _reference(context.modules, call.function)
     if reference is None or call.function in _long_running():
-        return True
+        return untried
     args, kwargs = inputs
     try:
         expected = reference(*copy.deepcopy(args), **copy.deepcopy(kwargs))
         actual = submission._probe(call.function, args, kwargs).value
     except (StudentError, Exception):
-        return True
-    if finding.id.startswith(VALUE_RELATIONS):
+        return untried
+    if combined.is_combined(finding):  # both parts again, on the other numbers
+        kept = evaluated(context.modules, call.function, args, kwargs, expected, rtol, atol,
+                         context.defined)
+        cache[k] = k in {key(f) for f, _ in combined.combine(actual, expected, args, kept, rtol,
+                                                             atol)}
+        return cache[k]
+    if finding.id.startswith(VALUE_RELATIONS) or finding.id == "rounded":
         keys = {key(f) for f in explain(actual, expected, args, rtol, atol)
                 + size_findings(actual, expected, args, rtol, atol)}
         cache[k] = k in keys or not comparable(actual, expected)

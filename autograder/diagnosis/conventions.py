@@ -35,6 +35,11 @@ def _sutskever_lr_inside(w, dw, velocity, learning_rate, momentum):
     return w - v, v
 
 
+def _ng_average_momentum(w, dw, velocity, learning_rate, momentum):
+    v = momentum * velocity + (1 - momentum) * dw
+    return w - learning_rate * v, v
+
+
 def _adagrad_eps_inside(w, dw, cache, learning_rate, epsilon=1e-7):
     cache = cache + dw ** 2
     return w - learning_rate * dw / np.sqrt(cache + epsilon), cache
@@ -197,6 +202,12 @@ CONVENTIONS = {
          + _note("Sutskever et al. and some libraries store the velocity as a positive step",
                  "velocity_new = momentum * velocity - learning_rate * dw, added to w"),
          _sutskever_lr_inside),
+        ("ng-average", "velocity as an average of gradients (deeplearning.ai)",
+         "Your velocity is momentum * v + (1 - momentum) * dw and the step is -lr * v. "
+         + _note("deeplearning.ai's momentum keeps an exponentially weighted average of the "
+                 "gradients", "velocity_new = momentum * velocity - learning_rate * dw and w_new "
+                 "= w + velocity_new: no (1 - momentum), and the velocity carries the step"),
+         _ng_average_momentum),
     ],
     "adagrad_update": [
         ("eps-inside-sqrt", "epsilon inside the square root (d2l)",
@@ -224,6 +235,11 @@ CONVENTIONS = {
          + _note("d2l's schedules include a square-root decay",
                  "the lecture's 1/t decay, initial_lr / (1 + decay * iteration)"),
          lambda initial_lr, decay, iteration: initial_lr * (1 + decay * iteration) ** -0.5),
+        ("cs231n-exponential-decay", "exponential decay (cs231n)",
+         "Your rate is initial_lr * exp(-decay * iteration). "
+         + _note("cs231n's notes list exponential decay, lr * e^(-k t), beside the 1/t decay",
+                 "the lecture's 1/t decay, initial_lr / (1 + decay * iteration)"),
+         lambda initial_lr, decay, iteration: initial_lr * np.exp(-decay * iteration)),
     ],
     "minibatch_indices": [
         ("legacy-random-state", "NumPy's legacy generator (np.random.seed)",

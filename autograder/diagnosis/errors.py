@@ -15,9 +15,12 @@ import numpy as np
 from autograder.diagnosis.relations import Finding
 
 _SHAPE = re.compile(r"\(([\d, ]*)\)")
-_TARGET = re.compile(r"into shape (\([\d, ]*\))")
+_TARGET = re.compile(r"into shape (\([\w, ]*\))")  # (100,newaxis): a -1 in the reshape
 _TUPLE = re.compile(r"unsupported operand type\(s\) for .*'tuple'")
 _MISSING_MODULE = re.compile(r"ModuleNotFoundError: No module named '([\w.]+)'")
+# what the sandbox says of a value that is no plain data (autograder/sandbox/codec.py)
+_NOT_DATA = re.compile(r"^an? (generator|map|filter|zip|range|dict_values|dict_keys) cannot be "
+                       r"sent as plain data|^arrays of dtype object cannot be sent")
 
 
 def from_message(args: tuple, message: str) -> Finding | None:
@@ -28,6 +31,9 @@ def from_message(args: tuple, message: str) -> Finding | None:
                        f"your function imports `{missing.group(1)}`, which is not installed "
                        "where your notebook is graded. The course's functions use NumPy only: "
                        "write the step with np.", 1)
+    not_data = _NOT_DATA.match(message)
+    if not_data:
+        return _not_data(not_data.group(1))
     if _TUPLE.search(message) and not any(isinstance(x, (tuple, list)) for x in args):
         return Finding("tuple-used-as-array", "a tuple used as one array",
                        "your function raised doing arithmetic on a tuple, and no input is one: a "
@@ -35,6 +41,22 @@ def from_message(args: tuple, message: str) -> Finding | None:
                        "sigmoid(Z)` does) and the whole tuple is used as one array. Unpack it "
                        "(`s, _ = helper(z)`), or let the helper return one array.", 1)
     return hard_coded(args, message)
+
+
+def _not_data(kind: str | None) -> Finding:
+    """A result that is not an array or a list of numbers: what it is, and what to return."""
+    if kind is None:
+        return Finding("returns-object-array", "an array of Python objects (dtype object)",
+                       "your function returned a NumPy array of dtype object (as np.frompyfunc, "
+                       "np.vectorize without otypes, or np.array of mixed items give), not of "
+                       "numbers. Compute with NumPy's own operations on the float array, or "
+                       "convert: `.astype(float)`.", 1)
+    cause = "`yield` inside it" if kind == "generator" else f"{kind}(...) left unconverted"
+    return Finding("returns-an-iterator", f"a {kind} returned, not a list",
+                   f"your function returned a {kind} (a lazy sequence: {cause}), where the "
+                   "course's function returns a list or an array: it has no len() and is used up "
+                   "after one pass. Collect the items (`return list(...)`, or append to a list "
+                   "and return it).", 1)
 
 
 def _known_sizes(args) -> set[int]:

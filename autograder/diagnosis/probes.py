@@ -215,19 +215,22 @@ def _square(args):
     return tuple(out)
 
 
-def diagnose_raise(submission, function: str, args: tuple, kwargs: dict, message: str):
-    """The Finding that names the assumption, or None. Calls `submission._probe`."""
+def diagnose_raise(submission, function: str, args: tuple, kwargs: dict, message: str,
+                   kind: str = "exception"):
+    """The Finding that names the assumption, or None. Calls `submission._probe`. A call
+    whose value could not be sent back (`kind` "bad-output") is named from its message alone:
+    a probe would return the same kind of value."""
     try:
-        return _diagnose_raise(submission, function, args, kwargs, message)
+        return _diagnose_raise(submission, function, args, kwargs, message, kind)
     except Exception:  # a diagnosis never breaks a check: without it, nothing is named
         return None
 
 
-def _diagnose_raise(submission, function, args, kwargs, message):
+def _diagnose_raise(submission, function, args, kwargs, message, kind="exception"):
     if message.startswith("NotImplementedError"):
         return None
     told = from_message(args, message)
-    if told is not None:  # the error itself is the proof: nothing to probe
+    if told is not None or kind != "exception":  # the error itself is the proof, or nothing is
         return told
     context = getattr(submission, "_diagnosis", None)
     if context is None or not context.modules:

@@ -107,6 +107,11 @@ def _is_array(x) -> bool:
     return isinstance(x, np.ndarray) and x.dtype.kind in "fiub" and x.size >= 2
 
 
+def _is_rate(x) -> bool:
+    """A float scalar a formula multiplies by (a rate, a decay, a beta), not a count."""
+    return isinstance(x, (float, np.floating)) and bool(x) and x != 1.0
+
+
 def _local(args: tuple, defined: dict[str, str] | None) -> tuple:
     """`args` with each student-side handle (Remote) replaced by the grader's own copy of that
     grader-written function (Submission.define), so the reference can call it here."""
@@ -168,8 +173,9 @@ def candidates(modules: list, function: str, args: tuple, kwargs: dict,
                                "step uses (the signature's order).", 3), run(ref, swapped))
     for i in range(len(args)):  # one input where another belongs (y * log(y) for y * log(p))
         for j in range(len(args)):
-            if i != j and _is_array(args[i]) and _is_array(args[j]) \
-                    and np.shape(args[i]) == np.shape(args[j]):
+            if i != j and (_is_array(args[i]) and _is_array(args[j])
+                           and np.shape(args[i]) == np.shape(args[j])
+                           or _is_rate(args[i]) and _is_rate(args[j])):
                 changed = list(args)
                 changed[i] = args[j]
                 yield (Finding("argument-in-place-of", f"argument {j + 1} used where argument "
@@ -334,6 +340,14 @@ def _fixed(ref, name, i, x, default, args, run) -> Iterator[Candidate]:
     is `argument-default`'s)."""
     if not isinstance(x, (float, np.floating)) or not x:
         return
+    if x != 1.0 and not (default is not inspect.Parameter.empty and _equal(default, 1.0)):
+        changed, zero = list(args), list(args)
+        changed[i], zero[i] = 1.0, 0.0
+        yield (Finding("argument-fixed", f"argument `{name}` left out (taken as 1)",
+                       f"your result is the expected one for {name} = 1, not the {x:g} passed: "
+                       f"{name} is never multiplied in (a factor left out of the formula, or "
+                       f"`{name} = 1` in your code). Multiply it in.", 3),
+               _unless_same(run(ref, changed), run(ref, zero)))
     for fixed in CONSTANTS:
         if np.isclose(fixed, x, rtol=1e-9, atol=0) or (
                 default is not inspect.Parameter.empty and _equal(default, fixed)):

@@ -68,7 +68,7 @@ def _sizes(args, smallest=3) -> list[tuple[float, str]]:
 
 def _constants(args):
     """(value, id, words): 1/2, 2 and the factors n, 1/n, n/2 of the inputs' sizes."""
-    out = [(0.5, "half", "1/2"), (2.0, "double", "2")]
+    out = [(0.5, "half", "1/2"), (2.0, "double", "2"), (100.0, "percent", "100")]
     for i, arg in enumerate(args):  # rows and columns of one input swapped in a mean
         x = _arr(arg)
         if x is None or x.ndim != 2 or x.shape[0] == x.shape[1]:
@@ -88,6 +88,7 @@ SCALE_FIX = {
                      "(rows: the batch is rows in this course), or elements, as the table says",
     "half": "a factor 1/2 too many (for example 1/2 * sum of squares, or a 0.5 left in)",
     "double": "a factor 2 too many (a derivative's 2 used twice, or a gradient added twice)",
+    "percent": "a percentage where the course asks for a fraction: leave out the * 100",
     "times-n": "a mean left out: divide by n (np.mean instead of np.sum)",
     "over-n": "a division by n too many: the mean is taken where a sum belongs, or twice",
     "times-n-over-2": "the gradient of 1/2 * sum of squares: the course's loss is a mean "
@@ -161,11 +162,19 @@ def _values(a, e, args, where, rtol, atol) -> list[Finding]:
         for value, ident, words in _constants(args):
             if close(a, value * e, rtol, atol):
                 tier = 2 if ident == "wrong-divisor" else 3  # names both sizes: more specific
-                title = "divided by the wrong count" if ident == "wrong-divisor" else \
-                    f"result {words.split(' (')[0]} times the expected one"
+                title = {"wrong-divisor": "divided by the wrong count",
+                         "percent": "a percentage where a fraction belongs"}.get(
+                    ident, f"result {words.split(' (')[0]} times the expected one")
                 out.append(Finding(f"scaled-{ident}", title,
                                    f"{where}every element of your result is {words} times the "
                                    f"expected one: {SCALE_FIX[ident]}.", tier))
+        if abs(a.flat[0] * e.flat[0] - 1) < 1e-3 and np.all(e != 0) \
+                and not close(1 / e, e, rtol, atol) and close(a, 1 / e, rtol, atol):
+            out.append(Finding("reciprocal", "the reciprocal of the expected result",
+                               f"{where}your result is 1 divided by the expected one: a "
+                               "fraction's denominator is returned without the division, as "
+                               "1 / 1 + x computes 1 + x. Put the denominator in parentheses: "
+                               "1 / (1 + x).", 3))
         if not out and big.sum() >= 2 and np.allclose(ratios, ratios[0], rtol=1e-9) \
                 and close(a, ratios[0] * e, rtol, atol) and np.all(a[~big] == 0):
             out.append(Finding("scaled-constant", "result scaled by a constant",
@@ -180,10 +189,29 @@ def _values(a, e, args, where, rtol, atol) -> list[Finding]:
                            f"{d.flat[0]:.6g}: a constant term is added (or left out) that the "
                            "formula does not have (an epsilon, a bias, a 1).", 4))
     out += _scaled_by_input(a, e, args, where, rtol, atol, big)
+    if not out:
+        out += _rounded(a, e, where, rtol, atol)
     out += _broadcast_axis(a, e, args, where, rtol, atol)
     if not out:
         out += _rows(a, e, where, rtol, atol)
     return out
+
+
+def _rounded(a, e, where, rtol, atol) -> list[Finding]:
+    """The expected result rounded to a few decimals (round(x, 2) before returning)."""
+    first = float(a.flat[0]) * 1e6
+    if abs(first - round(first)) > 1e-3 or not np.any(np.abs(a - np.round(a)) > 1e-12) \
+            or not close(a, np.round(a, 6), 0.0, 1e-12):
+        return []  # not rounded, or whole numbers (a coincidence of small values, or a count)
+    for decimals in range(1, 7):
+        r = np.round(e, decimals)
+        if not close(r, e, rtol, atol) and close(a, r, 0.0, 1e-12):
+            return [Finding("rounded", f"result rounded to {decimals} decimals",
+                            f"{where}your result is the expected one rounded to {decimals} "
+                            "decimals: the function rounds (round(x, k), np.round, a format) "
+                            "what it returns. Return the full value; round only what you "
+                            "print.", 3)]
+    return []
 
 
 def _telling(shift: float, args) -> bool:
@@ -298,13 +326,7 @@ def _shapes(a, e, args, where, rtol, atol) -> list[Finding]:
         tier = 2 if a.shape[axis] >= 2 else 5
         for how, reduce in (("mean", np.mean), ("sum", np.sum)):
             if close(reduce(a, axis=axis), e, rtol, atol):
-                what = "per-sample values" if axis == 0 else f"values along axis {axis}"
-                out.append(Finding(f"not-reduced-{how}", f"{how} over the samples left out"
-                                   if axis == 0 else f"{how} over axis {axis} left out",
-                                   f"{where}your result has shape {a.shape}; its {how} over "
-                                   f"axis {axis} is the expected {e.shape} result: you returned "
-                                   f"the {what} instead of their {how}. Take "
-                                   f"np.{how}(..., axis={axis}).", tier))
+                out.append(_not_reduced(how, axis, a, e, args, where, tier))
     if a.size == e.size and a.shape != e.shape and close(a.reshape(e.shape), e, rtol, atol) \
             and not (a.ndim == e.ndim + 1 and 1 in a.shape):
         fewer = a.ndim < e.ndim
@@ -327,6 +349,36 @@ def _shapes(a, e, args, where, rtol, atol) -> list[Finding]:
                                        "over the samples (the rows, axis=0) for a bias's "
                                        "gradient.", 2))
     return out
+
+
+def _along(length: int, args) -> str | None:
+    """What an axis of `length` runs along in the inputs: "samples" (their rows), "columns", or
+    None where both, or neither, have that length."""
+    arrays = [x for x in map(_arr, args) if x is not None and x.ndim >= 1]
+    rows = {x.shape[0] for x in arrays}
+    columns = {x.shape[-1] for x in arrays if x.ndim >= 2}
+    if (length in rows) == (length in columns):
+        return None
+    return "samples" if length in rows else "columns"
+
+
+def _not_reduced(how, axis, a, e, args, where, tier) -> Finding:
+    """The values along `axis` where their mean or sum is expected: which values they are (one
+    per sample, or one per column: a mean over the samples alone) as the inputs' shapes show."""
+    along = _along(a.shape[axis], args) if axis == 0 else None
+    if along == "columns":
+        return Finding(f"not-reduced-{how}", f"{how} over the columns left out",
+                       f"{where}your result has shape {a.shape}, one value per column of the "
+                       f"inputs, and its {how} is the expected {e.shape} result: the reduction "
+                       f"runs over the samples only (axis=0). Reduce over every element: "
+                       f"np.{how}(...) with no axis.", tier)
+    what = "per-sample values" if along == "samples" else f"values along axis {axis}"
+    title = f"{how} over the samples left out" if along == "samples" else \
+        f"{how} over axis {axis} left out"
+    return Finding(f"not-reduced-{how}", title,
+                   f"{where}your result has shape {a.shape}; its {how} over axis {axis} is the "
+                   f"expected {e.shape} result: you returned the {what} instead of their {how}. "
+                   f"Take np.{how}(..., axis={axis}).", tier)
 
 
 def _reduced(a, e, args, where, rtol, atol) -> list[Finding]:

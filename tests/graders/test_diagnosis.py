@@ -155,15 +155,19 @@ def test_one_number_where_an_array_belongs_is_named_when_it_is_its_sum_or_mean()
 
 
 def test_a_relation_an_earlier_check_told_apart_and_missed_is_not_named():
-    from collections import Counter
+    from autograder.diagnosis import acceptance
 
-    off = Finding("argument-off-by-one", "t", "x", 3)
+    off = Finding("argument-off-by-one", "`t` off by one", "for t = 3 instead of 2", 3)
     assert choose([off]) is off
-    assert choose([off], Counter(), Counter({"argument-off-by-one": 1})) is None
+    other_t = "argument-off-by-one:`t` off by one:for t = # instead of # (another variant)"
+    missed = acceptance.Record(tried={other_t})  # a variant of it, told apart and not fitted
+    assert acceptance.contradicted(off, [missed])
+    fitted = acceptance.Record(fitted={other_t})  # a variant fitted an earlier check: no
+    assert not acceptance.contradicted(off, [missed, fitted])
     fixed = Finding("argument-fixed", "t", "x", 3)  # at t = 2, t - 1 and t = 1 are one value
     assert choose([off, fixed]) is None
-    assert choose([off, fixed], Counter({"argument-fixed": 1}),
-                  Counter({"argument-off-by-one": 1})) is fixed
+    survivors = [f for f in (off, fixed) if not acceptance.contradicted(f, [missed])]
+    assert choose(survivors) is fixed
 
 
 def test_the_reference_with_a_function_swapped_is_the_neighbour_mixed_up():
