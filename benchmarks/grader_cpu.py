@@ -22,7 +22,6 @@ messages. It makes no pass/fail judgement.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import cProfile
 import pstats
@@ -33,7 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from runners import build_class
+from runners import build_class, class_parser
 
 from autograder.checks.fixed import recomputed
 from autograder.config import get_assignment, limits
@@ -73,14 +72,7 @@ def grade(assignment_id: str, items: list, sandbox: Sandbox, way: str) -> tuple[
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--n", type=int, default=30, help="students (default: 30)")
-    parser.add_argument("--assignment", default="01_forward_pass")
-    parser.add_argument("--rounds", type=int, default=3, help="timed rounds (default: 3)")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--scratch", type=Path, help="keep the class here (default: a "
-                                                     "temporary folder, removed afterwards)")
+    parser = class_parser(__doc__, 30, "--rounds", "timed rounds")
     parser.add_argument("--profile", choices=["pytest", "runner"],
                         help="instead: cProfile (CPU time) of one run of that way, kept values "
                              "for the runner, recomputed ones for pytest")

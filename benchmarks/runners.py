@@ -6,6 +6,7 @@ Shared by grading_throughput.py and real_class.py.
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
 import os
@@ -59,6 +60,20 @@ def answer_plan(assignment_id: str, index: int, seed: int) -> dict[str, str]:
         else:
             plan[function] = "blank"
     return plan
+
+
+def class_parser(doc: str, n: int, repeats: str, repeats_help: str) -> argparse.ArgumentParser:
+    """The options of a benchmark on one synthetic class: --n, --assignment, `repeats` (how
+    many rounds or runs), --seed and --scratch."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=n, help=f"students (default: {n})")
+    parser.add_argument("--assignment", default="01_forward_pass")
+    parser.add_argument(repeats, type=int, default=3, help=f"{repeats_help} (default: 3)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--scratch", type=Path, help="keep the class here (default: a "
+                                                     "temporary folder, removed afterwards)")
+    return parser
 
 
 def build_class(assignment_id: str, n: int, seed: int, submitted: Path) -> dict[str, dict]:

@@ -25,7 +25,6 @@ share of the whole, and judges nothing.
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import statistics
@@ -35,7 +34,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from runners import NNFS, build_class, scratch_course, tool_env
+from runners import NNFS, build_class, class_parser, scratch_course, tool_env
 
 HEADINGS = ("the command", "grading workers", "the sandbox")
 
@@ -95,14 +94,7 @@ def one_run(course: Path, assignment: str, paths: list[Path], out: Path) -> dict
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--n", type=int, default=100, help="students (default: 100)")
-    parser.add_argument("--assignment", default="01_forward_pass")
-    parser.add_argument("--runs", type=int, default=3, help="whole runs (default: 3)")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--scratch", type=Path, help="keep the class and course here (default: "
-                                                     "a temporary folder, removed afterwards)")
+    parser = class_parser(__doc__, 100, "--runs", "whole runs")
     args = parser.parse_args(argv)
     scratch = args.scratch or Path(tempfile.mkdtemp(prefix="nnfs-student-time-"))
     try:
