@@ -65,7 +65,7 @@ class Evaluated(NamedTuple):
 # a seeded generator): the same for every student of a class, so each worker computes them for
 # the first student that needs them and keeps them, frozen (checks/fixed.py). A class whose
 # inputs vary (a check that feeds one answer into the next) stops adding at the limit.
-_EVALUATED = Fixed(limit=4096)
+_EVALUATED = Fixed(limit=1024)
 
 
 def evaluated(modules: list, function: str, args: tuple, kwargs: dict, expected,

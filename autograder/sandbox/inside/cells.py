@@ -16,6 +16,7 @@ attribute (`sys.exit`). A cell the plain path cannot prove safe, such as a def t
 `raise` (the compiler drops it) or a decorated def, also keeps `run_cell`: slower, never different.
 """
 
+import hashlib
 import re
 import warnings
 from types import CodeType
@@ -30,13 +31,21 @@ DEFINITION = re.compile(r"(?:async\s+def|def|class)\s")
 INDENT = (" ", "\t")
 
 
-# Cells compiled in the template, for its children: (source, execution count, compiler flags) ->
-# what `Cells.compiled` gives for them. A cell is compiled there once a second notebook has it at
-# the same place (the check helper, the imports, an unchanged stub), so that no child compiles it
-# again: the same source, name and flags make the same code. `_SEEN` holds the first sightings.
+# Cells compiled in the template, for its children: the digest of (source, execution count,
+# compiler flags) -> what `Cells.compiled` gives for them. A cell is compiled there once a second
+# notebook has it at the same place (the check helper, the imports, an unchanged stub), so that no
+# child compiles it again: the same source, name and flags make the same code. `_SEEN` holds the
+# digests of first sightings. Both are bounded, in entries and in the sources' size.
 _KEPT: dict = {}
 _SEEN: set = set()
-_KEEP_AT_MOST = 4096
+_KEEP_AT_MOST = 1024
+_KEEP_CHARS = 16 * 1024 * 1024
+_kept_chars = [0]
+
+
+def _digest(raw, count, flags):
+    return hashlib.blake2b(f"{count}:{flags}:".encode() + raw.encode("utf-8", "surrogatepass"),
+                           digest_size=16).digest()
 
 
 def precompile(shell, cells, skip):
@@ -48,14 +57,15 @@ def precompile(shell, cells, skip):
         return
     count = shell.execution_count
     for index, raw in enumerate(cells):
-        if index in skip:
+        if index in skip or not isinstance(raw, str):
             continue
-        key = (raw, count, shell.compile.flags)
+        key = _digest(raw, count, shell.compile.flags)
         count += 1
-        if key in _KEPT or len(_KEPT) >= _KEEP_AT_MOST:
+        if key in _KEPT or len(_KEPT) >= _KEEP_AT_MOST \
+                or _kept_chars[0] + len(raw) > _KEEP_CHARS:
             continue
         if key not in _SEEN:
-            if len(_SEEN) < 16 * _KEEP_AT_MOST:
+            if len(_SEEN) < 64 * _KEEP_AT_MOST:
                 _SEEN.add(key)
             continue
         with warnings.catch_warnings(record=True) as warned:
@@ -63,6 +73,7 @@ def precompile(shell, cells, skip):
             found = runner.compiled(raw, count - 1)
         if not warned:
             _KEPT[key] = found
+            _kept_chars[0] += len(raw)
 
 
 class Cells:
@@ -93,9 +104,10 @@ class Cells:
         shell's next), or kept from the template (`precompile`)."""
         if count is None:
             count = self.shell.execution_count
-            kept = _KEPT.get((raw, count, self.shell.compile.flags), _SEEN)
-            if kept is not _SEEN:
-                return kept
+            if _KEPT and isinstance(raw, str):
+                key = _digest(raw, count, self.shell.compile.flags)
+                if key in _KEPT:
+                    return _KEPT[key]
         if not raw or raw.isspace():
             return None
         text = raw if raw.endswith("\n") else raw + "\n"
