@@ -27,7 +27,7 @@ import numpy as np
 from autograder.diagnosis import acceptance, combined
 from autograder.diagnosis.relations import Finding, close, explain
 
-__all__ = ["Context", "Finding", "choose", "diagnose", "fits", "to_mistake"]
+__all__ = ["Context", "Finding", "choose", "diagnose", "to_mistake"]
 
 
 @dataclass
@@ -71,15 +71,6 @@ def _same(a, e, rtol, atol) -> bool:
     from autograder.diagnosis.relations import _structure_close
 
     return _structure_close(a, e, rtol, atol)
-
-
-def fits(actual, value, expected, rtol, atol) -> bool:
-    """`value` reproduces `actual` wherever `actual` is wrong, and differs from `expected`."""
-    if value is None or _same(value, expected, rtol, atol):
-        return False  # indistinguishable here: it proves nothing
-    # The whole result: a relation that would also change the parts that are right is not
-    # the mistake made (a wrong db alone is not dvalues transposed).
-    return _same(actual, value, rtol, atol)
 
 
 def choose(found: list[Finding], history: Counter | None = None) -> Finding | None:
@@ -163,12 +154,12 @@ def _diagnose(call, expected, rtol, atol, explicit, keepdims):
 
         kept = evaluated(context.modules, call.function, call.args, call.kwargs, expected, rtol,
                          atol, context.defined)
-        for finding, value, distinct, finite in kept:
-            if distinct and _same(actual, value, rtol, atol):  # fits (see fits())
-                if not acceptance.tiny(value, actual, atol):
-                    found.append(finding)
-            elif finite:  # distinct, and tried here: a nan compares with nothing
-                record.tried.add(acceptance.key(finding))
+        for each in kept:
+            if each.fits(actual, rtol, atol):
+                if not acceptance.tiny(each.value, actual, atol):
+                    found.append(each.finding)
+            elif each.finite:  # distinct, and tried here: a nan compares with nothing
+                record.tried.add(acceptance.key(each.finding))
     if keepdims is not None and keepdims.matches(actual, rtol, atol):
         m = keepdims.mistake
         found.append(Finding(m.key, m.title, m.explanation, 5, m.lecture))

@@ -333,20 +333,14 @@ def replicated(context, call, finding: Finding, rtol, atol) -> bool:
                 + size_findings(actual, expected, args, rtol, atol)}
         cache[k] = k in keys or not comparable(actual, expected)
         return cache[k]
-    for other, value, distinct, _ in evaluated(context.modules, call.function, args, kwargs,
-                                               expected, rtol, atol, context.defined):
-        if key(other) != k or not distinct:
+    for each in evaluated(context.modules, call.function, args, kwargs, expected, rtol, atol,
+                          context.defined):
+        if key(each.finding) != k or not each.distinct:
             continue
-        if _structure_close(actual, value, rtol, atol):  # fits (see diagnosis.fits)
+        if each.fits(actual, rtol, atol):
             return True
         cache[k] = False  # tried there: another value than the student's
     return cache[k]
-
-
-def _structure_close(a, e, rtol, atol) -> bool:
-    from autograder.diagnosis.relations import _structure_close as same
-
-    return same(a, e, rtol, atol)
 
 
 COLUMNS_FIX = ("the sum is divided by the rows only where the mean is over every element (or a "

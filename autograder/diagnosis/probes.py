@@ -342,12 +342,11 @@ def _explained(finding, context, function, args, kwargs, value, expected, *, uni
     """`finding` with the relation (tier <= 3) that reproduces `value` from the reference on
     `args`, or None (or None when several do and `unique`)."""
     from autograder.checks.mistakes import ATOL, RTOL
-    from autograder.diagnosis import _same
     from autograder.diagnosis.reconstruct import evaluated
 
     fitted = [e.finding for e in evaluated(context.modules, function, args, kwargs, expected,
                                            RTOL, ATOL, context.defined)
-              if e.finding.tier <= 3 and e.distinct and _same(value, e.value, RTOL, ATOL)]
+              if e.finding.tier <= 3 and e.fits(value, RTOL, ATOL)]
     fitted += acceptance.value_relations(value, expected, args)  # a proved relation too
     if not fitted or (unique and len({f.id for f in fitted}) > 1):
         return None

@@ -60,6 +60,11 @@ class Evaluated(NamedTuple):
     distinct: bool
     finite: bool
 
+    def fits(self, actual, rtol: float, atol: float) -> bool:
+        """The value reproduces `actual` (the whole result: a relation that would also change
+        the parts that are right is not the mistake made) and proves something here."""
+        return self.distinct and _structure_close(actual, self.value, rtol, atol)
+
 
 # Candidates' values are a pure function of the call's inputs, which a check fixes (constants or
 # a seeded generator): the same for every student of a class, so each worker computes them for

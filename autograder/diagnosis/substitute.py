@@ -4,8 +4,9 @@ ReLU hidden layer, log1p, log10 or log2 where the natural log belongs).
 
 Grader-side only, like reconstruct.py. A swap is tried only where the reference's own code (or a
 course function it calls) uses the function it replaces, and it is named only where its value
-reproduces the student's result and differs from the expected one (diagnosis.fits). Nothing here
-is written per graded function: a new function that calls np.tanh or np.log gets these swaps.
+reproduces the student's result and differs from the expected one (reconstruct.Evaluated.fits).
+Nothing here is written per graded function: a new function that calls np.tanh or np.log gets
+these swaps.
 """
 
 from __future__ import annotations

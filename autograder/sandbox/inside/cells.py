@@ -55,12 +55,11 @@ def precompile(shell, cells, skip):
     runner = Cells(shell)
     if not runner.plain:
         return
-    count = shell.execution_count
-    for index, raw in enumerate(cells):
-        if index in skip or not isinstance(raw, str):
+    ran = (raw for index, raw in enumerate(cells) if index not in skip)
+    for count, raw in enumerate(ran, shell.execution_count):  # each cell run takes a count
+        if not isinstance(raw, str):
             continue
         key = _digest(raw, count, shell.compile.flags)
-        count += 1
         if key in _KEPT or len(_KEPT) >= _KEEP_AT_MOST \
                 or _kept_chars[0] + len(raw) > _KEEP_CHARS:
             continue
@@ -70,7 +69,7 @@ def precompile(shell, cells, skip):
             continue
         with warnings.catch_warnings(record=True) as warned:
             warnings.simplefilter("always")
-            found = runner.compiled(raw, count - 1)
+            found = runner.compiled(raw, count)
         if not warned:
             _KEPT[key] = found
             _kept_chars[0] += len(raw)
