@@ -39,3 +39,31 @@ def test_matplotlib_loads_with_agg_when_a_cell_uses_it_and_a_later_pyplot_import
     assert proc.cells[1].output == "agg\n"
     assert proc.cells[2].output == "Figure\n"
     assert proc.call("matplotlib_state").value == "module"
+
+
+USES = [  # (code, whether a notebook whose cells are this uses pyplot)
+    ("import matplotlib.pyplot as plt\nplt.plot([1, 2])", True),
+    ("import matplotlib.pyplot as plt\nx = 1", False),
+    ("from matplotlib import pyplot\npyplot.show()", True),
+    ("from matplotlib import pyplot as P\nP.show()", True),
+    ("import matplotlib.pyplot as mp\nmp .figure()", True),
+    ("import matplotlib\nmatplotlib.pyplot.plot([1])", True),
+    ("from matplotlib.pyplot import plot", True),
+    ("plt.plot([1])", True),  # it fails in the child, which is where the error belongs
+    ("xplt.value = 1\nmy_plt.show()", False),
+    ("pyplot = make_plots()\npyplot.show()", False),  # the check helper's own `pyplot`
+    ("import numpy as np\n" * 2000 + "def f(x):\n    return np.tanh(x)\n", False),
+]
+
+
+def test_whether_a_notebook_uses_pyplot_is_read_from_its_code():
+    import sys
+    from pathlib import Path
+
+    inside = str(Path(__file__).parents[2] / "autograder" / "sandbox" / "inside")
+    sys.path.insert(0, inside)
+    try:
+        from lazy_pyplot import LazyPyplot
+    finally:
+        sys.path.remove(inside)
+    assert [LazyPyplot.used_in(code) for code, _ in USES] == [uses for _, uses in USES]
