@@ -97,19 +97,17 @@ def _difference(actual, expected, rtol, atol) -> str | None:
     if np.isinf(a).any() and not np.isinf(e).any():
         return "The answer contains inf."
     with np.errstate(invalid="ignore", over="ignore"):
-        # assert_allclose's own test (np.isclose) for finite expected values, without the
-        # report it builds: a tenth of the cost, and the same verdict.
+        # numpy.testing.assert_allclose's verdict (np.isclose, nan matching nan and inf the same
+        # inf), without the report it builds for a failure: a tenth of the cost.
         if np.isfinite(e).all() and (np.abs(a - e) <= atol + rtol * np.abs(e)).all():
             return None
-    try:
-        np.testing.assert_allclose(a, e, rtol=rtol, atol=atol)
-    except AssertionError:
+        if np.isclose(a, e, rtol=rtol, atol=atol, equal_nan=True).all():
+            return None
         gap = np.nan_to_num(np.abs(a - e), nan=np.inf)
-        worst = np.unravel_index(int(np.argmax(gap)), a.shape) if a.size else ()
-        where = f" at index {tuple(int(i) for i in worst)}" if a.ndim else ""
-        return (f"The values differ{where}: {_num(a[worst])} instead of {_num(e[worst])} "
-                f"(tolerance rtol={rtol:g}, atol={atol:g}).")
-    return None
+    worst = np.unravel_index(int(np.argmax(gap)), a.shape) if a.size else ()
+    where = f" at index {tuple(int(i) for i in worst)}" if a.ndim else ""
+    return (f"The values differ{where}: {_num(a[worst])} instead of {_num(e[worst])} "
+            f"(tolerance rtol={rtol:g}, atol={atol:g}).")
 
 
 def _kind(value) -> str:

@@ -16,14 +16,15 @@ from autograder.files import atomic_write
 
 def results_document(assignment: Assignment, student: str, notebook: str, run: GraderRun,
                      *, seconds: float, status: str, problem: str, isolation: str,
-                     cells: list[dict]) -> dict:
-    """The Gradescope results.json of one submission.
+                     cells: list[dict], notebook_cells: list) -> dict:
+    """The Gradescope results.json of one submission. `notebook_cells` are the cells of the
+    notebook at `notebook` as it was read (`Loaded.notebook_cells`).
 
     Places in the student's notebook are named as the student sees them (JupyterLab numbers no
     cells): "line 2 of the answer cell of `relu` (section “7. ReLU: `relu`”)". A function that
     is missing because its own cell failed says so.
     """
-    places = notebook_places(Path(notebook))
+    places = notebook_places(notebook_cells)
     broken = [_located(dict(c), places) for c in cells if c["status"] not in ("ok", "skipped")]
     tests = []
     for number, test in enumerate(run.tests, start=1):
@@ -95,12 +96,8 @@ _MISSING = re.compile(r"`(\w+)` is not defined in your notebook[^\n]*(?:\n`\w+` 
 _SYNTAX = re.compile(r"^(SyntaxError|IndentationError|TabError): (.*?)(?: \(line (\d+)\))?$")
 
 
-def notebook_places(path: Path) -> list[Place]:
-    """A Place for every code cell of the notebook at `path`, in order; [] if it cannot be read."""
-    try:
-        cells = json.loads(path.read_text(encoding="utf-8", errors="replace"))["cells"]
-    except Exception:  # an unreadable notebook has no cells to name
-        return []
+def notebook_places(cells: list) -> list[Place]:
+    """A Place for every code cell of a notebook's `cells` (as its JSON holds them), in order."""
     places, section = [], ""
     for cell in cells if isinstance(cells, list) else []:
         if not isinstance(cell, dict):

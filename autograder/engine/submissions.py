@@ -31,6 +31,7 @@ class Loaded:
     cells: list[str] = field(default_factory=list)
     skip: set[int] = field(default_factory=set)
     problem: str = ""
+    notebook_cells: list = field(default_factory=list)  # every cell, as the notebook's JSON has it
 
 
 CANVAS_PATTERN = r"^(?P<student_id>[A-Za-z0-9-]+?)_(?:LATE_)?\d+_\d+_.*\.ipynb$"
@@ -174,6 +175,7 @@ def load(found: Found, release_cells: dict[str, str]) -> Loaded:
         loaded.problem = "the notebook has no cells"
         return loaded
     loaded.cells = sources
+    loaded.notebook_cells = data["cells"]
     loaded.skip = {i for i, s in enumerate(sources) if normalise(s) in release_cells}
     return loaded
 

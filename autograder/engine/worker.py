@@ -179,7 +179,8 @@ def grade_session() -> BatchResult:
         status = "failed-to-run" if item.problem else "graded"
         document = results_document(
             assignment, item.student, str(item.path), run, seconds=seconds, status=status,
-            problem=item.problem, isolation=starting.get().isolation, cells=cells)
+            problem=item.problem, isolation=starting.get().isolation, cells=cells,
+            notebook_cells=item.notebook_cells)
         write_results(out_dir, item.student, stamp(document, _WORKER["inputs"]))
         hung = tuple(submission.hung) if submission is not None else ()
         summaries.append(StudentSummary(item.student, run.score, run.max_score, status, seconds,

@@ -102,11 +102,12 @@ class StudentProcess:
             if found is not None:
                 answer, seconds = found
                 self.used += seconds
-                self._made(function, args, kwargs, timeout,
-                           self._prefetch.planned[self._prefetch.cursor - 1])
+                planned_call = self._prefetch.planned[self._prefetch.cursor - 1]
+                self._made(function, args, kwargs, timeout, planned_call)
                 if isinstance(answer, StudentError):
                     raise StudentError(answer.kind, answer.message)
                 value, after, after_kw, output = answer
+                after, after_kw = _own_where_same(after, after_kw, planned_call, args, kwargs)
                 return Call(function, args, kwargs, value, after, after_kw, seconds, output)
         payload = {"op": "call", "function": function, "args": codec.to_plain(list(args)),
                    "kwargs": codec.to_plain(kwargs)}
@@ -371,6 +372,20 @@ class StudentProcess:
 
 _MALFORMED = ("the process running it wrote something that is not an answer onto the grader's "
               "channel, so it was ended")
+
+
+def _own_where_same(after: tuple, after_kw: dict, planned: Planned, args: tuple,
+                    kwargs: dict) -> tuple[tuple, dict]:
+    """A planned call's arguments after it, with the grader's own `args` and `kwargs` where the
+    child left an argument as sent (its answer holds the plan's values there, which are the
+    same data): as the answer to a call of its own would, so that a check sees them unchanged
+    without comparing them."""
+    planned_args, planned_kwargs = planned.values()
+    after = tuple(mine if value is sent else value
+                  for value, sent, mine in zip(after, planned_args, args, strict=True))
+    after_kw = {key: kwargs[key] if value is planned_kwargs.get(key) else value
+                for key, value in after_kw.items()}
+    return after, after_kw
 
 
 def _limit_message(wall: float, cpu: float | None) -> str:
