@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import json
 import os
 from pathlib import Path
 
@@ -43,6 +44,26 @@ def machine_cause(error: BaseException) -> str | None:
 def machine_error(folder: Path, error: BaseException, what: str = "results") -> MachineError:
     """The one line that stops a run: the folder, and what the machine said."""
     return MachineError(f"{folder}: cannot write {what} there: {machine_cause(error)}")
+
+
+def json_text(document: dict, rows: str, ensure_ascii: bool = True) -> str:
+    """`document` as JSON text, a key to a line, and each item of its list `rows` (a notebook's
+    cells, a results file's tests) on a line of its own.
+
+    Each line is written by the json module's C encoder: `json.dumps(indent=...)` runs its pure
+    Python encoder instead, 1 to 2 ms for a notebook or a results file of every student.
+    """
+    def dumps(value):
+        return json.dumps(value, ensure_ascii=ensure_ascii)
+
+    lines = []
+    for key, value in document.items():
+        if key == rows and isinstance(value, list) and value:
+            text = "[\n  " + ",\n  ".join(map(dumps, value)) + "\n ]"
+        else:
+            text = dumps(value)
+        lines.append(f" {dumps(key)}: {text}")
+    return "{\n" + ",\n".join(lines) + "\n}\n" if lines else "{}\n"
 
 
 def atomic_write(path: Path, text: str) -> None:

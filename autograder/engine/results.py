@@ -11,7 +11,7 @@ from pathlib import Path
 
 from autograder.config import Assignment
 from autograder.engine.graders import GraderRun
-from autograder.files import atomic_write
+from autograder.files import atomic_write, json_text
 
 
 def results_document(assignment: Assignment, student: str, notebook: str, run: GraderRun,
@@ -181,7 +181,7 @@ def _capital(text: str) -> str:
 
 def write_results(out_dir: Path, student: str, document: dict) -> Path:
     path = out_dir / student / "results.json"
-    atomic_write(path, json.dumps(document, indent=2, sort_keys=False) + "\n")
+    atomic_write(path, json_text(document, "tests"))
     return path
 
 

@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 from autograder.config import Assignment
-from autograder.files import atomic_write
+from autograder.files import atomic_write, json_text
 from autograder.nbgrader.cells import NotebookCells, grade_id, is_grade, is_solution, is_task
 
 CELL_ID = re.compile(r"^[a-zA-Z0-9-_]{1,64}$")
@@ -36,7 +36,7 @@ def write_autograded(assignment: Assignment, student: str, document: dict, cells
     if not submitted.exists() and path.exists():
         return path  # graded in an earlier run from a file that has since moved: keep its own
     nb = build_notebook(cells, _read(submitted), document, scrub)
-    atomic_write(path, json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+    atomic_write(path, json_text(nb, "cells", ensure_ascii=False))
     atomic_write(folder / "timestamp.txt", (timestamp[0] if timestamp else _mtime(submitted))
                  + "\n")
     return path
