@@ -53,6 +53,13 @@ def to_plain(value, depth=0):
     """Turn `value` into JSON-able plain data, or raise CodecError."""
     if depth > MAX_DEPTH:
         raise CodecError("value is nested too deeply")
+    kind = type(value)  # the common exact types first: a call sends and answers many of them
+    if kind is np.ndarray:
+        return _array(value)
+    if kind is float:
+        return _float(value)
+    if kind is list:
+        return [to_plain(v, depth + 1) for v in value]
     if value is None or isinstance(value, (bool, str)):
         return value
     if isinstance(value, (np.bool_,)):
@@ -62,7 +69,7 @@ def to_plain(value, depth=0):
     if isinstance(value, (float, np.floating)):
         return _float(float(value))
     if isinstance(value, (complex, np.complexfloating)):
-        return {"$complex": [_float(value.real), _float(value.imag)]}
+        return {"$complex": [_float(float(value.real)), _float(float(value.imag))]}
     if isinstance(value, np.ndarray):
         return _array(value)
     if isinstance(value, Remote):
@@ -85,7 +92,14 @@ def from_plain(data, depth=0):
     """Rebuild a value from plain data, accepting nothing but the forms `to_plain` writes."""
     if depth > MAX_DEPTH:
         raise CodecError("value is nested too deeply")
-    if data is None or isinstance(data, (bool, str)):
+    kind = type(data)  # what json.loads makes, exactly: the common cases first
+    if kind is list:
+        return [from_plain(v, depth + 1) for v in data]
+    if kind is float or kind is str or data is None:
+        return data
+    if kind is dict and len(data) == 1 and "$array" in data:
+        return _unarray(data["$array"])
+    if isinstance(data, (bool, str)):
         return data
     if isinstance(data, (int, float)) and not isinstance(data, bool):
         return data

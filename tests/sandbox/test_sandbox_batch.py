@@ -197,3 +197,21 @@ def test_calls_are_the_same_only_when_they_cross_as_the_same_plain_data(a, b, sa
 
 def test_a_call_on_a_function_the_graders_define_is_never_planned():
     assert Planned.of("numerical_gradient", (codec.Remote("f"), np.zeros(2)), {}, 1.0) is None
+
+
+def test_every_kind_of_plain_value_crosses_the_codec_and_comes_back_the_same():
+    import json
+
+    import numpy as np
+
+    from autograder.sandbox import codec
+
+    values = [None, True, 7, 2.5, float("nan"), -np.inf, np.float64(3.5), np.int32(4),
+              np.bool_(False), "text", [1.0, [2.0, "x"]], (1, 2.0), {"a": np.arange(3)},
+              np.zeros((2, 3), np.float32), np.arange(4).astype(">i4"), 1 + 2j,
+              np.complex64(1j), codec.Remote("f")]
+    sent = json.dumps(codec.to_plain(values), allow_nan=False)
+    back = codec.from_plain(json.loads(sent))
+    assert json.dumps(codec.to_plain(back), allow_nan=False) == sent
+    assert [type(v) for v in back[:4]] == [type(None), bool, int, float]
+    assert back[15:17] == [1 + 2j, 1j] and back[17] == codec.Remote("f")
