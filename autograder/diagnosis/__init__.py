@@ -156,7 +156,8 @@ def _diagnose(call, expected, rtol, atol, explicit, keepdims):
                          atol, context.defined)
         for each in kept:
             if each.fits(actual, rtol, atol):
-                if not acceptance.tiny(each.value, actual, atol):
+                if not acceptance.tiny(each.value, actual, atol) \
+                        and not acceptance.trivial(each.value, expected):
                     found.append(each.finding)
             elif each.finite:  # distinct, and tried here: a nan compares with nothing
                 record.tried.add(acceptance.key(each.finding))

@@ -1,8 +1,8 @@
 """Diagnosis mutants for the conventions of parameters and constants (joined to cases.MUTANTS):
 a network that stores W as the nnfs book does, one that puts the samples in columns, a loss that
-clips at another epsilon, an argument overwritten by a constant and an `if` that takes one
-number only; a function mixed up with its neighbour, a 1-D-only loop, a module the grading
-environment lacks, a step count never used, a convention with its upstream gradient left out,
+clips at another epsilon, an argument overwritten by a constant, an `if` that takes one number
+only and an `all` that walks the rows; a function mixed up with its neighbour, a 1-D-only loop,
+a module the grading environment lacks, a step count never used, a convention with its upstream gradient left out,
 one number where an array belongs, a size written into the code and a helper's tuple used
 as one array.
 """
@@ -83,6 +83,12 @@ def numerical_gradient(f, x, h=1e-5):
         step[i] = h
         grad[i] = (f(x + step) - f(x - step)) / (2 * h)
     return grad
+"""),
+    (O, "adagrad_update", "probe-needs-1d", """
+def adagrad_update(w, dw, cache, learning_rate, epsilon=1e-7):
+    assert all(cache >= 0), "the cache is a sum of squares"
+    cache = cache + dw ** 2
+    return w - learning_rate * dw / (np.sqrt(cache) + epsilon), cache
 """),
     (F, "mse", "module-not-available", """
 def mse(y_pred, y_true):

@@ -158,6 +158,13 @@ _COLUMNS = Finding(
     "(dW = dvalues.T @ X).", 1, "001")
 
 
+def proves_layout(mistake) -> bool:
+    """`mistake` is the proof that the function takes the samples as columns: it explains any
+    shape error of the call, so a name read off that error alone ("W where W.T belongs") is
+    not the mistake made."""
+    return getattr(mistake, "key", None) == _COLUMNS.id
+
+
 def _columns(args):
     """The inputs as the column convention passes them: every matrix but the last (the weights,
     which come after the data in the course's signatures) transposed, 1-D biases as columns."""
@@ -272,8 +279,10 @@ def _diagnose_raise(submission, function, args, kwargs, message, kind="exception
         value = call.value
         if kind == "scalar":  # the same question, asked of one element
             if expected is not None and _matches(value, expected, close):
-                spent[kind] = finding
-                return finding
+                # "a single number only" needs a failure on a 1-D array too, not on 2-D alone
+                spent[kind] = _scalar_or_rows(submission, reference, function, args, kwargs,
+                                              finding, context)
+                return spent[kind]
             _again(spent, kind)
             continue
         if kind == "square" and expected is not None:
@@ -312,6 +321,38 @@ def _diagnose_raise(submission, function, args, kwargs, message, kind="exception
                 return spent[kind]
         _again(spent, kind)
     return None
+
+
+_ROWS = Finding(
+    "probe-needs-1d", "works only on a 1-D array",
+    "your function raised on a 2-D array (\"truth value of an array ... is ambiguous\") and "
+    "works on the same values flattened to 1-D: a Python `all`, `any`, `max` or `for` over an "
+    "array walks its rows, and on a 2-D array each row is an array, whose truth is ambiguous. "
+    "Use NumPy's own reductions over every element (np.all(G >= 0), np.max(x)) or np.where.", 1)
+
+
+def _scalar_or_rows(submission, reference, function, args, kwargs, scalar, context):
+    """`scalar` ("a single number only") where the call that raised was on 1-D arrays, or where
+    the same values flattened to 1-D raise too; `_ROWS` where they are answered right (the `if`
+    or `all` is over the rows of a 2-D array); None where that probe proves nothing."""
+    from autograder.diagnosis.reconstruct import _local
+    from autograder.diagnosis.relations import close
+    from autograder.sandbox.calls import StudentError
+
+    if not any(isinstance(x, np.ndarray) and x.ndim >= 2 for x in args):
+        return scalar
+    flat = tuple(x.reshape(-1).copy() if isinstance(x, np.ndarray) and x.ndim >= 2 else x
+                 for x in args)
+    try:
+        expected = reference(*copy.deepcopy(_local(flat, context.defined)),
+                             **copy.deepcopy(kwargs))
+    except Exception:  # the reference refuses the flattened inputs: nothing to compare with
+        return None
+    try:
+        value = submission._probe(function, flat, kwargs).value
+    except StudentError as error:
+        return None if error.kind == "timeout" else scalar
+    return _ROWS if _matches(value, expected, close) else None
 
 
 def _again(spent: dict, kind: str) -> None:
