@@ -1,10 +1,11 @@
 """Diagnosis mutants for the conventions of parameters and constants (joined to cases.MUTANTS):
 a network that stores W as the nnfs book does, one that puts the samples in columns, a loss that
 clips at another epsilon, an argument overwritten by a constant, an `if` that takes one number
-only and an `all` that walks the rows; a function mixed up with its neighbour, a 1-D-only loop,
-a module the grading environment lacks, a step count never used, a convention with its upstream gradient left out,
-one number where an array belongs, a size written into the code and a helper's tuple used
-as one array.
+only and an `all` that walks the rows; a function mixed up with its neighbour, a 1-D-only loop
+(one that indexes, and one that compares each row), a builtin of Python 2, the binary
+cross-entropy's derivative for the categorical one, a module the grading environment lacks, a
+step count never used, a convention with its upstream gradient left out, one number where an
+array belongs, a size written into the code and a helper's tuple used as one array.
 """
 
 from __future__ import annotations
@@ -89,6 +90,23 @@ def adagrad_update(w, dw, cache, learning_rate, epsilon=1e-7):
     assert all(cache >= 0), "the cache is a sum of squares"
     cache = cache + dw ** 2
     return w - learning_rate * dw / (np.sqrt(cache) + epsilon), cache
+"""),
+    (F, "tanh", "probe-needs-1d", """
+def tanh(z):
+    import math
+    return np.array([math.tanh(v) if abs(v) < 20 else math.copysign(1.0, v) for v in z])
+"""),
+    (F, "matrix_vector_product", "python-2-builtin", """
+def matrix_vector_product(B, a):
+    return np.array([reduce(lambda s, t: s + t, row * a) for row in B])
+"""),
+    (B, "categorical_cross_entropy_backward", "convention-binary-ce-derivative", """
+def categorical_cross_entropy_backward(y_pred, y_true):
+    y = np.asarray(y_true)
+    if y.ndim == 1:
+        y = np.eye(y_pred.shape[1])[y]
+    p = np.clip(y_pred, 1e-7, 1 - 1e-7)
+    return (-y / p + (1 - y) / (1 - p)) / len(p)
 """),
     (F, "mse", "module-not-available", """
 def mse(y_pred, y_true):

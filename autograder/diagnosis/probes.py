@@ -98,7 +98,7 @@ def nearby(args: tuple, message: str = "") -> Iterator[tuple[str, tuple, Finding
     if flat is not None:
         i, x = flat
         changed = tuple(a.reshape(-1).copy() if j == i else a for j, a in enumerate(args))
-        yield ("flat", changed, Finding(
+        yield ("flat", changed, _ROWS if "truth value" in message else Finding(
             "probe-needs-1d", "works only on a 1-D array",
             f"your function raised on argument {i + 1} of shape {x.shape} and works on the same "
             f"values flattened to shape ({x.size},): it treats that array as 1-D (x[i] for i in "
@@ -178,7 +178,7 @@ def _columns(args):
 
 # what numpy says when code indexes or stores element by element as if an array were 1-D
 _ONE_D = ("IndexError", "setting an array element with a sequence",
-          "only length-1 arrays", "only size-1 arrays")
+          "only length-1 arrays", "only size-1 arrays", "truth value of an array")
 
 
 def _flat(args, message):
@@ -299,6 +299,7 @@ def _diagnose_raise(submission, function, args, kwargs, message, kind="exception
         # the probe's result must be the answer to the check's own question: the same values
         original = reference(*copy.deepcopy(_local(args, context.defined)),
                              **copy.deepcopy(kwargs))
+        value, finding = _first_of_tuple(value, original, finding)
         if kind.endswith("columns"):
             value = _course_layout(value, original)
         elif kind == "flat" and np.size(value) == np.size(original):
@@ -353,6 +354,18 @@ def _scalar_or_rows(submission, reference, function, args, kwargs, scalar, conte
     except StudentError as error:
         return None if error.kind == "timeout" else scalar
     return _ROWS if _matches(value, expected, close) else None
+
+
+def _first_of_tuple(value, original, finding):
+    """(the result, the finding): where one array belongs and a tuple came back (`return out,
+    cache`), its first item is the result, and the finding says so too."""
+    if not isinstance(value, (tuple, list)) or isinstance(original, (tuple, list, dict)) \
+            or len(value) < 2 or np.shape(value[0]) != np.shape(original):
+        return value, finding
+    extra = (f" Also, it returns a {type(value).__name__} of {len(value)} values, the result "
+             "first (as `return A, cache` does): return the result alone.")
+    return value[0], Finding(finding.id, finding.title, finding.explanation + extra,
+                             finding.tier, finding.lecture)
 
 
 def _again(spent: dict, kind: str) -> None:
