@@ -3,9 +3,10 @@ a network that stores W as the nnfs book does, one that puts the samples in colu
 clips at another epsilon, an argument overwritten by a constant, an `if` that takes one number
 only and an `all` that walks the rows; a function mixed up with its neighbour, a 1-D-only loop
 (one that indexes, and one that compares each row), a builtin of Python 2, the binary
-cross-entropy's derivative for the categorical one, a module the grading environment lacks, a
-step count never used, a convention with its upstream gradient left out, one number where an
-array belongs, a size written into the code and a helper's tuple used as one array.
+cross-entropy's derivative for the categorical one, samples along a row (1, m), a module the
+grading environment lacks, a step count never used, a convention with its upstream gradient
+left out, one number where an array belongs, a size written into the code and a helper's tuple
+used as one array.
 """
 
 from __future__ import annotations
@@ -107,6 +108,12 @@ def categorical_cross_entropy_backward(y_pred, y_true):
         y = np.eye(y_pred.shape[1])[y]
     p = np.clip(y_pred, 1e-7, 1 - 1e-7)
     return (-y / p + (1 - y) / (1 - p)) / len(p)
+"""),
+    (F, "binary_cross_entropy", "probe-samples-as-row", """
+def binary_cross_entropy(y_pred, y_true):
+    m = y_true.shape[1]
+    p = np.clip(y_pred, 1e-7, 1 - 1e-7)
+    return float(-np.sum(y_true * np.log(p) + (1 - y_true) * np.log(1 - p)) / m)
 """),
     (F, "mse", "module-not-available", """
 def mse(y_pred, y_true):

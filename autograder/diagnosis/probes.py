@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from autograder.diagnosis import acceptance
+from autograder.diagnosis import acceptance, probed
 from autograder.diagnosis.errors import from_message
 from autograder.diagnosis.relations import Finding
 
@@ -97,8 +97,7 @@ def nearby(args: tuple, message: str = "") -> Iterator[tuple[str, tuple, Finding
     flat = _flat(args, message)
     if flat is not None:
         i, x = flat
-        changed = tuple(a.reshape(-1).copy() if j == i else a for j, a in enumerate(args))
-        yield ("flat", changed, _ROWS if "truth value" in message else Finding(
+        yield ("flat", probed.flattened(args), probed.ROWS if "truth value" in message else Finding(
             "probe-needs-1d", "works only on a 1-D array",
             f"your function raised on argument {i + 1} of shape {x.shape} and works on the same "
             f"values flattened to shape ({x.size},): it treats that array as 1-D (x[i] for i in "
@@ -182,10 +181,12 @@ _ONE_D = ("IndexError", "setting an array element with a sequence",
 
 
 def _flat(args, message):
-    """(index, array) of the one array of 2 or more axes among the arguments, where the error
-    is one of indexing a 2-D array as a 1-D one (and no other array argument)."""
+    """(index, array) of the first array argument where every array argument has one shape of
+    2 or more axes (one array, or an elementwise function's several) and the error is one of
+    indexing or comparing a 2-D array as a 1-D one; or None."""
     arrays = [(i, x) for i, x in enumerate(args) if isinstance(x, np.ndarray) and x.ndim]
-    if len(arrays) != 1 or arrays[0][1].ndim < 2 or arrays[0][1].dtype.kind != "f" \
+    if not arrays or arrays[0][1].ndim < 2 or any(
+            x.shape != arrays[0][1].shape or x.dtype.kind != "f" for _, x in arrays) \
             or not any(m in message for m in _ONE_D):
         return None
     return arrays[0]
@@ -278,9 +279,9 @@ def _diagnose_raise(submission, function, args, kwargs, message, kind="exception
             continue
         value = call.value
         if kind == "scalar":  # the same question, asked of one element
-            if expected is not None and _matches(value, expected, close):
+            if expected is not None and probed.matches(value, expected, close):
                 # "a single number only" needs a failure on a 1-D array too, not on 2-D alone
-                spent[kind] = _scalar_or_rows(submission, reference, function, args, kwargs,
+                spent[kind] = probed.scalar_or_rows(submission, reference, function, args, kwargs,
                                               finding, context)
                 return spent[kind]
             _again(spent, kind)
@@ -299,17 +300,18 @@ def _diagnose_raise(submission, function, args, kwargs, message, kind="exception
         # the probe's result must be the answer to the check's own question: the same values
         original = reference(*copy.deepcopy(_local(args, context.defined)),
                              **copy.deepcopy(kwargs))
-        value, finding = _first_of_tuple(value, original, finding)
+        value, finding = probed.first_of_tuple(value, original, finding)
         if kind.endswith("columns"):
             value = _course_layout(value, original)
         elif kind == "flat" and np.size(value) == np.size(original):
             value = np.reshape(value, np.shape(original))
-        if _matches(value, original, close):
+        if probed.matches(value, original, close):
             # a batch of one proves a 2-D batch only if the same values as a column, which
-            # the reference answers alike, are answered right too
+            # the reference answers alike, are answered right too: otherwise the function reads
+            # the samples along the row
             if kind == "batch-of-one" and not acceptance.column_agrees(
-                    submission, reference, function, args, kwargs, original, _matches):
-                continue
+                    submission, reference, function, args, kwargs, original, probed.matches):
+                finding = probed.SAMPLES_AS_ROW  # a row of samples, not a batch of one
             spent[kind] = finding
             return finding
         # works there, with a mistake of its own: a relation of the answer to the question
@@ -322,50 +324,6 @@ def _diagnose_raise(submission, function, args, kwargs, message, kind="exception
                 return spent[kind]
         _again(spent, kind)
     return None
-
-
-_ROWS = Finding(
-    "probe-needs-1d", "works only on a 1-D array",
-    "your function raised on a 2-D array (\"truth value of an array ... is ambiguous\") and "
-    "works on the same values flattened to 1-D: a Python `all`, `any`, `max` or `for` over an "
-    "array walks its rows, and on a 2-D array each row is an array, whose truth is ambiguous. "
-    "Use NumPy's own reductions over every element (np.all(G >= 0), np.max(x)) or np.where.", 1)
-
-
-def _scalar_or_rows(submission, reference, function, args, kwargs, scalar, context):
-    """`scalar` ("a single number only") where the call that raised was on 1-D arrays, or where
-    the same values flattened to 1-D raise too; `_ROWS` where they are answered right (the `if`
-    or `all` is over the rows of a 2-D array); None where that probe proves nothing."""
-    from autograder.diagnosis.reconstruct import _local
-    from autograder.diagnosis.relations import close
-    from autograder.sandbox.calls import StudentError
-
-    if not any(isinstance(x, np.ndarray) and x.ndim >= 2 for x in args):
-        return scalar
-    flat = tuple(x.reshape(-1).copy() if isinstance(x, np.ndarray) and x.ndim >= 2 else x
-                 for x in args)
-    try:
-        expected = reference(*copy.deepcopy(_local(flat, context.defined)),
-                             **copy.deepcopy(kwargs))
-    except Exception:  # the reference refuses the flattened inputs: nothing to compare with
-        return None
-    try:
-        value = submission._probe(function, flat, kwargs).value
-    except StudentError as error:
-        return None if error.kind == "timeout" else scalar
-    return _ROWS if _matches(value, expected, close) else None
-
-
-def _first_of_tuple(value, original, finding):
-    """(the result, the finding): where one array belongs and a tuple came back (`return out,
-    cache`), its first item is the result, and the finding says so too."""
-    if not isinstance(value, (tuple, list)) or isinstance(original, (tuple, list, dict)) \
-            or len(value) < 2 or np.shape(value[0]) != np.shape(original):
-        return value, finding
-    extra = (f" Also, it returns a {type(value).__name__} of {len(value)} values, the result "
-             "first (as `return A, cache` does): return the result alone.")
-    return value[0], Finding(finding.id, finding.title, finding.explanation + extra,
-                             finding.tier, finding.lecture)
 
 
 def _again(spent: dict, kind: str) -> None:
@@ -425,22 +383,6 @@ def _without_unit_axes(value, expected):
         parts.append(v)
     extra = f" Also, {'; '.join(changed)}: drop keepdims there." if changed else ""
     return tuple(parts), extra
-
-
-def _matches(value, expected, close) -> bool:
-    """Equal, or equal once reshaped or transposed to the expected shape (a batch of one)."""
-    try:
-        if isinstance(expected, tuple):
-            return len(value) == len(expected) and all(
-                _matches(v, e, close) for v, e in zip(value, expected))
-        v, e = np.asarray(value, float), np.asarray(expected, float)
-    except (TypeError, ValueError):
-        return False
-    if close(v, e):
-        return True
-    if v.size == e.size and close(v.reshape(e.shape), e):
-        return True
-    return v.ndim == 2 and close(v.T.reshape(e.shape) if v.T.size == e.size else v, e)
 
 
 def _reference(modules, function):

@@ -1,0 +1,94 @@
+"""What a probe's result proves beyond the convention it was made for (probes.py).
+
+A probe that runs is compared with the reference on the probe's inputs (`matches`: equal, or
+equal once reshaped or transposed). Its result may say more than the probe's own assumption:
+
+- "works only on a single number" holds only where the same values as a 1-D array raise too;
+  where they are answered right, an `all`, `any`, `max` or `for` walks the rows of the 2-D array
+  (`scalar_or_rows`, `ROWS`);
+- a tuple whose first item is the result (`return A, cache`) is read as that result, and the
+  name says the tuple too (`first_of_tuple`);
+- a batch of one, shape (1, n), answered right where the same values as a column (n, 1) are not
+  reads the samples along axis 1, deeplearning.ai's Y of shape (1, m) (`SAMPLES_AS_ROW`).
+"""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+
+from autograder.diagnosis.relations import Finding
+
+ROWS = Finding(
+    "probe-needs-1d", "works only on a 1-D array",
+    "your function raised on a 2-D array (\"truth value of an array ... is ambiguous\") and "
+    "works on the same values flattened to 1-D: a Python `all`, `any`, `max` or `for` over an "
+    "array walks its rows, and on a 2-D array each row is an array, whose truth is ambiguous. "
+    "Use NumPy's own reductions over every element (np.all(G >= 0), np.max(x)) or np.where.", 1)
+
+SAMPLES_AS_ROW = Finding(
+    "probe-samples-as-row", "assumes the samples along a row, shape (1, n)",
+    "your function raised on a 1-D input and works on the same values as a row, shape (1, n), "
+    "but not as a column, shape (n, 1), which the course's function answers alike: it reads the "
+    "samples along axis 1 (m = Y.shape[1]), as deeplearning.ai stores its labels, Y of shape "
+    "(1, m). That is a real convention; in this course the samples are the rows (axis 0) and a "
+    "1-D input is n samples: take the count from axis 0, or np.mean over every element.", 1,
+    "001")
+
+
+def scalar_or_rows(submission, reference, function, args, kwargs, scalar, context):
+    """`scalar` ("a single number only") where the call that raised was on 1-D arrays, or where
+    the same values flattened to 1-D raise too; `ROWS` where they are answered right (the `if`
+    or `all` is over the rows of a 2-D array); None where that probe proves nothing."""
+    from autograder.diagnosis.reconstruct import _local
+    from autograder.diagnosis.relations import close
+    from autograder.sandbox.calls import StudentError
+
+    if not any(isinstance(x, np.ndarray) and x.ndim >= 2 for x in args):
+        return scalar
+    flat = flattened(args)
+    try:
+        expected = reference(*copy.deepcopy(_local(flat, context.defined)),
+                             **copy.deepcopy(kwargs))
+    except Exception:  # the reference refuses the flattened inputs: nothing to compare with
+        return None
+    try:
+        value = submission._probe(function, flat, kwargs).value
+    except StudentError as error:
+        return None if error.kind == "timeout" else scalar
+    return ROWS if matches(value, expected, close) else None
+
+
+def first_of_tuple(value, original, finding):
+    """(the result, the finding): where one array belongs and a tuple came back (`return out,
+    cache`), its first item is the result, and the finding says so too."""
+    if not isinstance(value, (tuple, list)) or isinstance(original, (tuple, list, dict)) \
+            or len(value) < 2 or np.shape(value[0]) != np.shape(original):
+        return value, finding
+    extra = (f" Also, it returns a {type(value).__name__} of {len(value)} values, the result "
+             "first (as `return A, cache` does): return the result alone.")
+    return value[0], Finding(finding.id, finding.title, finding.explanation + extra,
+                             finding.tier, finding.lecture)
+
+
+def flattened(args) -> tuple:
+    """`args` with every array of 2 or more axes flattened to 1-D (copies)."""
+    return tuple(x.reshape(-1).copy() if isinstance(x, np.ndarray) and x.ndim >= 2 else x
+                 for x in args)
+
+
+def matches(value, expected, close) -> bool:
+    """Equal, or equal once reshaped or transposed to the expected shape (a batch of one)."""
+    try:
+        if isinstance(expected, tuple):
+            return len(value) == len(expected) and all(
+                matches(v, e, close) for v, e in zip(value, expected))
+        v, e = np.asarray(value, float), np.asarray(expected, float)
+    except (TypeError, ValueError):
+        return False
+    if close(v, e):
+        return True
+    if v.size == e.size and close(v.reshape(e.shape), e):
+        return True
+    return v.ndim == 2 and close(v.T.reshape(e.shape) if v.T.size == e.size else v, e)
