@@ -136,7 +136,9 @@ def _diagnose(call, expected, rtol, atol, explicit, keepdims):
         if candidate.matches(actual, rtol, atol):
             if callable(candidate.value) and not overflow_only:
                 continue
-            if not callable(candidate.value) and acceptance.tiny(candidate.value, actual, atol):
+            if not callable(candidate.value) and (
+                    acceptance.tiny(candidate.value, actual, atol)
+                    or acceptance.after_a_raise(context, call.function, candidate.value, actual)):
                 continue
             m = candidate.mistake
             found.append(Finding(m.key, m.title, m.explanation, 0, m.lecture))
