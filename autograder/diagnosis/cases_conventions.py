@@ -2,11 +2,11 @@
 a network that stores W as the nnfs book does, one that puts the samples in columns, a loss that
 clips at another epsilon, an argument overwritten by a constant, an `if` that takes one number
 only and an `all` that walks the rows; a function mixed up with its neighbour, a 1-D-only loop
-(one that indexes, and one that compares each row), a builtin of Python 2, the binary
-cross-entropy's derivative for the categorical one, samples along a row (1, m), a module the
-grading environment lacks, a step count never used, a convention with its upstream gradient
-left out, one number where an array belongs, a size written into the code and a helper's tuple
-used as one array.
+(one that indexes, one that compares each row, one that builds a vector of x.size), a builtin of
+Python 2, the binary cross-entropy's derivative for the categorical one, samples along a row
+(1, m), a module the grading environment lacks, a step count never used, a convention with its
+upstream gradient left out, one number where an array belongs, a size written into the code and
+a helper's tuple used as one array.
 """
 
 from __future__ import annotations
@@ -96,6 +96,16 @@ def adagrad_update(w, dw, cache, learning_rate, epsilon=1e-7):
 def tanh(z):
     import math
     return np.array([math.tanh(v) if abs(v) < 20 else math.copysign(1.0, v) for v in z])
+"""),
+    (B, "numerical_gradient", "probe-needs-1d", """
+def numerical_gradient(f, x, h=1e-5):
+    x = np.array(x, dtype=float)
+    grad = np.zeros(x.size)
+    for i in range(x.size):
+        step = np.zeros(x.size)
+        step[i] = h
+        grad[i] = (f(x + step) - f(x - step)) / (2 * h)
+    return grad
 """),
     (F, "matrix_vector_product", "python-2-builtin", """
 def matrix_vector_product(B, a):
