@@ -3,10 +3,10 @@ a network that stores W as the nnfs book does, one that puts the samples in colu
 clips at another epsilon, an argument overwritten by a constant, an `if` that takes one number
 only and an `all` that walks the rows; a function mixed up with its neighbour, a 1-D-only loop
 (one that indexes, one that compares each row, one that builds a vector of x.size), a builtin of
-Python 2, the binary cross-entropy's derivative for the categorical one, samples along a row
-(1, m), a module the grading environment lacks, a step count never used, a convention with its
-upstream gradient left out, one number where an array belongs, a size written into the code and
-a helper's tuple used as one array.
+Python 2, a method given self twice, the binary cross-entropy's derivative for the categorical
+one, samples along a row (1, m), a module the grading environment lacks, a step count never
+used, a convention with its upstream gradient left out, one number where an array belongs, a
+size written into the code and a helper's tuple used as one array.
 """
 
 from __future__ import annotations
@@ -106,6 +106,15 @@ def numerical_gradient(f, x, h=1e-5):
         step[i] = h
         grad[i] = (f(x + step) - f(x - step)) / (2 * h)
     return grad
+"""),
+    (F, "sigmoid", "method-argument-too-many", """
+def sigmoid(z):
+    class Sigmoid:
+        def exp(self, z):
+            return np.exp(-np.logaddexp(0, -z))
+        def __call__(self, z):
+            return self.exp(self, z)
+    return Sigmoid()(z)
 """),
     (F, "matrix_vector_product", "python-2-builtin", """
 def matrix_vector_product(B, a):
