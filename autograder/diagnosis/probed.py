@@ -10,6 +10,9 @@ equal once reshaped or transposed). Its result may say more than the probe's own
   name says the tuple too (`first_of_tuple`);
 - a batch of one, shape (1, n), answered right where the same values as a column (n, 1) are not
   reads the samples along axis 1, deeplearning.ai's Y of shape (1, m) (`SAMPLES_AS_ROW`).
+
+And which 2-D argument raised as if it were 1-D (an index past its rows, a row's truth value, a
+vector of its size), to be probed flattened (`flat_argument`, `flattened`).
 """
 
 from __future__ import annotations
@@ -70,6 +73,31 @@ def first_of_tuple(value, original, finding):
              "first (as `return A, cache` does): return the result alone.")
     return value[0], Finding(finding.id, finding.title, finding.explanation + extra,
                              finding.tier, finding.lecture)
+
+
+# what numpy says when code indexes or stores element by element as if an array were 1-D
+_ONE_D = ("IndexError", "setting an array element with a sequence",
+          "only length-1 arrays", "only size-1 arrays", "truth value of an array")
+
+
+def flat_argument(args, message):
+    """(index, array) of the first array argument where every array argument has one shape of
+    2 or more axes (one array, or an elementwise function's several) and the error is one of
+    indexing or comparing a 2-D array as a 1-D one; or None."""
+    arrays = [(i, x) for i, x in enumerate(args) if isinstance(x, np.ndarray) and x.ndim]
+    if not arrays or arrays[0][1].ndim < 2 or any(
+            x.shape != arrays[0][1].shape or x.dtype.kind != "f" for _, x in arrays) \
+            or not (any(m in message for m in _ONE_D) or as_vector(arrays[0][1], message)):
+        return None
+    return arrays[0]
+
+
+def as_vector(x, message) -> bool:
+    """numpy's broadcast error between `x`'s shape and a vector of its size: code that built a
+    1-D array of x.size (a step, a gradient) for a 2-D x."""
+    shape = "(" + ",".join(str(n) for n in x.shape) + ")"
+    return "could not be broadcast" in message and shape in message.replace(" ", "") \
+        and f"({x.size},)" in message.replace(" ", "")
 
 
 def flattened(args) -> tuple:

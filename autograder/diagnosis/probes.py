@@ -94,14 +94,14 @@ def nearby(args: tuple, message: str = "") -> Iterator[tuple[str, tuple, Finding
     columns = _columns(args)
     if columns is not None:
         yield ("columns", columns, _COLUMNS)
-    flat = _flat(args, message)
+    flat = probed.flat_argument(args, message)
     if flat is not None:
         i, x = flat
         yield ("flat", probed.flattened(args), probed.ROWS if "truth value" in message else Finding(
             "probe-needs-1d", "works only on a 1-D array",
             f"your function raised on argument {i + 1} of shape {x.shape} and works on the same "
             f"values flattened to shape ({x.size},): it treats that array as 1-D ("
-            + (f"a vector of x.size, {x.size}, meets x's own shape" if _as_vector(x, message)
+            + (f"a vector of x.size, {x.size}, meets x's own shape" if probed.as_vector(x, message)
                else "x[i] for i in range(x.size) walks the rows of a 2-D array")
             + "). Work element by element whatever the shape (np.zeros_like(x), x.flat[i], or "
             "np.ndindex(x.shape)) and return an array of x's shape.", 1))
@@ -175,31 +175,6 @@ def _columns(args):
     return tuple(x.T.copy() if i in mats[:-1] else x.reshape(-1, 1) if isinstance(
         x, np.ndarray) and x.ndim == 1 and x.dtype.kind == "f" and x.size >= 2 else x
         for i, x in enumerate(args))
-
-
-# what numpy says when code indexes or stores element by element as if an array were 1-D
-_ONE_D = ("IndexError", "setting an array element with a sequence",
-          "only length-1 arrays", "only size-1 arrays", "truth value of an array")
-
-
-def _flat(args, message):
-    """(index, array) of the first array argument where every array argument has one shape of
-    2 or more axes (one array, or an elementwise function's several) and the error is one of
-    indexing or comparing a 2-D array as a 1-D one; or None."""
-    arrays = [(i, x) for i, x in enumerate(args) if isinstance(x, np.ndarray) and x.ndim]
-    if not arrays or arrays[0][1].ndim < 2 or any(
-            x.shape != arrays[0][1].shape or x.dtype.kind != "f" for _, x in arrays) \
-            or not (any(m in message for m in _ONE_D) or _as_vector(arrays[0][1], message)):
-        return None
-    return arrays[0]
-
-
-def _as_vector(x, message) -> bool:
-    """numpy's broadcast error between `x`'s shape and a vector of its size: code that built a
-    1-D array of x.size (a step, a gradient) for a 2-D x."""
-    shape = "(" + ",".join(str(n) for n in x.shape) + ")"
-    return "could not be broadcast" in message and shape in message.replace(" ", "") \
-        and f"({x.size},)" in message.replace(" ", "")
 
 
 def _course_layout(value, expected):
