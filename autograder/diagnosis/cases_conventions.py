@@ -3,10 +3,11 @@ a network that stores W as the nnfs book does, one that puts the samples in colu
 clips at another epsilon, an argument overwritten by a constant, an `if` that takes one number
 only and an `all` that walks the rows; a function mixed up with its neighbour, a 1-D-only loop
 (one that indexes, one that compares each row, one that builds a vector of x.size), a builtin of
-Python 2, a method given self twice, the binary cross-entropy's derivative for the categorical
-one, samples along a row (1, m), a module the grading environment lacks, a step count never
-used, a convention with its upstream gradient left out, one number where an array belongs, a
-size written into the code and a helper's tuple used as one array.
+Python 2, a method given self twice, a perceptron's sigmoid(w . x), the binary cross-entropy's
+derivative for the categorical one, samples along a row (1, m), a module the grading
+environment lacks, a step count never used, a convention with its upstream gradient left out,
+one number where an array belongs, a size written into the code and a helper's tuple used as
+one array.
 """
 
 from __future__ import annotations
@@ -115,6 +116,10 @@ def sigmoid(z):
         def __call__(self, z):
             return self.exp(self, z)
     return Sigmoid()(z)
+"""),
+    (F, "neuron_forward", "activation-without-bias-sigmoid", """
+def neuron_forward(x, w, b):
+    return float(1 / (1 + np.exp(-np.dot(x, w))))
 """),
     (F, "matrix_vector_product", "python-2-builtin", """
 def matrix_vector_product(B, a):
