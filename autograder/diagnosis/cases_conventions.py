@@ -1,13 +1,13 @@
 """Diagnosis mutants for the conventions of parameters and constants (joined to cases.MUTANTS):
-a network that stores W as the nnfs book does, one that puts the samples in columns, a loss that
-clips at another epsilon, an argument overwritten by a constant, an `if` that takes one number
-only and an `all` that walks the rows; a function mixed up with its neighbour, a 1-D-only loop
-(one that indexes, one that compares each row, one that builds a vector of x.size), a builtin of
-Python 2, a method given self twice, a perceptron's sigmoid(w . x), the binary cross-entropy's
-derivative for the categorical one, samples along a row (1, m), a module the grading
-environment lacks, a step count never used, a convention with its upstream gradient left out,
-one number where an array belongs, a size written into the code and a helper's tuple used as
-one array.
+a network that stores W as the nnfs book does (its forward pass and its gradients), one that
+puts the samples in columns, a loss that clips at another epsilon, an argument overwritten by a
+constant, an `if` that takes one number only and an `all` that walks the rows; a function mixed
+up with its neighbour, a 1-D-only loop (one that indexes, one that compares each row, one that
+builds a vector of x.size), a builtin of Python 2, a method given self twice, a perceptron's
+sigmoid(w . x), the binary cross-entropy's derivative for the categorical one, samples along a
+row (1, m), a module the grading environment lacks, a step count never used, a convention with
+its upstream gradient left out, one number where an array belongs, a size written into the code
+and a helper's tuple used as one array.
 """
 
 from __future__ import annotations
@@ -28,6 +28,20 @@ def forward(params, X):
     logits = params["W2"] @ hidden + params["b2"]
     e = np.exp(logits - logits.max(axis=0, keepdims=True))
     return e / e.sum(axis=0, keepdims=True)
+"""),
+    (B, "two_hidden_layer_gradients", "probe-weights-as-inputs-by-neurons", """
+def two_hidden_layer_gradients(x, params, target):
+    W1, b1, W2, b2, W3, b3 = (params[k] for k in ("W1", "b1", "W2", "b2", "W3", "b3"))
+    z1 = x @ W1 + b1
+    a1 = np.maximum(0, z1)
+    z2 = a1 @ W2 + b2
+    a2 = np.maximum(0, z2)
+    out = a2 @ W3 + b3
+    dz3 = 2 * (out - target) / out.size
+    dz2 = (dz3 @ W3.T) * (z2 > 0)
+    dz1 = (dz2 @ W2.T) * (z1 > 0)
+    return {"dW1": x.T @ dz1, "db1": dz1.sum(axis=0), "dW2": a1.T @ dz2,
+            "db2": dz2.sum(axis=0), "dW3": a2.T @ dz3, "db3": dz3.sum(axis=0)}
 """),
     (F, "binary_cross_entropy", "convention-other-clip-epsilon", """
 def binary_cross_entropy(y_pred, y_true):

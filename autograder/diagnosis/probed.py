@@ -8,6 +8,8 @@ equal once reshaped or transposed). Its result may say more than the probe's own
   (`scalar_or_rows`, `ROWS`);
 - a tuple whose first item is the result (`return A, cache`) is read as that result, and the
   name says the tuple too (`first_of_tuple`);
+- gradients of parameters given transposed are read back in the course's layout
+  (`weight_gradients_back`: dW1 of a W1 taken as (n_inputs, n_neurons));
 - a batch of one, shape (1, n), answered right where the same values as a column (n, 1) are not
   reads the samples along axis 1, deeplearning.ai's Y of shape (1, m) (`SAMPLES_AS_ROW`).
 
@@ -106,9 +108,29 @@ def flattened(args) -> tuple:
                  for x in args)
 
 
+def weight_gradients_back(value, original, args):
+    """A dict of gradients from parameters given transposed, in the course's layout: each
+    gradient of a weight matrix of the parameters ("dW1" of "W1") transposed back, as a
+    function that takes W as (n_inputs, n_neurons) returns it (square ones too)."""
+    if not (isinstance(value, dict) and isinstance(original, dict)):
+        return value
+    weights = {k for x in args if isinstance(x, dict) for k, w in x.items()
+               if isinstance(w, np.ndarray) and w.ndim == 2}
+    out = dict(value)
+    for key, e in original.items():
+        v = value.get(key)
+        if key[1:] in weights and key.startswith("d") and isinstance(v, np.ndarray) \
+                and v.ndim == 2 and v.shape == np.shape(e)[::-1]:
+            out[key] = v.T
+    return out
+
+
 def matches(value, expected, close) -> bool:
     """Equal, or equal once reshaped or transposed to the expected shape (a batch of one)."""
     try:
+        if isinstance(expected, dict):
+            return isinstance(value, dict) and all(
+                k in value and matches(value[k], e, close) for k, e in expected.items())
         if isinstance(expected, tuple):
             return len(value) == len(expected) and all(
                 matches(v, e, close) for v, e in zip(value, expected))

@@ -290,6 +290,8 @@ def _diagnose_raise(submission, function, args, kwargs, message, kind="exception
         value, finding = probed.first_of_tuple(value, original, finding)
         if kind.endswith("columns"):
             value = _course_layout(value, original)
+        elif kind == "params-transposed":
+            value = probed.weight_gradients_back(value, original, probe)
         elif kind == "flat" and np.size(value) == np.size(original):
             value = np.reshape(value, np.shape(original))
         if probed.matches(value, original, close):
