@@ -7,7 +7,7 @@ builds a vector of x.size), a builtin of Python 2, a method given self twice, a 
 sigmoid(w . x), the binary cross-entropy's derivative for the categorical one, samples along a
 row (1, m), a module the grading environment lacks, a step count never used, a convention with
 its upstream gradient left out, one number where an array belongs, a size written into the code
-and a helper's tuple used as one array.
+a helper's tuple used as one array and a softmax normalised over the whole batch.
 """
 
 from __future__ import annotations
@@ -42,6 +42,13 @@ def two_hidden_layer_gradients(x, params, target):
     dz1 = (dz2 @ W2.T) * (z1 > 0)
     return {"dW1": x.T @ dz1, "db1": dz1.sum(axis=0), "dW2": a1.T @ dz2,
             "db2": dz2.sum(axis=0), "dW3": a2.T @ dz3, "db3": dz3.sum(axis=0)}
+"""),
+    (T, "forward", "normalised-over-the-whole-array", """
+def forward(params, X):
+    hidden = np.maximum(0, X @ params["W1"].T + params["b1"])
+    logits = hidden @ params["W2"].T + params["b2"]
+    e = np.exp(logits - logits.max())
+    return e / e.sum()
 """),
     (F, "binary_cross_entropy", "convention-other-clip-epsilon", """
 def binary_cross_entropy(y_pred, y_true):

@@ -10,6 +10,8 @@ equal once reshaped or transposed). Its result may say more than the probe's own
   name says the tuple too (`first_of_tuple`);
 - gradients of parameters given transposed are read back in the course's layout
   (`weight_gradients_back`: dW1 of a W1 taken as (n_inputs, n_neurons));
+- rows that should each sum to 1 may sum to 1 together (`whole_array_normalised`), a relation
+  tried on a probe's result and on every check;
 - a batch of one, shape (1, n), answered right where the same values as a column (n, 1) are not
   reads the samples along axis 1, deeplearning.ai's Y of shape (1, m) (`SAMPLES_AS_ROW`).
 
@@ -106,6 +108,24 @@ def flattened(args) -> tuple:
     """`args` with every array of 2 or more axes flattened to 1-D (copies)."""
     return tuple(x.reshape(-1).copy() if isinstance(x, np.ndarray) and x.ndim >= 2 else x
                  for x in args)
+
+
+def whole_array_normalised(value, expected, rtol, atol) -> list[Finding]:
+    """Rows that should each sum to 1 (a softmax's) divided by the sum of the whole array
+    instead: every row is the expected one times its own sum, and the whole sums to 1."""
+    from autograder.diagnosis.relations import _arr, close
+
+    a, e = _arr(value), _arr(expected)
+    if a is None or e is None or a.ndim != 2 or a.shape != e.shape or len(a) < 2 \
+            or not close(e.sum(axis=1), np.ones(len(e)), rtol, atol) \
+            or not close(a.sum(), 1.0, rtol, atol) or close(a, e, rtol, atol) \
+            or not close(a, e * a.sum(axis=1, keepdims=True), rtol, atol):
+        return []
+    return [Finding("normalised-over-the-whole-array", "normalised over the whole array",
+                    "your rows sum to 1 together, not each: every row is the expected one times "
+                    "its own sum. The normalisation divides by the sum of every element "
+                    "(np.sum(e)) where each row's belongs: np.sum(e, axis=1, keepdims=True).",
+                    3)]
 
 
 def weight_gradients_back(value, original, args):

@@ -31,7 +31,7 @@ NAMED_BY_RELATIONS = (
     "module-not-available", "reduced-to-a-number", "hard-coded-size", "tuple-used-as-array",
     "*+*", "extra-return", "returns-an-iterator", "returns-object-array", "rounded",
     "scaled-percent", "reciprocal", "python-2-builtin", "method-argument-too-many",
-    "probe-samples-as-row", "activation-without-bias-*",
+    "probe-samples-as-row", "activation-without-bias-*", "normalised-over-the-whole-array",
 )
 
 
