@@ -74,6 +74,10 @@ JUDGED = {
     65: {"probe-needs-1d"},  # all(G >= 0) walks a 2-D cache's rows; a 1-D cache works
     66: {"python-2-builtin"},  # reduce
     67: {"not-finite-nan"},  # exp(-z) / (1 + exp(-z))**2 overflows at z = -1000
+    68: {"method-argument-too-many"},  # self.__call__(self, x)
+    69: {"activation-without-bias-sigmoid"},  # a perceptron's sigmoid(w . x)
+    70: {"probe-weights-as-inputs-by-neurons"},  # its message adds the whole-batch softmax
+    71: {"probe-samples-as-row"},  # m = Y.shape[1]
 }
 # names that are true of the value but not the mistake made (judged by hand)
 WRONG_NAMES: dict[int, set[str]] = {}
@@ -102,4 +106,4 @@ def test_the_named_and_right_name_shares_on_the_collected_answers():
     wrong = [i for i, a in enumerate(ANSWERS) if a[3]]
     named = [i for i in wrong if JUDGED.get(i)]
     right = [i for i in named if not WRONG_NAMES.get(i)]
-    assert (len(wrong), len(named), len(right)) == (58, 52, 52)  # as judged by hand
+    assert (len(wrong), len(named), len(right)) == (62, 56, 56)  # as judged by hand
