@@ -1,13 +1,14 @@
 """Diagnosis mutants for the conventions of parameters and constants (joined to cases.MUTANTS):
 a network that stores W as the nnfs book does (its forward pass and its gradients), one that
-puts the samples in columns, a loss that clips at another epsilon, an argument overwritten by a
-constant, an `if` that takes one number only and an `all` that walks the rows; a function mixed
-up with its neighbour, a 1-D-only loop (one that indexes, one that compares each row, one that
-builds a vector of x.size), a builtin of Python 2, a method given self twice, a perceptron's
+puts the samples in columns (and one that also returns a tuple and normalises each class over
+the samples), a loss that clips at another epsilon, an argument overwritten by a constant, an
+`if` that takes one number only and an `all` that walks the rows; a function mixed up with its
+neighbour, a 1-D-only loop (one that indexes, one that compares each row, one that builds a
+vector of x.size), a builtin of Python 2, a method given self twice, a perceptron's
 sigmoid(w . x), the binary cross-entropy's derivative for the categorical one, samples along a
 row (1, m), a module the grading environment lacks, a step count never used, a convention with
-its upstream gradient left out, one number where an array belongs, a size written into the code
-a helper's tuple used as one array and a softmax normalised over the whole batch.
+its upstream gradient left out, one number where an array belongs, a size written into the
+code, a helper's tuple used as one array and a softmax normalised over the whole batch.
 """
 
 from __future__ import annotations
@@ -49,6 +50,13 @@ def forward(params, X):
     logits = hidden @ params["W2"].T + params["b2"]
     e = np.exp(logits - logits.max())
     return e / e.sum()
+"""),
+    (T, "forward", "probe-samples-as-columns", """
+def forward(params, X):
+    hidden = np.maximum(0, params["W1"] @ X + params["b1"])
+    logits = params["W2"] @ hidden + params["b2"]
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True), (hidden, logits)
 """),
     (F, "binary_cross_entropy", "convention-other-clip-epsilon", """
 def binary_cross_entropy(y_pred, y_true):

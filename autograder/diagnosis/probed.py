@@ -10,8 +10,9 @@ equal once reshaped or transposed). Its result may say more than the probe's own
   name says the tuple too (`first_of_tuple`);
 - gradients of parameters given transposed are read back in the course's layout
   (`weight_gradients_back`: dW1 of a W1 taken as (n_inputs, n_neurons));
-- rows that should each sum to 1 may sum to 1 together (`whole_array_normalised`), a relation
-  tried on a probe's result and on every check;
+- rows that should each sum to 1 may sum to 1 together (`whole_array_normalised`, tried on
+  every check too), or down each column (`columns_normalised`, where a layout of columns is
+  read back in the course's);
 - a batch of one, shape (1, n), answered right where the same values as a column (n, 1) are not
   reads the samples along axis 1, deeplearning.ai's Y of shape (1, m) (`SAMPLES_AS_ROW`).
 
@@ -69,9 +70,11 @@ def scalar_or_rows(submission, reference, function, args, kwargs, scalar, contex
 
 def first_of_tuple(value, original, finding):
     """(the result, the finding): where one array belongs and a tuple came back (`return out,
-    cache`), its first item is the result, and the finding says so too."""
+    cache`), its first item is the result (in the shape of the expected one, or transposed, as
+    the column convention gives it), and the finding says so too."""
     if not isinstance(value, (tuple, list)) or isinstance(original, (tuple, list, dict)) \
-            or len(value) < 2 or np.shape(value[0]) != np.shape(original):
+            or len(value) < 2 or np.shape(value[0]) not in (np.shape(original),
+                                                             np.shape(original)[::-1]):
         return value, finding
     extra = (f" Also, it returns a {type(value).__name__} of {len(value)} values, the result "
              "first (as `return A, cache` does): return the result alone.")
@@ -125,6 +128,31 @@ def whole_array_normalised(value, expected, rtol, atol) -> list[Finding]:
                     "your rows sum to 1 together, not each: every row is the expected one times "
                     "its own sum. The normalisation divides by the sum of every element "
                     "(np.sum(e)) where each row's belongs: np.sum(e, axis=1, keepdims=True).",
+                    3)]
+
+
+def columns_normalised(value, expected, rtol, atol) -> list[Finding]:
+    """Rows that should each sum to 1 (a softmax's) normalised down each column instead (tried
+    on a probe's result read back from another layout; on a check, the graders' own known
+    mistake of the softmax's axis names it): the
+    columns sum to 1, and the ratio to the expected value is a row's factor over a column's
+    (exp(z) divided by its column's sum, not its row's), as softmax over axis 0 gives."""
+    from autograder.diagnosis.relations import _arr, close
+
+    a, e = _arr(value), _arr(expected)
+    if a is None or e is None or a.ndim != 2 or a.shape != e.shape or min(a.shape) < 2 \
+            or not np.all(e > 0) or not np.all(a > 0) \
+            or not close(e.sum(axis=1), np.ones(len(e)), rtol, atol) \
+            or not close(a.sum(axis=0), np.ones(a.shape[1]), rtol, atol) or close(a, e, rtol, atol):
+        return []
+    ratio = np.log(a / e)
+    if not close(ratio - ratio[:, :1] - ratio[:1, :] + ratio[0, 0], np.zeros(a.shape), 0.0, 1e-6):
+        return []
+    return [Finding("normalised-down-the-columns", "normalised down the columns, not each row",
+                    "your columns sum to 1 and your rows do not: each class is normalised over "
+                    "the samples, where each sample must be normalised over its classes. Take "
+                    "the max and the sum over the classes (axis=1 with keepdims=True in this "
+                    "course's layout).",
                     3)]
 
 

@@ -350,6 +350,7 @@ def _explained(finding, context, function, args, kwargs, value, expected, *, uni
               if e.finding.tier <= 3 and e.fits(value, RTOL, ATOL)]
     fitted += acceptance.value_relations(value, expected, args)  # a proved relation too
     fitted += probed.whole_array_normalised(value, expected, RTOL, ATOL)
+    fitted += probed.columns_normalised(value, expected, RTOL, ATOL)
     if not fitted or (unique and len({f.id for f in fitted}) > 1):
         return None
     return acceptance.Explained(finding.id, finding.title, f"{finding.explanation} There: "
