@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder.diagnosis import acceptance, combined
+from autograder.diagnosis import acceptance, combined, probed
 from autograder.diagnosis.relations import Finding, close, explain
 
 __all__ = ["Context", "Finding", "choose", "diagnose", "to_mistake"]
@@ -136,16 +136,21 @@ def _diagnose(call, expected, rtol, atol, explicit, keepdims):
         if candidate.matches(actual, rtol, atol):
             if callable(candidate.value) and not overflow_only:
                 continue
-            if not callable(candidate.value) and acceptance.tiny(candidate.value, actual, atol):
+            if not callable(candidate.value) and (
+                    acceptance.tiny(candidate.value, actual, atol)
+                    or acceptance.after_a_raise(context, call.function, candidate.value, actual)):
                 continue
             m = candidate.mistake
             found.append(Finding(m.key, m.title, m.explanation, 0, m.lecture))
     try:
+        nothing = acceptance.trivial(actual, expected)  # all 0: scaled by 0 is no cause
         found += [f for f in explain(actual, expected, call.args, rtol, atol)
                   if not (f.id.startswith("not-finite-") and (blind or not overflow_only))
+                  and not (nothing and f.id.startswith(acceptance.VALUE_RELATIONS))
                   and not (f.id.startswith("not-reduced-")
                            and acceptance.repeated(actual, expected, rtol, atol))]
         found += acceptance.size_findings(actual, expected, call.args, rtol, atol)
+        found += probed.whole_array_normalised(actual, expected, rtol, atol)
     except Exception:  # a relation that cannot compare this result explains nothing
         pass
     kept: list = []  # the candidates' values, kept per worker: a second mistake may apply on them
@@ -156,7 +161,8 @@ def _diagnose(call, expected, rtol, atol, explicit, keepdims):
                          atol, context.defined)
         for each in kept:
             if each.fits(actual, rtol, atol):
-                if not acceptance.tiny(each.value, actual, atol):
+                if not acceptance.tiny(each.value, actual, atol) \
+                        and not acceptance.trivial(each.value, expected):
                     found.append(each.finding)
             elif each.finite:  # distinct, and tried here: a nan compares with nothing
                 record.tried.add(acceptance.key(each.finding))

@@ -16,7 +16,10 @@ is named:
 - A scale factor that equals a size of the inputs (2 samples, 3 columns) names the size, not the
   number, unless another check separates them.
 - A candidate whose value is 0 (within the tolerance) proves nothing against a result that is
-  merely tiny: both underflow alike.
+  merely tiny: both underflow alike. A candidate whose value is 0, or one constant, proves
+  nothing at all (`trivial`): a step activation, a clamp or an early return gives it too.
+- A grader's known mistake whose value is one number proves nothing after the function raised
+  on an earlier check (`after_a_raise`): the slip runs where the course's function runs.
 - A name for a nan or inf (an overflow, a log of 0) claims that the rest is right: it is named
   only where the finite entries are right, or where an earlier check already named what is
   wrong with them.
@@ -188,6 +191,28 @@ def tiny(value, actual, atol) -> bool:
     if v is None or a is None or v.shape != a.shape or not v.size:
         return False
     return bool(np.all(np.abs(v) <= atol)) and not np.array_equal(v, a)
+
+
+def trivial(value, expected) -> bool:
+    """`value` is all 0, or one constant throughout where the expected result varies: what a
+    step, a clamp or a function that does nothing also returns, so a match proves no formula
+    (relu of a negative expected value is 0, as is a step activation's "off")."""
+    v, e = _arr(value), _arr(expected)
+    if v is None or e is None or not v.size or not np.all(np.isfinite(v)):
+        return False
+    if not np.any(v):
+        return True
+    return v.size >= 2 and e.shape == v.shape and bool(np.all(v == v.flat[0])) \
+        and not bool(np.all(e == e.flat[0]))
+
+
+def after_a_raise(context, function: str, value, actual) -> bool:
+    """`value`, a grader's known mistake, is one number, and the function raised on an earlier
+    check: a known mistake is a small edit of the course's function and runs wherever it runs,
+    so a function that raised on the course's inputs computes something else, and one number
+    it returns (one of few: an accuracy of 3 samples) matches that slip by coincidence."""
+    return context is not None and bool(context.history.get(f"raised:{function}")) \
+        and np.ndim(value) == 0 and np.ndim(actual) == 0
 
 
 def finite_part_right(actual, expected, rtol, atol) -> bool:

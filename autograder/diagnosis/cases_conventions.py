@@ -1,10 +1,14 @@
 """Diagnosis mutants for the conventions of parameters and constants (joined to cases.MUTANTS):
-a network that stores W as the nnfs book does, one that puts the samples in columns, a loss that
-clips at another epsilon, an argument overwritten by a constant and an `if` that takes one
-number only; a function mixed up with its neighbour, a 1-D-only loop, a module the grading
-environment lacks, a step count never used, a convention with its upstream gradient left out,
-one number where an array belongs, a size written into the code and a helper's tuple used
-as one array.
+a network that stores W as the nnfs book does (its forward pass and its gradients), one that
+puts the samples in columns (and one that also returns a tuple and normalises each class over
+the samples), a loss that clips at another epsilon, an argument overwritten by a constant, an
+`if` that takes one number only and an `all` that walks the rows; a function mixed up with its
+neighbour, a 1-D-only loop (one that indexes, one that compares each row, one that builds a
+vector of x.size), a builtin of Python 2, a method given self twice, a perceptron's
+sigmoid(w . x), the binary cross-entropy's derivative for the categorical one, samples along a
+row (1, m), a module the grading environment lacks, a step count never used, a convention with
+its upstream gradient left out, one number where an array belongs, a size written into the
+code, a helper's tuple used as one array and a softmax normalised over the whole batch.
 """
 
 from __future__ import annotations
@@ -25,6 +29,34 @@ def forward(params, X):
     logits = params["W2"] @ hidden + params["b2"]
     e = np.exp(logits - logits.max(axis=0, keepdims=True))
     return e / e.sum(axis=0, keepdims=True)
+"""),
+    (B, "two_hidden_layer_gradients", "probe-weights-as-inputs-by-neurons", """
+def two_hidden_layer_gradients(x, params, target):
+    W1, b1, W2, b2, W3, b3 = (params[k] for k in ("W1", "b1", "W2", "b2", "W3", "b3"))
+    z1 = x @ W1 + b1
+    a1 = np.maximum(0, z1)
+    z2 = a1 @ W2 + b2
+    a2 = np.maximum(0, z2)
+    out = a2 @ W3 + b3
+    dz3 = 2 * (out - target) / out.size
+    dz2 = (dz3 @ W3.T) * (z2 > 0)
+    dz1 = (dz2 @ W2.T) * (z1 > 0)
+    return {"dW1": x.T @ dz1, "db1": dz1.sum(axis=0), "dW2": a1.T @ dz2,
+            "db2": dz2.sum(axis=0), "dW3": a2.T @ dz3, "db3": dz3.sum(axis=0)}
+"""),
+    (T, "forward", "normalised-over-the-whole-array", """
+def forward(params, X):
+    hidden = np.maximum(0, X @ params["W1"].T + params["b1"])
+    logits = hidden @ params["W2"].T + params["b2"]
+    e = np.exp(logits - logits.max())
+    return e / e.sum()
+"""),
+    (T, "forward", "probe-samples-as-columns", """
+def forward(params, X):
+    hidden = np.maximum(0, params["W1"] @ X + params["b1"])
+    logits = params["W2"] @ hidden + params["b2"]
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True), (hidden, logits)
 """),
     (F, "binary_cross_entropy", "convention-other-clip-epsilon", """
 def binary_cross_entropy(y_pred, y_true):
@@ -83,6 +115,58 @@ def numerical_gradient(f, x, h=1e-5):
         step[i] = h
         grad[i] = (f(x + step) - f(x - step)) / (2 * h)
     return grad
+"""),
+    (O, "adagrad_update", "probe-needs-1d", """
+def adagrad_update(w, dw, cache, learning_rate, epsilon=1e-7):
+    assert all(cache >= 0), "the cache is a sum of squares"
+    cache = cache + dw ** 2
+    return w - learning_rate * dw / (np.sqrt(cache) + epsilon), cache
+"""),
+    (F, "tanh", "probe-needs-1d", """
+def tanh(z):
+    import math
+    return np.array([math.tanh(v) if abs(v) < 20 else math.copysign(1.0, v) for v in z])
+"""),
+    (B, "numerical_gradient", "probe-needs-1d", """
+def numerical_gradient(f, x, h=1e-5):
+    x = np.array(x, dtype=float)
+    grad = np.zeros(x.size)
+    for i in range(x.size):
+        step = np.zeros(x.size)
+        step[i] = h
+        grad[i] = (f(x + step) - f(x - step)) / (2 * h)
+    return grad
+"""),
+    (F, "sigmoid", "method-argument-too-many", """
+def sigmoid(z):
+    class Sigmoid:
+        def exp(self, z):
+            return np.exp(-np.logaddexp(0, -z))
+        def __call__(self, z):
+            return self.exp(self, z)
+    return Sigmoid()(z)
+"""),
+    (F, "neuron_forward", "activation-without-bias-sigmoid", """
+def neuron_forward(x, w, b):
+    return float(1 / (1 + np.exp(-np.dot(x, w))))
+"""),
+    (F, "matrix_vector_product", "python-2-builtin", """
+def matrix_vector_product(B, a):
+    return np.array([reduce(lambda s, t: s + t, row * a) for row in B])
+"""),
+    (B, "categorical_cross_entropy_backward", "convention-binary-ce-derivative", """
+def categorical_cross_entropy_backward(y_pred, y_true):
+    y = np.asarray(y_true)
+    if y.ndim == 1:
+        y = np.eye(y_pred.shape[1])[y]
+    p = np.clip(y_pred, 1e-7, 1 - 1e-7)
+    return (-y / p + (1 - y) / (1 - p)) / len(p)
+"""),
+    (F, "binary_cross_entropy", "probe-samples-as-row", """
+def binary_cross_entropy(y_pred, y_true):
+    m = y_true.shape[1]
+    p = np.clip(y_pred, 1e-7, 1 - 1e-7)
+    return float(-np.sum(y_true * np.log(p) + (1 - y_true) * np.log(1 - p)) / m)
 """),
     (F, "mse", "module-not-available", """
 def mse(y_pred, y_true):

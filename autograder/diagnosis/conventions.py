@@ -124,6 +124,12 @@ def _cce_backward_clipped(eps):
     return gradient
 
 
+def _bce_derivative(y_pred, y_true):
+    p = _clipped(y_pred, 1e-7)
+    y = _onehot(y_true, p.shape[-1])
+    return (-y / p + (1 - y) / (1 - p)) / len(p)
+
+
 def _other_clip(formula) -> list:
     """One entry per epsilon, all under one id: the same convention with another constant."""
     return [("other-clip-epsilon", f"predictions kept from 0 and 1 by {eps:g}, not 1e-7",
@@ -182,7 +188,16 @@ CONVENTIONS = {
          _cce_of_logits),
         *_other_clip(_cce_clipped),
     ],
-    "categorical_cross_entropy_backward": _other_clip(_cce_backward_clipped),
+    "categorical_cross_entropy_backward": [
+        ("binary-ce-derivative", "the binary cross-entropy's derivative",
+         "Your gradient is -y/p + (1 - y)/(1 - p) (the same as (p - y) / (p (1 - p))): the "
+         "derivative of the binary cross-entropy, which scores every class as a yes/no output of "
+         "its own. " + _note("Nielsen's cross-entropy cost and Keras's binary_crossentropy are "
+                             "written so, for sigmoid outputs", "the categorical cross-entropy "
+                             "of a softmax, -sum y log p, whose gradient has no (1 - y) term: "
+                             "-y_true / y_pred / n"), _bce_derivative),
+        *_other_clip(_cce_backward_clipped),
+    ],
     "binary_cross_entropy": [
         ("torch-log-clamp", "each log clamped at -100 (PyTorch's BCELoss)",
          "Your loss clamps each log at -100 instead of clipping p. "

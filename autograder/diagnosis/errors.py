@@ -1,6 +1,8 @@
 """What the error of a call that raises proves by itself, with no probe: a module the grading
-environment lacks, a size that no input has in numpy's shape error (a constant written for one
-data set), arithmetic on a tuple that no input is (a helper that returns several values).
+environment lacks, a builtin of Python 2 that Python 3 has not (reduce, xrange), a method given
+one argument too many (self.f(self, x)), a size that no input has in numpy's shape error (a
+constant written for one data set), arithmetic on a tuple that no input is (a helper that
+returns several values).
 
 Each is named only where the message says it and the inputs rule out the other causes; nothing
 here is written per graded function.
@@ -18,6 +20,15 @@ _SHAPE = re.compile(r"\(([\d, ]*)\)")
 _TARGET = re.compile(r"into shape (\([\w, ]*\))")  # (100,newaxis): a -1 in the reshape
 _TUPLE = re.compile(r"unsupported operand type\(s\) for .*'tuple'")
 _MISSING_MODULE = re.compile(r"ModuleNotFoundError: No module named '([\w.]+)'")
+# Python 2's builtins that Python 3 moved or removed, with what takes their place
+PYTHON2 = {"reduce": "functools.reduce, or better np.sum / np.dot",
+           "xrange": "range", "unicode": "str", "basestring": "str", "long": "int",
+           "unichr": "chr", "raw_input": "input", "izip": "zip", "imap": "map",
+           "iteritems": "items", "itervalues": "values", "has_key": "the `in` operator"}
+# a method given one positional argument too many: `self.f(self, x)` passes self twice
+_SELF_TWICE = re.compile(r"TypeError: [\w.<>]*?(\w+)\.(\w+)\(\) takes (\d+) positional arguments? "
+                         r"but (\d+) were given")
+_PYTHON2 = re.compile(r"(?:NameError: name|AttributeError: .* has no attribute) '(\w+)'")
 # what the sandbox says of a value that is no plain data (autograder/sandbox/codec.py)
 _NOT_DATA = re.compile(r"^an? (generator|map|filter|zip|range|dict_values|dict_keys) cannot be "
                        r"sent as plain data|^arrays of dtype object cannot be sent")
@@ -31,6 +42,20 @@ def from_message(args: tuple, message: str) -> Finding | None:
                        f"your function imports `{missing.group(1)}`, which is not installed "
                        "where your notebook is graded. The course's functions use NumPy only: "
                        "write the step with np.", 1)
+    old = _PYTHON2.search(message)
+    if old and old.group(1) in PYTHON2:
+        name = old.group(1)
+        return Finding("python-2-builtin", f"`{name}` from Python 2",
+                       f"your function uses `{name}`, which Python 2 had and Python 3, where "
+                       f"your notebook runs and is graded, does not. Use {PYTHON2[name]}.", 1)
+    twice = _SELF_TWICE.search(message)
+    if twice and int(twice.group(4)) == int(twice.group(3)) + 1:
+        method = f"{twice.group(1)}.{twice.group(2)}"
+        return Finding("method-argument-too-many", "a method called with one argument too many",
+                       f"your function raised calling the method {method} with one argument "
+                       f"too many ({twice.group(4)} for {twice.group(3)}, self included). Inside "
+                       f"a class, `self.{twice.group(2)}(self, x)` passes self twice: Python "
+                       f"puts self in by itself, so call `self.{twice.group(2)}(x)`.", 1)
     not_data = _NOT_DATA.match(message)
     if not_data:
         return _not_data(not_data.group(1))

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from autograder.diagnosis import acceptance
+from autograder.diagnosis import acceptance, probed
 from autograder.diagnosis.errors import from_message
 from autograder.diagnosis.relations import Finding
 
@@ -94,16 +94,17 @@ def nearby(args: tuple, message: str = "") -> Iterator[tuple[str, tuple, Finding
     columns = _columns(args)
     if columns is not None:
         yield ("columns", columns, _COLUMNS)
-    flat = _flat(args, message)
+    flat = probed.flat_argument(args, message)
     if flat is not None:
         i, x = flat
-        changed = tuple(a.reshape(-1).copy() if j == i else a for j, a in enumerate(args))
-        yield ("flat", changed, Finding(
+        yield ("flat", probed.flattened(args), probed.ROWS if "truth value" in message else Finding(
             "probe-needs-1d", "works only on a 1-D array",
             f"your function raised on argument {i + 1} of shape {x.shape} and works on the same "
-            f"values flattened to shape ({x.size},): it treats that array as 1-D (x[i] for i in "
-            "range(x.size) walks the rows of a 2-D array). Work element by element whatever the "
-            "shape (x.flat[i], or np.ndindex(x.shape)) and return an array of x's shape.", 1))
+            f"values flattened to shape ({x.size},): it treats that array as 1-D ("
+            + (f"a vector of x.size, {x.size}, meets x's own shape" if probed.as_vector(x, message)
+               else "x[i] for i in range(x.size) walks the rows of a 2-D array")
+            + "). Work element by element whatever the shape (np.zeros_like(x), x.flat[i], or "
+            "np.ndindex(x.shape)) and return an array of x's shape.", 1))
     square = _square(args)
     if square is not None:
         yield ("square", square, Finding(
@@ -158,6 +159,13 @@ _COLUMNS = Finding(
     "(dW = dvalues.T @ X).", 1, "001")
 
 
+def proves_layout(mistake) -> bool:
+    """`mistake` is the proof that the function takes the samples as columns: it explains any
+    shape error of the call, so a name read off that error alone ("W where W.T belongs") is
+    not the mistake made."""
+    return getattr(mistake, "key", None) == _COLUMNS.id
+
+
 def _columns(args):
     """The inputs as the column convention passes them: every matrix but the last (the weights,
     which come after the data in the course's signatures) transposed, 1-D biases as columns."""
@@ -167,21 +175,6 @@ def _columns(args):
     return tuple(x.T.copy() if i in mats[:-1] else x.reshape(-1, 1) if isinstance(
         x, np.ndarray) and x.ndim == 1 and x.dtype.kind == "f" and x.size >= 2 else x
         for i, x in enumerate(args))
-
-
-# what numpy says when code indexes or stores element by element as if an array were 1-D
-_ONE_D = ("IndexError", "setting an array element with a sequence",
-          "only length-1 arrays", "only size-1 arrays")
-
-
-def _flat(args, message):
-    """(index, array) of the one array of 2 or more axes among the arguments, where the error
-    is one of indexing a 2-D array as a 1-D one (and no other array argument)."""
-    arrays = [(i, x) for i, x in enumerate(args) if isinstance(x, np.ndarray) and x.ndim]
-    if len(arrays) != 1 or arrays[0][1].ndim < 2 or arrays[0][1].dtype.kind != "f" \
-            or not any(m in message for m in _ONE_D):
-        return None
-    return arrays[0]
 
 
 def _course_layout(value, expected):
@@ -229,10 +222,12 @@ def diagnose_raise(submission, function: str, args: tuple, kwargs: dict, message
 def _diagnose_raise(submission, function, args, kwargs, message, kind="exception"):
     if message.startswith("NotImplementedError"):
         return None
+    context = getattr(submission, "_diagnosis", None)
+    if context is not None:  # a later check's one number proves no small slip (acceptance.py)
+        context.history[f"raised:{function}"] = True
     told = from_message(args, message)
     if told is not None or kind != "exception":  # the error itself is the proof, or nothing is
         return told
-    context = getattr(submission, "_diagnosis", None)
     if context is None or not context.modules:
         return None
     spent = context.history.setdefault(f"probes:{function}", {})
@@ -271,9 +266,11 @@ def _diagnose_raise(submission, function, args, kwargs, message, kind="exception
             continue
         value = call.value
         if kind == "scalar":  # the same question, asked of one element
-            if expected is not None and _matches(value, expected, close):
-                spent[kind] = finding
-                return finding
+            if expected is not None and probed.matches(value, expected, close):
+                # "a single number only" needs a failure on a 1-D array too, not on 2-D alone
+                spent[kind] = probed.scalar_or_rows(submission, reference, function, args, kwargs,
+                                              finding, context)
+                return spent[kind]
             _again(spent, kind)
             continue
         if kind == "square" and expected is not None:
@@ -290,16 +287,20 @@ def _diagnose_raise(submission, function, args, kwargs, message, kind="exception
         # the probe's result must be the answer to the check's own question: the same values
         original = reference(*copy.deepcopy(_local(args, context.defined)),
                              **copy.deepcopy(kwargs))
+        value, finding = probed.first_of_tuple(value, original, finding)
         if kind.endswith("columns"):
             value = _course_layout(value, original)
+        elif kind == "params-transposed":
+            value = probed.weight_gradients_back(value, original, probe)
         elif kind == "flat" and np.size(value) == np.size(original):
             value = np.reshape(value, np.shape(original))
-        if _matches(value, original, close):
+        if probed.matches(value, original, close):
             # a batch of one proves a 2-D batch only if the same values as a column, which
-            # the reference answers alike, are answered right too
+            # the reference answers alike, are answered right too: otherwise the function reads
+            # the samples along the row
             if kind == "batch-of-one" and not acceptance.column_agrees(
-                    submission, reference, function, args, kwargs, original, _matches):
-                continue
+                    submission, reference, function, args, kwargs, original, probed.matches):
+                finding = probed.SAMPLES_AS_ROW  # a row of samples, not a batch of one
             spent[kind] = finding
             return finding
         # works there, with a mistake of its own: a relation of the answer to the question
@@ -348,6 +349,8 @@ def _explained(finding, context, function, args, kwargs, value, expected, *, uni
                                            RTOL, ATOL, context.defined)
               if e.finding.tier <= 3 and e.fits(value, RTOL, ATOL)]
     fitted += acceptance.value_relations(value, expected, args)  # a proved relation too
+    fitted += probed.whole_array_normalised(value, expected, RTOL, ATOL)
+    fitted += probed.columns_normalised(value, expected, RTOL, ATOL)
     if not fitted or (unique and len({f.id for f in fitted}) > 1):
         return None
     return acceptance.Explained(finding.id, finding.title, f"{finding.explanation} There: "
@@ -371,22 +374,6 @@ def _without_unit_axes(value, expected):
         parts.append(v)
     extra = f" Also, {'; '.join(changed)}: drop keepdims there." if changed else ""
     return tuple(parts), extra
-
-
-def _matches(value, expected, close) -> bool:
-    """Equal, or equal once reshaped or transposed to the expected shape (a batch of one)."""
-    try:
-        if isinstance(expected, tuple):
-            return len(value) == len(expected) and all(
-                _matches(v, e, close) for v, e in zip(value, expected))
-        v, e = np.asarray(value, float), np.asarray(expected, float)
-    except (TypeError, ValueError):
-        return False
-    if close(v, e):
-        return True
-    if v.size == e.size and close(v.reshape(e.shape), e):
-        return True
-    return v.ndim == 2 and close(v.T.reshape(e.shape) if v.T.size == e.size else v, e)
 
 
 def _reference(modules, function):

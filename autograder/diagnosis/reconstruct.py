@@ -24,7 +24,7 @@ import numpy as np
 from autograder.checks.fixed import Fixed
 from autograder.diagnosis.conventions import CONVENTIONS
 from autograder.diagnosis.relations import Finding, _structure_close
-from autograder.diagnosis.substitute import substitutions
+from autograder.diagnosis.substitute import substitutions, without_bias
 
 Candidate = tuple[Finding, Callable[[], object]]
 
@@ -222,6 +222,7 @@ def candidates(modules: list, function: str, args: tuple, kwargs: dict,
                        f"your result is `{name}` of the expected one: an activation is applied "
                        "where none belongs.", 3),
                lambda g=g: g(ref(*copy.deepcopy(args), **copy.deepcopy(kwargs))))
+        yield from without_bias(ref, args, kwargs, name, g)
         for i, x in enumerate(args):
             if _is_array(x):
                 changed = list(args)

@@ -1,6 +1,7 @@
 """Relations of a function mixed up with its neighbour: the reference rerun with one function
 replaced by one that students confuse it with (sigmoid where tanh belongs, tanh or sigmoid for a
-ReLU hidden layer, log1p, log10 or log2 where the natural log belongs).
+ReLU hidden layer, log1p, log10 or log2 where the natural log belongs), and a neuron's output
+mixed up with its activation's, the bias left out (`without_bias`: a perceptron's sigmoid(w . x)).
 
 Grader-side only, like reconstruct.py. A swap is tried only where the reference's own code (or a
 course function it calls) uses the function it replaces, and it is named only where its value
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+import re
 import types
 from collections.abc import Callable, Iterator
 
@@ -122,3 +124,29 @@ def substitutions(ref, args: tuple, kwargs: dict) -> Iterator[tuple[Finding, Cal
                        f"your result is the expected one computed with {new_name} where {old} "
                        f"belongs: {why}.", 3),
                lambda f=f: f(*copy.deepcopy(args), **copy.deepcopy(kwargs)))
+
+
+_BIAS = re.compile(r"^(b\d*|bias(es)?)$")
+
+
+def without_bias(ref, args: tuple, kwargs: dict, name: str, g: Callable
+                 ) -> Iterator[tuple[Finding, Callable]]:
+    """(finding, thunk): the activation `g` (course function `name`) applied to the result of
+    `ref` with its bias argument (b, b1, bias) taken as 0, as a perceptron's output without its
+    bias is sigmoid(w . x)."""
+    try:
+        params = list(inspect.signature(ref).parameters)
+    except (TypeError, ValueError):
+        return
+    for i, param in enumerate(params[:len(args)]):
+        if not _BIAS.match(param) or not np.any(args[i]):
+            continue
+        changed = list(args)
+        changed[i] = np.asarray(args[i]) * 0.0 if isinstance(args[i], np.ndarray) else 0.0
+        yield (Finding(f"activation-without-bias-{name}",
+                       f"`{name}` applied, and the bias left out",
+                       f"your result is `{name}` of what the function gives with {param} = 0: an "
+                       "activation is applied where none belongs, and the bias is never added. "
+                       "Return the weighted sum plus the bias as it is (the activation is a step "
+                       "of its own).", 3),
+               lambda c=changed: g(ref(*copy.deepcopy(c), **copy.deepcopy(kwargs))))

@@ -30,7 +30,8 @@ NAMED_BY_RELATIONS = (
     "probe-samples-as-columns", "probe-scalar-only", "function-*", "probe-needs-1d",
     "module-not-available", "reduced-to-a-number", "hard-coded-size", "tuple-used-as-array",
     "*+*", "extra-return", "returns-an-iterator", "returns-object-array", "rounded",
-    "scaled-percent", "reciprocal",
+    "scaled-percent", "reciprocal", "python-2-builtin", "method-argument-too-many",
+    "probe-samples-as-row", "activation-without-bias-*", "normalised-over-the-whole-array",
 )
 
 

@@ -3,7 +3,8 @@
 Each rule is judged on the numbers of a real answer that was named wrongly before it: a summed
 loss on a 2-sample check, a momentum variant whose ratio changes from step to step, a staircase
 decay, a rate that underflows, a precedence slip beside an overflow, a row repeated along an
-axis, a convention seen through a square W, a loss that works on a (1, m) row only.
+axis, a convention seen through a square W, a loss that works on a (1, m) row only, a step
+activation's 0 read as relu's, an accuracy over 3 samples that raised on class indices.
 """
 
 from collections import Counter
@@ -116,7 +117,7 @@ class _RowOnly:
 
 
 def test_a_batch_of_one_proves_a_2d_batch_only_if_the_column_works_too():
-    from autograder.diagnosis.probes import _matches
+    from autograder.diagnosis.probed import matches as _matches
 
     def reference(p, y):
         return float(-np.mean(y * np.log(p)))
@@ -140,3 +141,45 @@ def test_a_count_one_too_many_and_one_too_few_are_two_claims():
     later = Finding("argument-off-by-one", "`t` off by one", "for t = 2 instead of 3: one too few")
     assert acceptance.key(many) != acceptance.key(few)
     assert acceptance.key(few) == acceptance.key(later)
+
+
+def test_a_zero_or_constant_value_proves_no_formula():
+    # relu of a negative expected value is 0, as is a step activation's "off": no relu is proved
+    assert acceptance.trivial(0.0, -6.0)
+    assert acceptance.trivial(np.ones(3), np.array([1.0, 2.0, 3.0]))
+    assert not acceptance.trivial(np.ones(3), np.ones(3) * 2)  # a constant expected: a scale
+    assert not acceptance.trivial(3.1, 7.2)
+
+
+def test_a_known_mistake_s_one_number_proves_nothing_after_a_raise():
+    from autograder.diagnosis import Context
+
+    context = Context()
+    assert not acceptance.after_a_raise(context, "accuracy", 1 / 3, 1 / 3)
+    context.history["raised:accuracy"] = True
+    assert acceptance.after_a_raise(context, "accuracy", 1 / 3, 1 / 3)
+    assert not acceptance.after_a_raise(context, "accuracy", np.zeros(3), np.zeros(3))
+    assert not acceptance.after_a_raise(context, "mse", 1 / 3, 1 / 3)
+
+
+def test_an_error_message_alone_names_python_2_and_a_method_given_self_twice():
+    from autograder.diagnosis.errors import from_message
+
+    found = from_message((), "NameError: name 'reduce' is not defined")
+    assert found.id == "python-2-builtin" and "functools.reduce" in found.explanation
+    assert from_message((), "NameError: name 'reduct' is not defined") is None
+    found = from_message((), "TypeError: f.<locals>.Sigmoid.__call__() takes 2 positional "
+                             "arguments but 3 were given")
+    assert found.id == "method-argument-too-many" and "self.__call__(x)" in found.explanation
+    assert from_message((), "TypeError: Sigmoid.__call__() takes 2 positional arguments but 5 "
+                            "were given") is None
+
+
+def test_a_broadcast_with_a_vector_of_its_size_probes_a_2d_argument_flattened():
+    from autograder.diagnosis.probed import flat_argument
+
+    x = np.ones((2, 3))
+    message = "ValueError: operands could not be broadcast together with shapes (2,3) (6,) "
+    assert flat_argument((x,), message)[0] == 0
+    assert flat_argument((x,), "ValueError: operands could not be broadcast together with "
+                               "shapes (2,3) (4,) ") is None

@@ -69,6 +69,16 @@ JUDGED = {
     60: {"axis-too-many+shifted"},  # argmax + 1, as a column (n, 1): two mistakes at once
     61: {"argument-in-place-of"},  # initial_lr read as the decay
     62: {"reciprocal"},  # 1 / 1 + exp(-z); its inf at z = -1000 is that formula's, not named
+    63: {"probe-samples-as-columns"},  # W @ X + b: not "W where W.T belongs", which W.T won't fix
+    # 64: a step activation that returns inside its loop: its 0 is no proof of relu (none named)
+    65: {"probe-needs-1d"},  # all(G >= 0) walks a 2-D cache's rows; a 1-D cache works
+    66: {"python-2-builtin"},  # reduce
+    67: {"not-finite-nan"},  # exp(-z) / (1 + exp(-z))**2 overflows at z = -1000
+    68: {"method-argument-too-many"},  # self.__call__(self, x)
+    69: {"activation-without-bias-sigmoid"},  # a perceptron's sigmoid(w . x)
+    70: {"probe-weights-as-inputs-by-neurons"},  # its message adds the whole-batch softmax
+    71: {"probe-samples-as-row"},  # m = Y.shape[1]
+    72: {"probe-samples-as-columns"},  # its message adds the tuple and the softmax over samples
 }
 # names that are true of the value but not the mistake made (judged by hand)
 WRONG_NAMES: dict[int, set[str]] = {}
@@ -97,4 +107,4 @@ def test_the_named_and_right_name_shares_on_the_collected_answers():
     wrong = [i for i, a in enumerate(ANSWERS) if a[3]]
     named = [i for i in wrong if JUDGED.get(i)]
     right = [i for i in named if not WRONG_NAMES.get(i)]
-    assert (len(wrong), len(named), len(right)) == (53, 48, 48)  # as judged by hand
+    assert (len(wrong), len(named), len(right)) == (63, 57, 57)  # as judged by hand

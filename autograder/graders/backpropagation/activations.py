@@ -2,8 +2,9 @@
 
 import numpy as np
 
+from autograder.diagnosis import diagnose
 from autograder.exercises import Exercise, edit
-from autograder.harness import Mistake, check, check_close
+from autograder.harness import ATOL, RTOL, Mistake, check, check_close
 from reference import backpropagation as ref
 from reference import forward_pass as fwd
 
@@ -126,7 +127,8 @@ def check_large_z(student, function, mistake, naive):
         where = tuple(np.argwhere(~np.isfinite(got))[0])
         with np.errstate(over="ignore", invalid="ignore"):
             bad = ~np.isfinite(naive(LARGE_Z))
-        named = mistake if np.array_equal(bad, ~np.isfinite(got)) else None
+        named = mistake if np.array_equal(bad, ~np.isfinite(got)) else diagnose(
+            call, expected, RTOL, ATOL)  # another formula's overflow: where it is, if proved
         check(False, call, f"{_num(got[where])} for z = {LARGE_Z[where]:g}, where the derivative "
               f"is {_num(expected[where])}: exp({abs(LARGE_Z[where]):g}) overflows to inf, and "
               f"inf / inf is nan; {'np.tanh' if 'tanh' in function else 'sigmoid(z)'} does not "
