@@ -53,12 +53,10 @@ def to_plain(value, depth=0):
     """Turn `value` into JSON-able plain data, or raise CodecError."""
     if depth > MAX_DEPTH:
         raise CodecError("value is nested too deeply")
-    kind = type(value)  # the common exact types first: a call sends and answers many of them
-    if kind is np.ndarray:
+    # The kinds are disjoint, so the order only saves time: what a call sends most comes first.
+    if isinstance(value, np.ndarray):
         return _array(value)
-    if kind is float:
-        return _float(value)
-    if kind is list:
+    if isinstance(value, list):
         return [to_plain(v, depth + 1) for v in value]
     if value is None or isinstance(value, (bool, str)):
         return value
@@ -70,14 +68,10 @@ def to_plain(value, depth=0):
         return _float(float(value))
     if isinstance(value, (complex, np.complexfloating)):
         return {"$complex": [_float(float(value.real)), _float(float(value.imag))]}
-    if isinstance(value, np.ndarray):
-        return _array(value)
     if isinstance(value, Remote):
         return {"$remote": value.name}
     if isinstance(value, tuple):
         return {"$tuple": [to_plain(v, depth + 1) for v in value]}
-    if isinstance(value, list):
-        return [to_plain(v, depth + 1) for v in value]
     if isinstance(value, dict):
         out = {}
         for key, v in value.items():
@@ -92,22 +86,18 @@ def from_plain(data, depth=0):
     """Rebuild a value from plain data, accepting nothing but the forms `to_plain` writes."""
     if depth > MAX_DEPTH:
         raise CodecError("value is nested too deeply")
-    kind = type(data)  # what json.loads makes, exactly: the common cases first
-    if kind is list:
+    # The kinds and tags are disjoint, so the order only saves time: lists and arrays first.
+    if isinstance(data, list):
         return [from_plain(v, depth + 1) for v in data]
-    if kind is float or kind is str or data is None:
-        return data
-    if kind is dict and len(data) == 1 and "$array" in data:
-        return _unarray(data["$array"])
-    if isinstance(data, (bool, str)):
+    if data is None or isinstance(data, (bool, str)):
         return data
     if isinstance(data, (int, float)) and not isinstance(data, bool):
         return data
-    if isinstance(data, list):
-        return [from_plain(v, depth + 1) for v in data]
     if not isinstance(data, dict) or len(data) != 1:
         raise CodecError("malformed plain data")
     (tag, body), = data.items()
+    if tag == "$array":
+        return _unarray(body)
     if tag == "$int":
         if not isinstance(body, str) or len(body) > 400:
             raise CodecError("malformed integer")
@@ -119,8 +109,6 @@ def from_plain(data, depth=0):
     if tag == "$complex":
         re, im = (from_plain(v, depth + 1) for v in body)
         return complex(re, im)
-    if tag == "$array":
-        return _unarray(body)
     if tag == "$remote":
         return Remote(body)
     if tag == "$tuple":
