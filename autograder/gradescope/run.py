@@ -20,7 +20,7 @@ import time
 import traceback
 from pathlib import Path
 
-from autograder.files import atomic_write
+from autograder.files import atomic_write, json_text
 from autograder.sandbox import levels
 
 # Folders every user may write to. In the "user" level they are closed to the student (the
@@ -139,8 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         print("The autograder failed; the student was told to contact the instructor.")
         traceback.print_exc(file=sys.stdout)
         document = contact(started, "error")
-    text = json.dumps(document, indent=2) + "\n"
-    atomic_write(out, text)
+    atomic_write(out, json_text(document, "tests"))  # as `nnfs-course grade` writes it
     print(f"score {document['score']:g}; wrote {out} in {time.perf_counter() - started:.2f} s")
     return 0
 
