@@ -24,6 +24,7 @@ sys.path[:0] = [os.path.dirname(os.path.abspath(__file__)), *CONFIG.get("path", 
 
 import cells  # noqa: E402  (after sys.path is set)
 import lazy_pyplot  # noqa: E402
+import plans  # noqa: E402
 from child import Child  # noqa: E402
 from guard import TimeLimit, remember_builtins  # noqa: E402
 from processes import (  # noqa: E402
@@ -177,6 +178,9 @@ class Template:
                     os.close(fd)
             elif message["op"] == "kill":
                 self.send({"op": "killed", "status": self.cleanup()})
+            elif message["op"] == "keep":  # planned calls, for the children forked from now on
+                kept = plans.keep(message["key"], message["calls"])
+                self.send({"op": "kept", "key": message["key"] if kept else None})
             else:
                 self.send({"op": "pong"})
 
