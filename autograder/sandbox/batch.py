@@ -11,6 +11,12 @@ child. A planned call the graders do not make is passed over and charges nothing
 not its time. A call that ran out of time or memory, or crashed the child, ends the batch there,
 and every call after it goes one at a time; so does one whose answer is not an answer (see
 `Prefetch._drop`).
+
+The planned calls are the same for every submission a worker grades once its plan is settled, so
+a plan sent in full to two children in a row is handed to the template as well, which decodes it
+once and keeps it (`KeptPlans`): every child forked after that has it in its memory, and its
+batch request names the plan instead of carrying it (about 50 kB of JSON for 01_forward_pass,
+each call's arguments decoded again in each child).
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ if TYPE_CHECKING:
     from autograder.sandbox.student import ChildPipes, StudentProcess
 
 SEND_SECONDS = 5.0  # to hand the batch to a child that is waiting for its next request
+KEEP_PLANS = 4  # plans a template keeps for its children (inside/child.py drops the oldest)
 _ENDS_BATCH = {"timeout", "memory", "crash"}  # kinds after which the child runs no more of it
 
 
@@ -65,6 +72,55 @@ class Planned:
         return codec.same(planned_args, args) and codec.same(planned_kwargs, kwargs)
 
 
+def calls_of(planned: list[Planned], wall_multiple: float) -> list[dict]:
+    """The calls of a batch request, as the child runs them."""
+    calls = []
+    for each in planned:
+        wall = each.timeout * wall_multiple
+        calls.append({"function": each.function, **each.plain, "timeout": wall,
+                      "cpu": min(each.timeout, wall)})
+    return calls
+
+
+class KeptPlans:
+    """The grader's record of the plans its sandbox's template keeps for the children it forks.
+
+    A child has the plans its template held when it was forked (`ChildPipes.plans`, a snapshot
+    of `kept`); a batch request names one of those only. A template that restarts holds none."""
+
+    def __init__(self) -> None:
+        self.kept: list[tuple[int, list[Planned], float]] = []  # (key, calls, wall multiple)
+        self.last: list[Planned] = []  # the planned calls last sent in full
+        self.keys = 0
+
+    @staticmethod
+    def find(kept: tuple, planned: list[Planned], wall_multiple: float) -> int | None:
+        """The key of a kept plan that starts with these very calls (the budget may send
+        fewer), or None."""
+        for key, calls, multiple in kept:
+            if (multiple == wall_multiple and len(planned) <= len(calls)
+                    and all(a is b for a, b in zip(planned, calls))):
+                return key
+        return None
+
+    def offer(self, planned: list[Planned], wall_multiple: float) -> int | None:
+        """A new key when `planned` was sent in full twice in a row (then the template should
+        keep it), else None."""
+        again = len(planned) == len(self.last) and all(a is b for a, b in zip(planned, self.last))
+        self.last = list(planned)
+        if not again or self.find(tuple(self.kept), planned, wall_multiple) is not None:
+            return None
+        self.keys += 1
+        return self.keys
+
+    def add(self, key: int, planned: list[Planned], wall_multiple: float) -> None:
+        """The template keeps `planned` under `key` now, and drops its oldest beyond KEEP_PLANS."""
+        self.kept = [*self.kept, (key, list(planned), wall_multiple)][-KEEP_PLANS:]
+
+    def clear(self) -> None:
+        self.kept, self.last = [], []
+
+
 class Prefetch:
     """One batch request's answers, read in order as far as the graders' calls need them."""
 
@@ -82,22 +138,25 @@ class Prefetch:
         self.done = False  # no more answers will come
 
     def request(self) -> dict:
-        calls = []
-        for each in self.planned:
-            wall = each.timeout * self.wall_multiple
-            calls.append({"function": each.function, **each.plain, "timeout": wall,
-                          "cpu": min(each.timeout, wall)})
-        return {"op": "batch", "calls": calls, "id": self.id, "nonce": self.nonce}
+        key = KeptPlans.find(self.child.plans, self.planned, self.wall_multiple)
+        if key is not None:
+            return {"op": "batch", "plan": key, "count": len(self.planned), "id": self.id,
+                    "nonce": self.nonce}
+        return {"op": "batch", "calls": calls_of(self.planned, self.wall_multiple), "id": self.id,
+                "nonce": self.nonce}
 
     def send(self) -> bool:
         """Hand the batch to the child; False (and the child ended) when it does not take it."""
+        request = self.request()
         try:
-            channel.write(self.child.request_fd, self.request(),
-                          time.monotonic() + SEND_SECONDS)
+            channel.write(self.child.request_fd, request, time.monotonic() + SEND_SECONDS)
         except (channel.ChannelTimeout, channel.ChannelClosed):
             self.process._replace()
             self.done = True
             return False
+        if "calls" in request:
+            self.process._sandbox._offer_plan(self.planned, self.wall_multiple,
+                                              request["calls"])
         return True
 
     def take(self, function: str, args: tuple, kwargs: dict,

@@ -122,6 +122,19 @@ def from_plain(data, depth=0):
     raise CodecError(f"unknown tag {tag!r}")
 
 
+def copied(value):
+    """A fresh copy of decoded plain data: what decoding its plain data again would give."""
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, list):
+        return [copied(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(copied(v) for v in value)
+    if isinstance(value, dict):
+        return {k: copied(v) for k, v in value.items()}
+    return value  # None, bool, int, float, complex, str: immutable
+
+
 def dumps(value):
     return json.dumps(to_plain(value), allow_nan=False, separators=(",", ":"))
 

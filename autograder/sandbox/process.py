@@ -29,9 +29,11 @@ from typing import TYPE_CHECKING
 from autograder.config import Limits
 from autograder.config import limits as course_limits
 from autograder.sandbox import channel, launch, levels
+from autograder.sandbox.batch import KeptPlans
 from autograder.sandbox.levels import isolation_level
 
 if TYPE_CHECKING:
+    from autograder.sandbox.batch import Planned
     from autograder.sandbox.student import ChildPipes, StudentProcess
 
 # The student side (StudentProcess, in student.py, which imports NumPy and pytest) is imported
@@ -78,6 +80,7 @@ class Sandbox:
         self._sweep_uid: int | None = None
         self._log = None
         self._owner: StudentProcess | None = None
+        self._plans = KeptPlans()  # what the template keeps for its children
         self._closed = False
         self._adopted = False  # started by the process this one was forked from: see adopt()
         if start:
@@ -194,6 +197,7 @@ class Sandbox:
 
     def _stop(self, graceful: bool) -> None:
         """Stop the template and everything under it, and wait until it is all gone."""
+        self._plans.clear()
         if self._owner is not None:
             self._owner._lose_child()
             self._owner = None
@@ -270,7 +274,23 @@ class Sandbox:
                 if attempt:
                     raise TemplateError("the sandbox template stopped answering") from None
         self._owner = owner
-        return ChildPipes(reply["pid"], fds[0], fds[1], MAX_RESPONSE)
+        return ChildPipes(reply["pid"], fds[0], fds[1], MAX_RESPONSE, tuple(self._plans.kept))
+
+    def _offer_plan(self, planned: list[Planned], wall_multiple: float,
+                    calls: list[dict]) -> None:
+        """Planned `calls` were just sent in full to a child: have the template keep them for
+        the children it forks from now on, once the same plan comes a second time in a row. A
+        template that does not answer as it should is left for the next fork to find out (it
+        restarts then): its live child is not ended for this."""
+        key = self._plans.offer(planned, wall_multiple)
+        if key is None:
+            return
+        try:
+            reply, _ = self._ask({"op": "keep", "key": key, "calls": calls})
+        except _Broken:
+            return
+        if reply == {"op": "kept", "key": key}:
+            self._plans.add(key, planned, wall_multiple)
 
     def _end_child(self, owner: StudentProcess) -> str | None:
         """Kill `owner`'s child and everything it started; say how the child ended."""

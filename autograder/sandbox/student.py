@@ -40,8 +40,10 @@ class CellResult:
 class ChildPipes:
     """One forked student process, as the grader sees it: a pipe each way."""
 
-    def __init__(self, pid: int, request_fd: int, response_fd: int, limit: int):
+    def __init__(self, pid: int, request_fd: int, response_fd: int, limit: int,
+                 plans: tuple = ()):
         self.pid = pid
+        self.plans = plans  # the plans its template kept when it forked it (batch.KeptPlans)
         self.request_fd = request_fd
         self.reader = channel.Reader(response_fd, limit=limit)
         os.set_blocking(request_fd, False)
@@ -59,6 +61,9 @@ class Host(Protocol):
               nonce: str) -> ChildPipes: ...
 
     def _end_child(self, owner: StudentProcess) -> str | None: ...
+
+    def _offer_plan(self, planned: list[Planned], wall_multiple: float,
+                    calls: list[dict]) -> None: ...
 
 
 class StudentProcess:

@@ -154,6 +154,37 @@ def test_two_submissions_do_not_see_each_others_globals_or_files(sandbox, load):
     assert second.call("look", (), {}).value[0] == []
 
 
+def test_a_submission_closed_before_the_next_loads_leaves_it_nothing(sandbox, load):
+    """The template cleans up as a submission closes, and forks the next without cleaning
+    again: what the first left must be gone all the same."""
+    marker = "closed-first-marker-51c2"
+    first = load(f"""
+        import os, subprocess, sys, tempfile
+        def leave():
+            for folder in (tempfile.gettempdir(), "/dev/shm"):
+                try:
+                    with open(os.path.join(folder, "left.txt"), "w") as f:
+                        f.write("left")
+                except OSError:
+                    pass  # not writable at this level
+            try:
+                subprocess.Popen([sys.executable, "-S", "-c",
+                                  "import time; time.sleep(600)  # {marker}"])
+            except OSError:
+                pass  # landlock: no new process
+            return tempfile.gettempdir()
+    """)
+    folder = first.call("leave", (), {}).value
+    first.close()
+    assert not processes_with(marker)
+    second = load(f"""
+        import os
+        def look():
+            return [p for p in ("{folder}/left.txt", "/dev/shm/left.txt") if os.path.exists(p)]
+    """)
+    assert second.call("look", (), {}).value == []
+
+
 def test_a_dead_template_is_replaced_and_nothing_is_left_behind(sandbox):
     with Sandbox(LIMITS, sandbox.isolation) as sb:
         proc = sb.load(notebook_cells("def f(x):\n    return x * 2"))

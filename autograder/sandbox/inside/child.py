@@ -18,6 +18,7 @@ import codec
 from capture import Capture
 from cells import Cells
 from guard import TimeLimit, arm, cut, disarm, on_alarm, restore_builtins
+from plans import kept_calls
 from processes import tasks_of
 
 PR_SET_PDEATHSIG = 1
@@ -26,7 +27,6 @@ FRAMES = 3  # lines of the student's own traceback sent with an exception
 
 _libc = ctypes.CDLL(None, use_errno=True)
 _perf_counter = time.perf_counter
-
 
 class Child:
     def __init__(self, shell, baseline, req_r, resp_w, message, workdir, confine=None):
@@ -150,12 +150,15 @@ class Child:
                 self.send({"id": request["id"], "nonce": request["nonce"],
                            **self.answer(request)})
 
-    def answer(self, request):
-        """The answer to one request, with what it printed."""
+    def answer(self, request, values=None):
+        """The answer to one request, with what it printed (`values`: a kept call's)."""
         handlers = {"call": self.call, "define": self.define, "has": self.has, "list": self.list}
         self.output.mark()
         try:
-            answer = handlers[request["op"]](request)
+            if values is None:
+                answer = handlers[request["op"]](request)
+            else:
+                answer = self.call(request, values)
             restore_builtins()
         except TimeLimit:
             answer = {"ok": False, "kind": "timeout", "message": "time limit"}
@@ -169,11 +172,20 @@ class Child:
         """Run the calls of one request in order, each exactly as a `call` request of its own
         (its own limits, output and fresh copies of its arguments), and answer each on a line of
         its own as soon as it returns. A call that ran out of time or memory, or that the sandbox
-        could not serve, ends the batch: the grader asks for the rest one at a time."""
+        could not serve, ends the batch: the grader asks for the rest one at a time. A request
+        that names a kept plan runs its first `count` calls."""
         calls = request.get("calls")
-        for index, each in enumerate(calls if isinstance(calls, list) else []):
+        if "plan" in request:
+            calls = kept_calls(request["plan"], request.get("count"))
+            if calls is None:
+                # Not an answer: the grader ends this process, charges no call, and asks again.
+                self.send({"id": request["id"], "nonce": request["nonce"], "plan": "unknown"})
+                return
+        else:
+            calls = [(each, None) for each in (calls if isinstance(calls, list) else [])]
+        for index, (each, values) in enumerate(calls):
             one = dict(each, op="call", id=request["id"], nonce=request["nonce"], index=index)
-            answer = self.answer(one)
+            answer = self.answer(one, values)
             self.send({"id": request["id"], "nonce": request["nonce"], "index": index, **answer})
             if not answer["ok"] and answer["kind"] in ("timeout", "memory", "crash"):
                 return
@@ -189,13 +201,17 @@ class Child:
             return found
         return value
 
-    def call(self, request):
+    def call(self, request, values=None):
+        """One call; `values`: its arguments and keyword arguments decoded in the template."""
         name = request["function"]
         function = self.namespace().get(name)
         if not callable(function):
             return _missing(name)
-        args = codec.from_plain(request["args"])
-        kwargs = codec.from_plain(request["kwargs"])
+        if values is None:
+            args = codec.from_plain(request["args"])
+            kwargs = codec.from_plain(request["kwargs"])
+        else:
+            args, kwargs = codec.copied(values[0]), codec.copied(values[1])
         try:
             live_args = [self._resolve(a) for a in args]
             live_kwargs = {k: self._resolve(v) for k, v in kwargs.items()}
@@ -204,7 +220,7 @@ class Child:
         try:
             arm(request["timeout"], request.get("cpu"), lambda frame: self.overrun(request, frame))
             try:
-                answer = self._run(function, args, kwargs, live_args, live_kwargs)
+                answer = self._run(function, args, kwargs, live_args, live_kwargs, values)
             finally:
                 disarm()
             if answer.get("args_after") == request["args"]:
@@ -215,7 +231,7 @@ class Child:
         except MemoryError:
             return {"ok": False, "kind": "memory", "message": "MemoryError"}
 
-    def _run(self, function, args, kwargs, live_args, live_kwargs):
+    def _run(self, function, args, kwargs, live_args, live_kwargs, values=None):
         try:
             start = _perf_counter()
             value = function(*live_args, **live_kwargs)
@@ -233,10 +249,16 @@ class Child:
         restore_builtins()
         try:
             plain = codec.to_plain(value)
-            after = codec.to_plain([sent if isinstance(sent, codec.Remote) else live
-                                    for sent, live in zip(args, live_args, strict=True)])
-            after_kw = codec.to_plain({k: v if isinstance(v, codec.Remote) else live_kwargs[k]
-                                       for k, v in kwargs.items()})
+            if values is not None and codec.same(live_args, values[0]):
+                after = codec.SAME  # as sent: no need to encode it to see that
+            else:
+                after = codec.to_plain([sent if isinstance(sent, codec.Remote) else live
+                                        for sent, live in zip(args, live_args, strict=True)])
+            if values is not None and codec.same(live_kwargs, values[1]):
+                after_kw = codec.SAME
+            else:
+                after_kw = codec.to_plain({k: v if isinstance(v, codec.Remote) else live_kwargs[k]
+                                           for k, v in kwargs.items()})
         except (TimeLimit, MemoryError):
             raise
         except BaseException as error:

@@ -5,6 +5,8 @@ import os
 import shutil
 import signal
 
+_libc = ctypes.CDLL(None, use_errno=True)  # loaded once, not before every fork
+
 
 def pids():
     me = os.getpid()
@@ -76,10 +78,9 @@ def wipe_ipc():
     """Remove every System V message queue, semaphore set and shared memory segment this
     process may see: the next submission must not find what the last one left there. Only
     where the sandbox has an IPC namespace of its own (bubblewrap)."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    for kind, remove_id in (("msg", lambda i: libc.msgctl(i, 0, None)),
-                            ("sem", lambda i: libc.semctl(i, 0, 0)),
-                            ("shm", lambda i: libc.shmctl(i, 0, None))):
+    for kind, remove_id in (("msg", lambda i: _libc.msgctl(i, 0, None)),
+                            ("sem", lambda i: _libc.semctl(i, 0, 0)),
+                            ("shm", lambda i: _libc.shmctl(i, 0, None))):
         try:
             with open(f"/proc/sysvipc/{kind}") as f:
                 rows = f.read().splitlines()[1:]

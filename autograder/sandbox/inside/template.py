@@ -24,6 +24,7 @@ sys.path[:0] = [os.path.dirname(os.path.abspath(__file__)), *CONFIG.get("path", 
 
 import cells  # noqa: E402  (after sys.path is set)
 import lazy_pyplot  # noqa: E402
+import plans  # noqa: E402
 from child import Child  # noqa: E402
 from guard import TimeLimit, remember_builtins  # noqa: E402
 from processes import (  # noqa: E402
@@ -142,6 +143,7 @@ class Template:
         self.status = None  # how the last child ended
         self.workdir = None
         self.buffer = b""
+        self.clean = False  # nothing has run below the template since its last clean-up
 
     def send(self, message, fds=()):
         data = json.dumps(message).encode() + b"\n"
@@ -166,7 +168,8 @@ class Template:
                 self.cleanup()
                 os._exit(0)
             if message["op"] == "fork":
-                self.cleanup()
+                if not self.clean:
+                    self.cleanup()
                 lazy_pyplot.prepare(message)
                 cells.precompile(self.shell, message.get("cells", []), set(message.get("skip", [])))
                 pid, fds = self.fork(message)
@@ -175,6 +178,9 @@ class Template:
                     os.close(fd)
             elif message["op"] == "kill":
                 self.send({"op": "killed", "status": self.cleanup()})
+            elif message["op"] == "keep":  # planned calls, for the children forked from now on
+                kept = plans.keep(message["key"], message["calls"])
+                self.send({"op": "kept", "key": message["key"] if kept else None})
             else:
                 self.send({"op": "pong"})
 
@@ -201,11 +207,14 @@ class Template:
                 os._exit(70)
         os.close(req_r)
         os.close(resp_w)
-        self.child, self.status = pid, None
+        self.child, self.status, self.clean = pid, None, False
         return pid, (req_w, resp_r)
 
     def cleanup(self):
-        """Kill every process below the template, reap them, and wipe the child's files."""
+        """Kill every process below the template, reap them, and wipe the child's files.
+
+        Afterwards nothing runs below the template until its next fork, so a fork that follows
+        a clean-up (the grader's `kill` as it closes a submission) needs none of its own."""
         self.reap()
         for _ in range(1000):
             if CONFIG.get("pidns") and os.getpid() == 1:
@@ -235,6 +244,7 @@ class Template:
         elif self.workdir:
             remove(self.workdir)
         self.workdir = None
+        self.clean = not others
         return self.status
 
     def reap(self):
