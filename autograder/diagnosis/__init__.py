@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder.diagnosis import acceptance, combined, probed
+from autograder.diagnosis import acceptance, combined, probed, reductions
 from autograder.diagnosis.relations import Finding, close, explain
 
 __all__ = ["Context", "Finding", "choose", "diagnose", "to_mistake"]
@@ -151,6 +151,7 @@ def _diagnose(call, expected, rtol, atol, explicit, keepdims):
                            and acceptance.repeated(actual, expected, rtol, atol))]
         found += acceptance.size_findings(actual, expected, call.args, rtol, atol)
         found += probed.whole_array_normalised(actual, expected, rtol, atol)
+        found += reductions.reduced_input(actual, expected, call.args, rtol, atol)
     except Exception:  # a relation that cannot compare this result explains nothing
         pass
     kept: list = []  # the candidates' values, kept per worker: a second mistake may apply on them

@@ -1,7 +1,7 @@
 """Diagnosis mutants for what an answer assumes of its inputs' names and shapes (joined to
 cases.MUTANTS): a 1-D input made a column that broadcasts against a row, a vector argument that
-must be a column (n, 1), a name that nothing defines, and a shape given to np.zeros as two
-numbers.
+must be a column (n, 1), a name that nothing defines, a shape given to np.zeros as two
+numbers, a helper called without all its arguments, and np.max where np.maximum belongs.
 """
 
 from __future__ import annotations
@@ -32,5 +32,15 @@ def init_params(n_inputs, n_hidden, n_outputs, seed):
             "b1": np.zeros(n_hidden, 1),
             "W2": 0.01 * rng.standard_normal((n_outputs, n_hidden)),
             "b2": np.zeros(n_outputs, 1)}
+"""),
+    (F, "matrix_product", "helper-argument-missing", """
+def matrix_product(A, B):
+    def column(matrix, j):
+        return [row[j] for row in matrix]
+    return [[sum(a * b for a, b in zip(row, column(j))) for j in range(len(B[0]))] for row in A]
+"""),
+    (F, "relu", "reduced-with-np-max", """
+def relu(z):
+    return np.max(z, 0)
 """),
 ]

@@ -227,7 +227,7 @@ def _diagnose_raise(submission, function, args, kwargs, message, kind="exception
     context = getattr(submission, "_diagnosis", None)
     if context is not None:  # a later check's one number proves no small slip (acceptance.py)
         context.history[f"raised:{function}"] = True
-    told = from_message(args, message)
+    told = from_message(args, message, function)
     if told is not None or kind != "exception":  # the error itself is the proof, or nothing is
         return told
     if context is None or not context.modules:
