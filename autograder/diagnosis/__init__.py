@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder.diagnosis import acceptance, combined, probed
+from autograder.diagnosis import acceptance, combined, probed, reductions
 from autograder.diagnosis.relations import Finding, close, explain
 
 __all__ = ["Context", "Finding", "choose", "diagnose", "to_mistake"]
@@ -151,6 +151,7 @@ def _diagnose(call, expected, rtol, atol, explicit, keepdims):
                            and acceptance.repeated(actual, expected, rtol, atol))]
         found += acceptance.size_findings(actual, expected, call.args, rtol, atol)
         found += probed.whole_array_normalised(actual, expected, rtol, atol)
+        found += reductions.reduced_input(actual, expected, call.args, rtol, atol)
     except Exception:  # a relation that cannot compare this result explains nothing
         pass
     kept: list = []  # the candidates' values, kept per worker: a second mistake may apply on them
@@ -159,6 +160,7 @@ def _diagnose(call, expected, rtol, atol, explicit, keepdims):
 
         kept = evaluated(context.modules, call.function, call.args, call.kwargs, expected, rtol,
                          atol, context.defined)
+        kept = [e for e in kept if not acceptance.echoes_an_input(e.finding, e.value, call.args)]
         for each in kept:
             if each.fits(actual, rtol, atol):
                 if not acceptance.tiny(each.value, actual, atol) \
@@ -175,7 +177,11 @@ def _diagnose(call, expected, rtol, atol, explicit, keepdims):
                              "steps read changed values. Compute into new arrays (`x = x - m`, "
                              "not `x -= m`).", 3))
     found = _unique(found)
-    if not found and not blind:  # two mistakes at once (combined.py)
+    if not found and not blind and not acceptance.is_an_input(actual, call.args) \
+            and not acceptance.named_before(context, call.function):
+        # two mistakes at once (combined.py): a claim of two coincidences, tried only where no
+        # earlier check of the function named its mistake (a later check's pair that leaves it
+        # out is another reading of the same slip)
         pair = combined.unique(combined.combine(actual, expected, call.args, kept, rtol, atol))
         found = [pair] if pair is not None else []
     record.fitted = {acceptance.key(f) for f in found}

@@ -206,6 +206,23 @@ def trivial(value, expected) -> bool:
         and not bool(np.all(e == e.flat[0]))
 
 
+def echoes_an_input(finding, value, args) -> bool:
+    """A neighbouring function whose value here is one of the call's own inputs (relu_backward
+    passes dvalues through where every z > 0): a match proves that an input came back, not
+    that the neighbour was computed."""
+    return finding.id.startswith("neighbour-") and is_an_input(value, args)
+
+
+def is_an_input(value, args) -> bool:
+    """`value` equals one of the call's inputs: a result that gave an input back (or
+    subtracted labels of 0 from it) matches a neighbour scaled by coincidence, so two
+    mistakes at once (combined.py) are not tried on it."""
+    v = _arr(value)
+    return v is not None and any(
+        a is not None and a.shape == v.shape and bool(np.array_equal(a, v))
+        for a in map(_arr, args))
+
+
 def after_a_raise(context, function: str, value, actual) -> bool:
     """`value`, a grader's known mistake, is one number, and the function raised on an earlier
     check: a known mistake is a small edit of the course's function and runs wherever it runs,

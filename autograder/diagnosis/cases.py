@@ -8,7 +8,7 @@ and so does tests/graders/test_diagnosis.py.
 
 from __future__ import annotations
 
-from autograder.diagnosis import cases_combined, cases_conventions
+from autograder.diagnosis import cases_combined, cases_conventions, cases_inputs
 from autograder.diagnosis.aliases import ALIASES  # noqa: F401 (imported from here)
 
 F, B, O, T = "01_forward_pass", "02_backpropagation", "03_optimizers", "04_training"
@@ -363,6 +363,7 @@ def sigmoid_backward(dvalues, z):
 """),
     *cases_conventions.MUTANTS,
     *cases_combined.MUTANTS,
+    *cases_inputs.MUTANTS,
 ]
 
 ACCEPTABLE = [

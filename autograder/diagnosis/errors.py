@@ -1,5 +1,7 @@
 """What the error of a call that raises proves by itself, with no probe: a module the grading
-environment lacks, a builtin of Python 2 that Python 3 has not (reduce, xrange), a method given
+environment lacks, a builtin of Python 2 that Python 3 has not (reduce, xrange), a name that
+nothing defines (a global of another notebook, a typo), a shape given to np.zeros as separate
+numbers (np.zeros(n, 1) reads 1 as a dtype), a helper called with too few arguments, a method given
 one argument too many (self.f(self, x)), a size that no input has in numpy's shape error (a
 constant written for one data set), arithmetic on a tuple that no input is (a helper that
 returns several values).
@@ -28,14 +30,19 @@ PYTHON2 = {"reduce": "functools.reduce, or better np.sum / np.dot",
 # a method given one positional argument too many: `self.f(self, x)` passes self twice
 _SELF_TWICE = re.compile(r"TypeError: [\w.<>]*?(\w+)\.(\w+)\(\) takes (\d+) positional arguments? "
                          r"but (\d+) were given")
+_UNDEFINED = re.compile(r"NameError: name '(\w+)' is not defined")
+_SHAPE_AS_DTYPE = re.compile(r"TypeError: Cannot interpret '([^']{1,40})' as a data type")
+# a call inside the function with too few arguments: `get_column(j)` for get_column(m, j)
+_MISSING_ARGUMENT = re.compile(r"TypeError: ([\w.<>]*?)(\w+)\(\) missing \d+ required "
+                               r"(?:positional|keyword-only) arguments?: ('\w+'(?:(?:,| and) '\w+')*)")
 _PYTHON2 = re.compile(r"(?:NameError: name|AttributeError: .* has no attribute) '(\w+)'")
 # what the sandbox says of a value that is no plain data (autograder/sandbox/codec.py)
 _NOT_DATA = re.compile(r"^an? (generator|map|filter|zip|range|dict_values|dict_keys) cannot be "
                        r"sent as plain data|^arrays of dtype object cannot be sent")
 
 
-def from_message(args: tuple, message: str) -> Finding | None:
-    """The Finding the error `message` of a call on `args` proves, or None."""
+def from_message(args: tuple, message: str, function: str = "") -> Finding | None:
+    """The Finding the error `message` of a call of `function` on `args` proves, or None."""
     missing = _MISSING_MODULE.match(message)
     if missing:
         return Finding("module-not-available", f"imports `{missing.group(1)}`",
@@ -48,6 +55,29 @@ def from_message(args: tuple, message: str) -> Finding | None:
         return Finding("python-2-builtin", f"`{name}` from Python 2",
                        f"your function uses `{name}`, which Python 2 had and Python 3, where "
                        f"your notebook runs and is graded, does not. Use {PYTHON2[name]}.", 1)
+    undefined = _UNDEFINED.search(message)
+    if undefined:
+        name = undefined.group(1)
+        return Finding("name-not-defined", f"uses `{name}`, which is never defined",
+                       f"your function reads `{name}`, which is neither one of its parameters "
+                       "nor set inside it, and no cell of the notebook defines it before the "
+                       "checks run: a variable of another notebook or an earlier version, a "
+                       "parameter under another name, or a typo. Use the function's own "
+                       "parameters (the signature of the exercise) for every value it needs.", 1)
+    dtype = _SHAPE_AS_DTYPE.search(message)
+    if dtype:
+        return Finding("shape-as-two-arguments", "a shape given as separate numbers",
+                       f"your function raised: NumPy read `{dtype.group(1)}` as a data type. "
+                       "np.zeros, np.ones and np.empty take the whole shape as one tuple, and "
+                       "their second argument is the dtype: np.zeros((n, 1)), not np.zeros(n, "
+                       "1).", 1)
+    helper = _MISSING_ARGUMENT.search(message)
+    if helper and helper.group(2) != function:  # the graded function itself: its signature
+        name, missing = helper.group(2), helper.group(3)
+        return Finding("helper-argument-missing", "a helper called without all its arguments",
+                       f"your function raised calling its helper `{name}` without {missing}: "
+                       f"the call passes fewer arguments than `def {name}(...)` lists. Pass "
+                       "every argument the helper's definition asks for, in its order.", 1)
     twice = _SELF_TWICE.search(message)
     if twice and int(twice.group(4)) == int(twice.group(3)) + 1:
         method = f"{twice.group(1)}.{twice.group(2)}"

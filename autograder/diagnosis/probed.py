@@ -23,6 +23,8 @@ vector of its size), to be probed flattened (`flat_argument`, `flattened`).
 from __future__ import annotations
 
 import copy
+import inspect
+import re
 
 import numpy as np
 
@@ -190,3 +192,38 @@ def matches(value, expected, close) -> bool:
     if v.size == e.size and close(v.reshape(e.shape), e):
         return True
     return v.ndim == 2 and close(v.T.reshape(e.shape) if v.T.size == e.size else v, e)
+
+
+_BIAS = re.compile(r"^(b\d*|bias(es)?\d*)$", re.IGNORECASE)
+
+
+def parameter(function, i: int) -> str | None:
+    """The name of `function`'s parameter `i` (0-based), or None."""
+    try:
+        names = list(inspect.signature(function).parameters)
+    except (TypeError, ValueError):
+        return None
+    return names[i] if i < len(names) else None
+
+
+def as_column(function, i: int, x, raised: bool) -> Finding | None:
+    """What argument `i` (1-D, `x`) given as a column (n, 1) proves when it is no bias: a 1-D
+    input written as a column vector. None for a bias (or a parameter without a name), whose
+    column is the column convention's b (the callers' own finding)."""
+    name = parameter(function, i)
+    if name is None or _BIAS.match(name):
+        return None
+    column = (x.size, 1)
+    if raised:
+        return Finding(
+            "probe-argument-as-column", f"assumes `{name}` as a column (n, 1)",
+            f"your function raised with `{name}` of shape {x.shape} and works when it is a "
+            f"column {column}: it is written for column vectors (deeplearning.ai, linear "
+            f"algebra texts). In this course `{name}` is a 1-D array of shape (n,): read its "
+            f"length as len({name}), its items as {name}[k], and return a 1-D result.", 1)
+    return Finding(
+        "argument-as-column", "a 1-D input made a column (n, 1)",
+        f"your result is what the function gives when a 1-D input of shape {x.shape} is a "
+        f"column {column} (as `x[:, np.newaxis]` or `x.reshape(-1, 1)` make it): a column "
+        "meets a row, and the two broadcast into an (n, n) table of every pair. Keep the 1-D "
+        "inputs 1-D: in this course a vector and a batch of labels have shape (n,).", 3)

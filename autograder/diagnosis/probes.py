@@ -81,7 +81,9 @@ def nearby(args: tuple, message: str = "") -> Iterator[tuple[str, tuple, Finding
                 "(n_neurons,) and the batch is rows: X @ W.T + b.", 1, "001"))
     ones = [i for i, x in enumerate(args)
             if isinstance(x, np.ndarray) and x.ndim == 1 and x.dtype.kind == "f"]
-    if ones:  # every 1-D sample as a batch of one, together
+    # every 1-D sample as a batch of one, together; of one number, a sum is its mean and a
+    # max its sum: a batch of one such sample tells no reduction from another
+    if ones and max(args[j].size for j in ones) >= 2:
         i, x = ones[0], args[ones[0]]
         changed = [a.reshape(1, -1) if j in ones else a for j, a in enumerate(args)]
         yield ("batch-of-one", tuple(changed), Finding(
@@ -225,7 +227,7 @@ def _diagnose_raise(submission, function, args, kwargs, message, kind="exception
     context = getattr(submission, "_diagnosis", None)
     if context is not None:  # a later check's one number proves no small slip (acceptance.py)
         context.history[f"raised:{function}"] = True
-    told = from_message(args, message)
+    told = from_message(args, message, function)
     if told is not None or kind != "exception":  # the error itself is the proof, or nothing is
         return told
     if context is None or not context.modules:
@@ -295,6 +297,9 @@ def _diagnose_raise(submission, function, args, kwargs, message, kind="exception
         elif kind == "flat" and np.size(value) == np.size(original):
             value = np.reshape(value, np.shape(original))
         if probed.matches(value, original, close):
+            if kind == "bias-column":  # a column that is no bias: a column vector's convention
+                i = next(j for j, (a, b) in enumerate(zip(args, probe)) if a is not b)
+                finding = probed.as_column(reference, i, args[i], raised=True) or finding
             # a batch of one proves a 2-D batch only if the same values as a column, which
             # the reference answers alike, are answered right too: otherwise the function reads
             # the samples along the row

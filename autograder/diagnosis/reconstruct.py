@@ -23,6 +23,7 @@ import numpy as np
 
 from autograder.checks.fixed import Fixed
 from autograder.diagnosis.conventions import CONVENTIONS
+from autograder.diagnosis.probed import as_column
 from autograder.diagnosis.relations import Finding, _structure_close
 from autograder.diagnosis.substitute import substitutions, without_bias
 
@@ -201,12 +202,12 @@ def candidates(modules: list, function: str, args: tuple, kwargs: dict,
         if _is_array(x) and x.ndim == 1 and x.dtype.kind == "f":
             column = list(args)
             column[i] = x.reshape(-1, 1)
-            yield (Finding("bias-as-column", "assumes a column-shaped bias (n, 1)",
-                           f"your result is what the function gives for argument {i + 1} as a "
-                           f"column {(x.size, 1)}: it is added along the wrong axis. Column "
-                           "biases belong where samples are columns (deeplearning.ai, "
-                           "Nielsen); this course's b has shape (n_neurons,) and the batch is "
-                           "rows: X @ W.T + b.", 3, "001"), run(ref, column))
+            yield (as_column(ref, i, x, raised=False) or Finding(
+                "bias-as-column", "assumes a column-shaped bias (n, 1)",
+                f"your result is what the function gives for argument {i + 1} as a column "
+                f"{(x.size, 1)}: it is added along the wrong axis. Column biases belong where "
+                "samples are columns (deeplearning.ai, Nielsen); this course's b has shape "
+                "(n_neurons,) and the batch is rows: X @ W.T + b.", 3, "001"), run(ref, column))
     yield from _ignored(ref, args, kwargs, run)
     for name, f in functions.items():
         if name == function or name in slow or _required(f) != _required(ref) \

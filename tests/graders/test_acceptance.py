@@ -162,12 +162,21 @@ def test_a_known_mistake_s_one_number_proves_nothing_after_a_raise():
     assert not acceptance.after_a_raise(context, "mse", 1 / 3, 1 / 3)
 
 
-def test_an_error_message_alone_names_python_2_and_a_method_given_self_twice():
+def test_an_error_message_alone_names_python_2_a_name_never_defined_and_self_twice():
     from autograder.diagnosis.errors import from_message
 
     found = from_message((), "NameError: name 'reduce' is not defined")
     assert found.id == "python-2-builtin" and "functools.reduce" in found.explanation
-    assert from_message((), "NameError: name 'reduct' is not defined") is None
+    found = from_message((), "NameError: name 'reduct' is not defined")  # no builtin: a name
+    assert found.id == "name-not-defined" and "`reduct`" in found.title
+    found = from_message((), "TypeError: Cannot interpret '1' as a data type")
+    assert found.id == "shape-as-two-arguments" and "np.zeros((n, 1))" in found.explanation
+    message = ("TypeError: matrix_product.<locals>.get_column() missing 1 required positional "
+               "argument: 'j'")
+    assert from_message((), message, "matrix_product").id == "helper-argument-missing"
+    # the graded function's own signature asks for more than the exercise's: not a helper
+    assert from_message((), "TypeError: softmax() missing 1 required positional argument: "
+                            "'axis'", "softmax") is None
     found = from_message((), "TypeError: f.<locals>.Sigmoid.__call__() takes 2 positional "
                              "arguments but 3 were given")
     assert found.id == "method-argument-too-many" and "self.__call__(x)" in found.explanation

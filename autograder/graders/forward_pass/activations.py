@@ -66,6 +66,16 @@ SOFTMAX_1D = Mistake(
 BATCH = np.array([[-1.0, 2.0], [0.5, -3.0]])  # the inputs-unchanged row of relu, sigmoid, tanh
 
 
+def _reshaped_only(value, expected) -> bool:
+    """The expected values in another shape ((1, k) for (k,)): only the shape is wrong."""
+    try:
+        v = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return v.shape != expected.shape and v.size == expected.size and bool(
+        np.allclose(v.ravel(), expected, rtol=1e-5, atol=1e-8))
+
+
 def _shapes(*shapes, scale=1.0):
     return lambda rng: [(rng.normal(size=shape) * scale,) for shape in shapes]
 
@@ -198,8 +208,9 @@ def test_softmax_one_row(student):
     """a 1-D input is one row: softmax([1, 2, 3]) = [0.090031, 0.244728, 0.665241]"""
     call = call_naming(student, SOFTMAX_1D, ("AxisError", "axis 1"), "softmax",
                        np.array([1.0, 2.0, 3.0]))
-    check_close(call, np.array([0.09003057317038046, 0.24472847105479767, 0.6652409557748219]),
-                mistakes=[SOFTMAX_1D.with_value(lambda v: np.ndim(v) != 1)])
+    expected = np.array([0.09003057317038046, 0.24472847105479767, 0.6652409557748219])
+    check_close(call, expected, mistakes=[SOFTMAX_1D.with_value(
+        lambda v: _reshaped_only(v, expected))])
 
 
 @softmax.check(points=1)
