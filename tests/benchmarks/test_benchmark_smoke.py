@@ -64,3 +64,16 @@ def test_student_time_prints_each_heading_with_numbers(tmp_path: Path):
     for heading in ("the command", "grading workers", "the sandbox", "whole run"):
         assert re.search(rf"\| {heading} \| {NUMBER} \| {NUMBER}% \|", result.stdout), \
             result.stdout
+
+
+@pytest.mark.slow
+def test_engine_parts_prints_the_parts_of_the_workers_and_the_gradebook_thread(tmp_path: Path):
+    script = COURSE_ROOT / "benchmarks" / "engine_parts.py"
+    result = subprocess.run([sys.executable, str(script), "--n", "3", "--runs", "1",
+                             "--scratch", str(tmp_path / "scratch")],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for part in ("worker: the graders of a student (runner._grade)",
+                 "gradebook thread: the sqlite3 rows", "gradebook thread: its JSON text"):
+        match = re.search(rf"\| {re.escape(part)} \| ({NUMBER}) \| {NUMBER} \|", result.stdout)
+        assert match and float(match.group(1)) > 0, result.stdout
