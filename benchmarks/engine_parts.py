@@ -21,11 +21,10 @@ import os
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from runners import build_class, class_parser, scratch_course
+from runners import class_parser, runs_on_a_class
 
 import autograder.engine.runner as runner
 import autograder.engine.steps as steps
@@ -55,7 +54,7 @@ GRADEBOOK_PARTS = (
     ("gradebook thread: all of it (Recorder._record)", recorder.Recorder, "_record"),
 )
 _SUMS: dict[str, float] = {}
-_REPORT: list[Path] = []  # where a worker writes its sums
+_REPORT: list[Path] = []  # the folder where a worker writes its sums
 
 
 def _wrap(heading: str, owner, name: str, clock) -> None:
@@ -85,6 +84,7 @@ def one_run(course: Path, assignment: str, paths: list[Path], out: Path) -> dict
     """Seconds of CPU per heading in one run, summed over the workers."""
     shutil.copy(course / "gradebook.pristine.db", course / "gradebook.db")
     shutil.rmtree(out, ignore_errors=True)
+    _REPORT[:] = [out.parent / "worker-sums"]
     shutil.rmtree(_REPORT[0], ignore_errors=True)
     _REPORT[0].mkdir(parents=True)
     _SUMS.clear()
@@ -109,19 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     steps.init_worker = worker.init_worker = lambda *a: (_reset_in_worker(), initializer(*a))[1]
     worker.init_worker.__module__, worker.init_worker.__qualname__ = \
         initializer.__module__, initializer.__qualname__
-    scratch = args.scratch or Path(tempfile.mkdtemp(prefix="nnfs-engine-parts-"))
-    _REPORT.append(scratch / "worker-sums")
-    try:
-        submitted = scratch / "submitted"
-        shutil.rmtree(submitted, ignore_errors=True)
-        build_class(args.assignment, args.n, args.seed, submitted)
-        course = scratch_course(scratch / "course", args.assignment)
-        paths = sorted(submitted.glob(f"*/{args.assignment}/{args.assignment}.ipynb"))
-        runs = [one_run(course, args.assignment, paths, scratch / "out")
-                for _ in range(args.runs)]
-    finally:
-        if args.scratch is None:
-            shutil.rmtree(scratch, ignore_errors=True)
+    runs = runs_on_a_class(args, "nnfs-engine-parts-", one_run, args.runs)
     print(f"{args.assignment}, N = {args.n}, {args.runs} runs in one process (2 workers, "
           f"gradebook), {sys.prefix}\n")
     print("| part | CPU ms per student (median of the runs) | each run |")
