@@ -76,6 +76,23 @@ def class_parser(doc: str, n: int, repeats: str, repeats_help: str) -> argparse.
     return parser
 
 
+def runs_on_a_class(args: argparse.Namespace, prefix: str, one_run, runs: int) -> list:
+    """`one_run(course, assignment, paths, out)` `runs` times on the synthetic class of
+    `args` (class_parser's options), in a scratch course; the scratch folder is removed
+    afterwards unless --scratch named it."""
+    scratch = args.scratch or Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        submitted = scratch / "submitted"
+        shutil.rmtree(submitted, ignore_errors=True)
+        build_class(args.assignment, args.n, args.seed, submitted)
+        course = scratch_course(scratch / "course", args.assignment)
+        paths = sorted(submitted.glob(f"*/{args.assignment}/{args.assignment}.ipynb"))
+        return [one_run(course, args.assignment, paths, scratch / "out") for _ in range(runs)]
+    finally:
+        if args.scratch is None:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
 def build_class(assignment_id: str, n: int, seed: int, submitted: Path) -> dict[str, dict]:
     """Write N submissions as submitted/<student>/<id>/<id>.ipynb; returns each one's plan."""
     assignment = get_assignment(assignment_id)

@@ -30,11 +30,10 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from runners import NNFS, build_class, class_parser, scratch_course, tool_env
+from runners import NNFS, class_parser, runs_on_a_class, tool_env
 
 HEADINGS = ("the command", "grading workers", "the sandbox")
 
@@ -96,18 +95,7 @@ def one_run(course: Path, assignment: str, paths: list[Path], out: Path) -> dict
 def main(argv: list[str] | None = None) -> int:
     parser = class_parser(__doc__, 100, "--runs", "whole runs")
     args = parser.parse_args(argv)
-    scratch = args.scratch or Path(tempfile.mkdtemp(prefix="nnfs-student-time-"))
-    try:
-        submitted = scratch / "submitted"
-        shutil.rmtree(submitted, ignore_errors=True)
-        build_class(args.assignment, args.n, args.seed, submitted)
-        course = scratch_course(scratch / "course", args.assignment)
-        paths = sorted(submitted.glob(f"*/{args.assignment}/{args.assignment}.ipynb"))
-        runs = [one_run(course, args.assignment, paths, scratch / "out")
-                for _ in range(args.runs)]
-    finally:
-        if args.scratch is None:
-            shutil.rmtree(scratch, ignore_errors=True)
+    runs = runs_on_a_class(args, "nnfs-student-time-", one_run, args.runs)
     median = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
     walls = ", ".join(f"{r['wall']:.2f}" for r in runs)
     cpus = ", ".join(f"{r['whole run']:.2f}" for r in runs)

@@ -7,6 +7,7 @@ import io
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from autograder.config import Assignment
@@ -107,7 +108,7 @@ def notebook_places(cells: list) -> list[Place]:
         meta = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
         grade_id = str((meta.get("nbgrader") or {}).get("grade_id") or "")
         if cell.get("cell_type") == "markdown":
-            headings = _HEADING.findall(source)
+            headings = _headings(source)
             if headings and grade_id != "how-to-work":  # the guide is no section
                 section = headings[-1]
             continue
@@ -117,6 +118,13 @@ def notebook_places(cells: list) -> list[Place]:
         function = grade_id.removeprefix("test_") if role in ("solution", "checks") else ""
         places.append(Place(role, function, section))
     return places
+
+
+@lru_cache(maxsize=256)
+def _headings(markdown: str) -> tuple[str, ...]:
+    """The headings of a markdown cell: the same cells (the release's) in every notebook of a
+    class, so each is searched once per process, not once per student."""
+    return tuple(_HEADING.findall(markdown))
 
 
 def describe_cell(index: int, places: list[Place]) -> str:
@@ -129,9 +137,11 @@ def name_places(text: str, places: list[Place]) -> str:
     """`text` with the sandbox's "cell 15, line 2" and IPython's cell names made readable."""
     if not text:
         return text
-    text = _CELL_LINE.sub(
-        lambda m: f"line {m.group(2)} of {describe_cell(int(m.group(1)) - 1, places)}", text)
-    return _INPUT.sub("a notebook cell", text)
+    if "cell " in text:  # the patterns' own text: most messages name no place, and are not scanned
+        text = _CELL_LINE.sub(
+            lambda m: f"line {m.group(2)} of {describe_cell(int(m.group(1)) - 1, places)}",
+            text)
+    return _INPUT.sub("a notebook cell", text) if "<ipython-input-" in text else text
 
 
 def _located(cell: dict, places: list[Place]) -> dict:
@@ -148,7 +158,7 @@ def _located(cell: dict, places: list[Place]) -> dict:
 
 def _cause_of_missing(output: str, broken: list[dict], places: list[Place]) -> str:
     """"`relu` is not defined" becomes why: the syntax error (or other error) in relu's cell."""
-    match = _MISSING.search(output or "")
+    match = _MISSING.search(output) if output and "is not defined in your" in output else None
     if not match:
         return output
     name = match.group(1)

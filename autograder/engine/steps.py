@@ -15,6 +15,7 @@ from pathlib import Path
 
 from autograder.config import Assignment, ConfigError, Limits, grader_points
 from autograder.engine.pool import run_pool
+from autograder.engine.provenance import run_inputs
 from autograder.engine.results import read_results, write_grades_csv
 from autograder.engine.stopping import stopped
 from autograder.engine.submissions import Found, discover, release_skippable
@@ -95,9 +96,10 @@ def grade_students(job: Grading) -> None:
     skippable = release_skippable(job.assignment.release_notebook(job.root))
     workers = max(1, min(job.workers, len(found)))  # a worker with no student costs a sandbox
     early.add(workers - 1)  # a template for each worker, started now (the first already is)
-    # The workers are forked, so the early sandbox is inherited as it is, not pickled.
+    # The workers are forked, so the early sandbox is inherited as it is, not pickled, and what
+    # every worker needs is made here once, not once per worker (see _shared).
     initargs = (os.getpid(), job.assignment.id, job.worker_limits, job.isolation,
-                str(job.out_dir), skippable, str(job.root), early)
+                str(job.out_dir), skippable, str(job.root), early, _shared(job))
     recorder = job.recorder = (Recorder(job.assignment, job.root, job.out_dir,
                                         import_early=len(found) <= OVERLAP_IMPORT_UP_TO)
                                if job.record_gradebook else None)
@@ -124,6 +126,20 @@ def grade_students(job: Grading) -> None:
         run.stopped_by = stopped(error).signo
     except MachineError as error:
         run.failure = str(error)
+
+
+def _shared(job: Grading) -> dict:
+    """What every worker needs before its first result, made before the workers are forked:
+    each result's provenance (run_inputs), the graders' checks (collected, as runner.collect
+    keeps them) and the sandboxed submission's modules. A worker made them on its own (about
+    11 ms of CPU each); here they cost the same once, on the way to the first result either way.
+    A collection that fails is left to the workers, which report it as they always have."""
+    from autograder.engine import sandboxed  # noqa: F401  (imported by every worker)
+    from autograder.engine.runner import collect
+
+    with contextlib.suppress(Exception):
+        collect(job.assignment.id, Path(job.root))
+    return run_inputs(job.assignment, Path(job.root), job.worker_limits)
 
 
 def collect_results(job: Grading) -> None:

@@ -18,7 +18,7 @@ from autograder.config import Assignment, Limits, get_assignment
 from autograder.engine.graders import GraderRun, StopGrading, run_graders_batch
 from autograder.engine.plan import CallPlan
 from autograder.engine.pool import StudentQueue
-from autograder.engine.provenance import run_inputs, stamp
+from autograder.engine.provenance import stamp
 from autograder.engine.results import results_document, write_results
 from autograder.engine.stopping import die_with_parent
 from autograder.engine.submissions import Loaded, load
@@ -52,7 +52,7 @@ _WORKER: dict = {}
 
 def init_worker(parent: int, assignment_id: str, worker_limits: Limits, isolation: levels.Policy,
                  out_dir: str, skippable: dict[str, str], root: str,
-                 early: EarlySandbox, queue: StudentQueue) -> None:
+                 early: EarlySandbox, inputs: dict, queue: StudentQueue) -> None:
     # Before anything else: a worker, and with it its sandbox, never outlives the run.
     die_with_parent(parent)
     # The graders make and drop many small objects per check; collecting the youngest generation
@@ -62,7 +62,7 @@ def init_worker(parent: int, assignment_id: str, worker_limits: Limits, isolatio
     assignment = get_assignment(assignment_id, Path(root))
     _WORKER.update(
         assignment=assignment,
-        inputs=run_inputs(assignment, Path(root), worker_limits),  # each result's provenance
+        inputs=inputs,  # each result's provenance: provenance.run_inputs, made by the parent
         time_limits=TimeLimits.load(assignment, worker_limits, Path(root)),
         sandbox=_StartingSandbox(worker_limits, isolation, early),
         out_dir=Path(out_dir),

@@ -64,6 +64,10 @@ def _read(path: Path) -> dict | None:
 
 def build_notebook(cells: NotebookCells, submitted: dict | None, document: dict,
                    scrub=None) -> dict:
+    """The autograded notebook, to be written at once. Its cells are new dicts, but what they
+    hold (a release cell's metadata and source, the submission's metadata) is shared with
+    `cells` and `submitted`, not copied: only a cell's own keys are ever set here, and copying
+    the release's cells for every student was most of building the notebook."""
     release = {grade_id(c): c for c in cells.cells if grade_id(c) in cells.source}
     out: list[dict] = []
     placed: dict[str, int] = {}
@@ -82,11 +86,11 @@ def build_notebook(cells: NotebookCells, submitted: dict | None, document: dict,
         placed[name] = len(out)
         if is_solution(master):
             kept = _plain(cell)
-            kept["metadata"] = _copied(master.get("metadata", {}))
+            kept["metadata"] = master.get("metadata", {})
             kept["cell_type"] = master["cell_type"]
             out.append(_cleared(kept))
         else:
-            out.append(_cleared(_copied(master)))  # locked: the release's text wins
+            out.append(_cleared(dict(master)))  # locked: the release's text wins
     previous = -1
     for name in cells.order:
         if name in placed:
@@ -95,7 +99,7 @@ def build_notebook(cells: NotebookCells, submitted: dict | None, document: dict,
         master = release[name]
         if not (is_grade(master) or is_solution(master) or is_task(master)):
             continue  # a locked text cell the student deleted: nothing to grade there
-        added = _cleared(_copied(master))
+        added = _cleared(dict(master))
         added["source"] = (("# " + MISSING) if added["cell_type"] == "code" else MISSING) \
             + _text(added.get("source", ""))
         out.insert(previous + 1, added)
@@ -109,7 +113,7 @@ def build_notebook(cells: NotebookCells, submitted: dict | None, document: dict,
             cell["outputs"] = [{"output_type": "stream", "name": "stdout",
                                 "text": results[name.removeprefix("test_")]}]
     _unique_ids(out)
-    return {"cells": out, "metadata": _copied(_metadata(cells, submitted)),
+    return {"cells": out, "metadata": _metadata(cells, submitted),
             "nbformat": 4, "nbformat_minor": 5}
 
 
@@ -133,16 +137,6 @@ def _results_by_function(document: dict, scrub) -> dict[str, str]:
             lines += [f"       {line}" for line in message.splitlines()]
         out[function] = "\n".join(lines) + "\n"
     return out
-
-
-def _copied(value):
-    """A copy of a JSON value (what json.loads makes): copy.deepcopy's result, at a third of its
-    cost, which is most of building a student's notebook."""
-    if isinstance(value, dict):
-        return {key: _copied(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_copied(item) for item in value]
-    return value
 
 
 def _metadata(cells: NotebookCells, submitted: dict) -> dict:

@@ -22,11 +22,11 @@ column_properties computed at query time, so nothing else needs keeping.
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 from datetime import datetime
 from pathlib import Path
-from uuid import uuid4
 
 from autograder.config import COURSE_ID, Assignment, ConfigError, students_roster
 from autograder.nbgrader.cells import NotebookCells
@@ -62,7 +62,12 @@ class NotFast(Exception):
 
 
 def new_uuid() -> str:
-    return uuid4().hex  # nbgrader.api.new_uuid
+    """nbgrader.api.new_uuid, `uuid4().hex`: 16 random bytes with uuid4's version and variant
+    bits, at a third of the cost of making a UUID object (a student's rows take about 34)."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = (raw[6] & 0x0F) | 0x40  # version 4
+    raw[8] = (raw[8] & 0x3F) | 0x80  # the RFC 4122 variant
+    return raw.hex()
 
 
 def stored(value: datetime | None) -> str | None:

@@ -3,13 +3,13 @@ student.
 
 In the common case (a gradebook nbgrader made, whose record of the notebook matches the release)
 the rows are written with sqlite3 (gradebook_sql.py), without importing nbgrader or SQLAlchemy:
-`Recorder` checks that up front, with a few sqlite3 reads. Then a thread of the parent, idle
-while the workers grade, records each finished session's students as the pool reports them:
-their rows in one transaction per session, then their autograded/ notebooks. `finish` records
-only what is left: students it has not recorded, or whose results.json was replaced since. Anything
-the thread cannot record the sqlite3 way (a late submission, a locked or changed database, a
-file it cannot write) ends recording while grading, and `finish` records the rest as before,
-through the ORM where it must, reporting what is wrong.
+`Recorder.start` checks that with a few sqlite3 reads once the workers are forked. Then a thread
+of the parent, idle while the workers grade, records each finished session's students as the
+pool reports them: their rows in one transaction per session, then their autograded/ notebooks.
+`finish` records only what is left: students it has not recorded, or whose results.json was
+replaced since. Anything the thread cannot record the sqlite3 way (a late submission, a locked
+or changed database, a file it cannot write) ends recording while grading, and `finish` records
+the rest as before, through the ORM where it must, reporting what is wrong.
 
 Measured at N = 30 of 01_forward_pass (benchmarks/grading_throughput.py's class, 2 workers,
 each figure a median of runs alternating with and without the gradebook in one session, on a
@@ -58,22 +58,34 @@ class Recorder:
                  import_early: bool = True):
         self.assignment, self.root, self.out_dir = assignment, root, Path(out_dir)
         self._lock = threading.Lock()  # held while importing or recording, and while forking
-        self.cells = _release(assignment, root)
-        # no import of nbgrader is needed, most likely: record while grading
-        self.fast = self.cells is not None and gradebook_sql.usable(assignment, self.cells, root)
+        self._import_early = import_early
+        # the release's cells, and whether the sqlite3 path can record: asked by `start`
+        self.cells: NotebookCells | None = None
+        self.fast = False
         # student -> the results.json recorded meanwhile, as (inode, mtime, size): a class's
         # documents twice over would add to the run's peak memory
         self.recorded: dict[str, tuple[int, int, int]] = {}
         self._sessions: queue.SimpleQueue[list[str] | None] = queue.SimpleQueue()
         self._stopping = threading.Event()
-        self._while_grading = self.fast  # the thread records, else it imports nbgrader
-        target = self._record_while_grading if self.fast else self._import
-        self._thread = (threading.Thread(target=target, name="gradebook", daemon=True)
-                        if self.fast or import_early else None)
+        self._while_grading = False  # the thread records, else it imports nbgrader
+        self._thread: threading.Thread | None = None
+        self._started = False
 
     def start(self) -> None:
-        """Start recording (or importing): call it once the workers are forked."""
-        if self._thread is not None and self._thread.ident is None:
+        """Start recording (or importing): call it once the workers are forked. Whether the
+        sqlite3 path can record (a few reads of the release and of gradebook.db, about 4 ms)
+        is asked here, while the first students are graded, not before the workers start."""
+        if self._started:
+            return
+        self._started = True
+        self.cells = _release(self.assignment, self.root)
+        # no import of nbgrader is needed, most likely: record while grading
+        self.fast = self.cells is not None and gradebook_sql.usable(self.assignment, self.cells,
+                                                                    self.root)
+        self._while_grading = self.fast
+        if self.fast or self._import_early:
+            target = self._record_while_grading if self.fast else self._import
+            self._thread = threading.Thread(target=target, name="gradebook", daemon=True)
             self._thread.start()
 
     @contextlib.contextmanager

@@ -54,13 +54,26 @@ def test_benchmark_prints_both_tools_with_numbers(tmp_path: Path):
     assert (tmp_path / "figures.json").stat().st_size > 0
 
 
-@pytest.mark.slow
-def test_student_time_prints_each_heading_with_numbers(tmp_path: Path):
-    script = COURSE_ROOT / "benchmarks" / "student_time.py"
-    result = subprocess.run([sys.executable, str(script), "--n", "3", "--runs", "1",
-                             "--scratch", str(tmp_path / "scratch")],
+def _printed(script: str, tmp_path: Path) -> str:
+    """What a benchmark of the synthetic class prints for one run of 3 notebooks."""
+    result = subprocess.run([sys.executable, str(COURSE_ROOT / "benchmarks" / script),
+                             "--n", "3", "--runs", "1", "--scratch", str(tmp_path / "scratch")],
                             cwd=tmp_path, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+@pytest.mark.slow
+def test_student_time_prints_each_heading_with_numbers(tmp_path: Path):
+    printed = _printed("student_time.py", tmp_path)
     for heading in ("the command", "grading workers", "the sandbox", "whole run"):
-        assert re.search(rf"\| {heading} \| {NUMBER} \| {NUMBER}% \|", result.stdout), \
-            result.stdout
+        assert re.search(rf"\| {heading} \| {NUMBER} \| {NUMBER}% \|", printed), printed
+
+
+@pytest.mark.slow
+def test_engine_parts_prints_the_parts_of_the_workers_and_the_gradebook_thread(tmp_path: Path):
+    printed = _printed("engine_parts.py", tmp_path)
+    for part in ("worker: the graders of a student (runner._grade)",
+                 "gradebook thread: the sqlite3 rows", "gradebook thread: its JSON text"):
+        match = re.search(rf"\| {re.escape(part)} \| ({NUMBER}) \| {NUMBER} \|", printed)
+        assert match and float(match.group(1)) > 0, printed

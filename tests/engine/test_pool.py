@@ -61,3 +61,22 @@ def test_the_summary_names_the_students_who_timed_out():
         StudentSummary("fay", 55, 58, "graded", 1.2, hung=("mse",))])
     assert "Timed out: 1 submission(s), a function that ran past its limit: fay (mse)." \
         in summary_text(run)
+
+
+def test_what_every_worker_needs_is_made_once_before_the_workers_fork():
+    import sys
+    from types import SimpleNamespace
+
+    from autograder.config import COURSE_ROOT, get_assignment, limits
+    from autograder.engine import runner
+    from autograder.engine.provenance import run_inputs
+    from autograder.engine.steps import _shared
+
+    assignment = get_assignment("01_forward_pass")
+    job = SimpleNamespace(assignment=assignment, root=COURSE_ROOT, worker_limits=limits())
+    runner.collect.cache_clear()
+    assert _shared(job) == run_inputs(assignment, COURSE_ROOT, limits())
+    hits = runner.collect.cache_info().hits
+    assert runner.collect(assignment.id, Path(str(COURSE_ROOT)))  # as a worker asks for them
+    assert runner.collect.cache_info().hits == hits + 1
+    assert "autograder.engine.sandboxed" in sys.modules

@@ -60,8 +60,8 @@ def while_grading(root, start, assignment, documents, sessions, monkeypatch):
     monkeypatch.setattr(gradebook, "record",
                         lambda a, docs, r: at_finish.extend(sorted(docs)) or record(a, docs, r))
     recorder = Recorder(assignment, root, results_folder(root, documents))
-    assert recorder.fast
     recorder.start()
+    assert recorder.fast
     for session in sessions:
         recorder.add(session)
     assert recorder.finish(documents) == len(documents)
