@@ -164,7 +164,7 @@ def _diagnose(call, expected, rtol, atol, explicit, keepdims):
                 if not acceptance.tiny(each.value, actual, atol) \
                         and not acceptance.trivial(each.value, expected):
                     found.append(each.finding)
-            elif each.finite:  # distinct, and tried here: a nan compares with nothing
+            elif each.refutes(actual, rtol, atol):  # tried here, and not the result
                 record.tried.add(acceptance.key(each.finding))
     if keepdims is not None and keepdims.matches(actual, rtol, atol):
         m = keepdims.mistake

@@ -360,11 +360,12 @@ def replicated(context, call, finding: Finding, rtol, atol) -> bool:
         return cache[k]
     for each in evaluated(context.modules, call.function, args, kwargs, expected, rtol, atol,
                           context.defined):
-        if key(each.finding) != k or not each.distinct:
+        if key(each.finding) != k:
             continue
         if each.fits(actual, rtol, atol):
             return True
-        cache[k] = False  # tried there: another value than the student's
+        if each.refutes(actual, rtol, atol):
+            cache[k] = False  # tried there: another value than the student's
     return cache[k]
 
 

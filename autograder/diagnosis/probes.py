@@ -26,12 +26,20 @@ MAX_PROBES = 3  # per function and submission: probing must not cost a slow answ
 
 
 def _labels(x) -> bool:
-    return isinstance(x, np.ndarray) and x.ndim == 1 and x.dtype.kind in "iu" and x.size >= 1
+    return isinstance(x, np.ndarray) and x.ndim == 1 and x.dtype.kind in "iu" and _telling(x)
 
 
 def _one_hot(x) -> bool:
     return isinstance(x, np.ndarray) and x.ndim == 2 and x.shape[1] >= 2 and x.size \
-        and set(np.unique(x)) <= {0, 1} and np.all(x.sum(axis=1) == 1)
+        and set(np.unique(x)) <= {0, 1} and np.all(x.sum(axis=1) == 1) \
+        and _telling(x.argmax(axis=1))
+
+
+def _telling(labels) -> bool:
+    """Labels that tell a per-sample pick from the wrong ones: two samples or more. With one
+    sample, `p[:, t]` (every row at every label) and a sum without the mean are right too, so
+    "works with the other form" would prove nothing."""
+    return labels.size >= 2
 
 
 def nearby(args: tuple, message: str = "") -> Iterator[tuple[str, tuple, Finding]]:

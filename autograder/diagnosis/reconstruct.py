@@ -52,8 +52,10 @@ def _required(f) -> int:
 
 class Evaluated(NamedTuple):
     """A candidate's finding and its value on a call's inputs, with what the value proves there:
-    `distinct`, it differs from the expected result (an equal value proves nothing), and
-    `finite`, it has no nan or inf (a nan compares with nothing)."""
+    `distinct`, it differs from the expected result and from what another reading of the answer
+    gives (an equal value proves nothing), so a fit proves the claim; and `finite`, it differs
+    from the expected result and has no nan or inf (a nan compares with nothing), so a value
+    that is not the student's refutes the claim, even where a fit would prove nothing."""
 
     finding: Finding
     value: object
@@ -64,6 +66,18 @@ class Evaluated(NamedTuple):
         """The value reproduces `actual` (the whole result: a relation that would also change
         the parts that are right is not the mistake made) and proves something here."""
         return self.distinct and _structure_close(actual, self.value, rtol, atol)
+
+    def refutes(self, actual, rtol: float, atol: float) -> bool:
+        """The claim was tried here and is not the student's result (call after `fits`)."""
+        return self.finite and (self.distinct or not _structure_close(actual, self.value, rtol,
+                                                                      atol))
+
+
+class Unproven(NamedTuple):
+    """A candidate's value that another reading of the answer gives too (a constant 1e-6 where
+    0 gives the same): a fit proves nothing, a value that is not the student's still refutes."""
+
+    value: object
 
 
 # Candidates' values are a pure function of the call's inputs, which a check fixes (constants or
@@ -83,8 +97,11 @@ def evaluated(modules: list, function: str, args: tuple, kwargs: dict, expected,
                 value = thunk()
             except Exception:  # the reference cannot run on these changed inputs
                 continue
+            unproven = isinstance(value, Unproven)
+            value = value.value if unproven else value
             distinct = value is not None and not _structure_close(value, expected, rtol, atol)
-            out.append(Evaluated(finding, value, distinct, distinct and _finite(value)))
+            out.append(Evaluated(finding, value, distinct and not unproven,
+                                 distinct and _finite(value)))
         return out
 
     try:
@@ -261,7 +278,7 @@ def _fixed_epsilons(f, args, kwargs):
 
 
 def _unless_same(thunk, other):
-    """`thunk`'s value, or None where `other` gives the same (the difference proves nothing)."""
+    """`thunk`'s value, Unproven where `other` gives the same (a fit proves nothing)."""
     from autograder.diagnosis.relations import ATOL, RTOL, _structure_close
 
     def value():
@@ -270,7 +287,7 @@ def _unless_same(thunk, other):
             theirs = other()
         except Exception:  # the other cannot run there (h = 0 divides by 0): it differs
             return mine
-        return None if _structure_close(mine, theirs, RTOL, ATOL) else mine
+        return Unproven(mine) if _structure_close(mine, theirs, RTOL, ATOL) else mine
     return value
 
 
