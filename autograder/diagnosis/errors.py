@@ -1,5 +1,6 @@
 """What the error of a call that raises proves by itself, with no probe: a module the grading
-environment lacks, a builtin of Python 2 that Python 3 has not (reduce, xrange), a method given
+environment lacks, a builtin of Python 2 that Python 3 has not (reduce, xrange), a name defined
+nowhere the function can see (a typo), a local variable read before it is assigned, a method given
 one argument too many (self.f(self, x)), a size that no input has in numpy's shape error (a
 constant written for one data set), arithmetic on a tuple that no input is (a helper that
 returns several values).
@@ -29,6 +30,8 @@ PYTHON2 = {"reduce": "functools.reduce, or better np.sum / np.dot",
 _SELF_TWICE = re.compile(r"TypeError: [\w.<>]*?(\w+)\.(\w+)\(\) takes (\d+) positional arguments? "
                          r"but (\d+) were given")
 _PYTHON2 = re.compile(r"(?:NameError: name|AttributeError: .* has no attribute) '(\w+)'")
+_UNDEFINED = re.compile(r"NameError: name '(\w+)' is not defined(?:\. Did you mean: '(\w+)'\?)?")
+_UNBOUND = re.compile(r"UnboundLocalError: (?:cannot access local variable|local variable) '(\w+)'")
 # what the sandbox says of a value that is no plain data (autograder/sandbox/codec.py)
 _NOT_DATA = re.compile(r"^an? (generator|map|filter|zip|range|dict_values|dict_keys) cannot be "
                        r"sent as plain data|^arrays of dtype object cannot be sent")
@@ -48,6 +51,9 @@ def from_message(args: tuple, message: str) -> Finding | None:
         return Finding("python-2-builtin", f"`{name}` from Python 2",
                        f"your function uses `{name}`, which Python 2 had and Python 3, where "
                        f"your notebook runs and is graded, does not. Use {PYTHON2[name]}.", 1)
+    named = _names(message)
+    if named is not None:
+        return named
     twice = _SELF_TWICE.search(message)
     if twice and int(twice.group(4)) == int(twice.group(3)) + 1:
         method = f"{twice.group(1)}.{twice.group(2)}"
@@ -66,6 +72,31 @@ def from_message(args: tuple, message: str) -> Finding | None:
                        "sigmoid(Z)` does) and the whole tuple is used as one array. Unpack it "
                        "(`s, _ = helper(z)`), or let the helper return one array.", 1)
     return hard_coded(args, message)
+
+
+def _names(message: str) -> Finding | None:
+    """A name the function reads that has no value where it runs: an undefined one (a typo, a
+    variable of another cell), or a local one read before its assignment."""
+    undefined = _UNDEFINED.search(message)
+    if undefined:
+        name, meant = undefined.groups()
+        hint = f" (did you mean `{meant}`?)" if meant else ""
+        return Finding("name-not-defined", f"uses `{name}`, which is not defined",
+                       f"your function raised NameError: it reads the name `{name}`{hint}, which "
+                       "is defined nowhere it can see: a typo, or a variable set in another cell "
+                       "or outside the function. Use the arguments the function is given, or "
+                       "define the name inside it.", 1)
+    unbound = _UNBOUND.search(message)
+    if unbound:
+        name = unbound.group(1)
+        return Finding("local-read-before-assignment", f"`{name}` read before it is assigned",
+                       f"your function raised UnboundLocalError: it reads the local variable "
+                       f"`{name}` on a path where nothing has been assigned to it yet (an "
+                       "assignment below the line that reads it, or inside an `if` branch that "
+                       f"did not run; an assignment anywhere in the function makes `{name}` "
+                       "local, even if a global of that name exists). Assign it before reading "
+                       "it, on every path.", 1)
+    return None
 
 
 def _not_data(kind: str | None) -> Finding:

@@ -82,9 +82,37 @@ def first_of_tuple(value, original, finding):
                              finding.tier, finding.lecture)
 
 
+# what numpy says when an array meets what takes one number (math.exp, float()), by version
+_TO_SCALAR = ("only 0-dimensional arrays", "only length-1 arrays", "only size-1 arrays")
 # what numpy says when code indexes or stores element by element as if an array were 1-D
-_ONE_D = ("IndexError", "setting an array element with a sequence",
-          "only length-1 arrays", "only size-1 arrays", "truth value of an array")
+_ONE_D = ("IndexError", "setting an array element with a sequence", "truth value of an array",
+          *_TO_SCALAR)
+
+
+def scalar_probe(args, message) -> tuple[tuple, Finding] | None:
+    """(the call's arguments with every array as its first number, the finding) where the error
+    says the function took one number: an `if` on a whole array, or math.exp of one (only where
+    no array has 2 axes or more: there, the flat probe asks whether the function is 1-D only)."""
+    arrays = [i for i, x in enumerate(args) if isinstance(x, np.ndarray) and x.size]
+    if not arrays:
+        return None
+    changed = tuple(float(x.flat[0]) if j in arrays else x for j, x in enumerate(args))
+    i = arrays[0] + 1
+    if "truth value of an array" in message:
+        return changed, Finding(
+            "probe-scalar-only", "works only on a single number",
+            f"your function raised on the array argument {i} (\"truth value of an array "
+            "... is ambiguous\") and works on one number: an `if` on the whole array. The "
+            "course's functions take arrays: choose elementwise with np.where(z >= 0, ..., ...) "
+            "or a form that needs no `if` (np.exp(-np.logaddexp(0, -z)) for sigmoid).", 1)
+    if any(m in message for m in _TO_SCALAR) and all(args[j].ndim <= 1 for j in arrays):
+        return changed, Finding(
+            "probe-scalar-only", "works only on a single number",
+            f"your function raised on the array argument {i} (\"only 0-dimensional arrays "
+            "can be converted to Python scalars\") and works on one number: `math.exp`, "
+            "`math.sqrt`, `math.log` or `float(...)` take one number, not an array. Use NumPy's "
+            "elementwise functions on the whole array (np.exp, np.sqrt, np.log).", 1)
+    return None
 
 
 def flat_argument(args, message):

@@ -46,15 +46,9 @@ def nearby(args: tuple, message: str = "") -> Iterator[tuple[str, tuple, Finding
     """(kind, probe args, finding) for each convention's nearby input, most telling first."""
     args = tuple(args)
     arrays = [i for i, x in enumerate(args) if isinstance(x, np.ndarray) and x.size]
-    if "truth value of an array" in message and arrays:  # `if z >= 0` on a whole array
-        i = arrays[0]
-        changed = tuple(float(x.flat[0]) if j in arrays else x for j, x in enumerate(args))
-        yield ("scalar", changed, Finding(
-            "probe-scalar-only", "works only on a single number",
-            f"your function raised on the array argument {i + 1} (\"truth value of an array "
-            "... is ambiguous\") and works on one number: an `if` on the whole array. The "
-            "course's functions take arrays: choose elementwise with np.where(z >= 0, ..., ...) "
-            "or a form that needs no `if` (np.exp(-np.logaddexp(0, -z)) for sigmoid).", 1))
+    scalar = probed.scalar_probe(args, message)
+    if scalar is not None:  # `if z >= 0`, or math.exp(z), on a whole array
+        yield ("scalar", *scalar)
     for i, x in enumerate(args):
         if _labels(x):
             k = max([int(x.max()) + 1] + [a.shape[-1] for a in args

@@ -162,12 +162,16 @@ def test_a_known_mistake_s_one_number_proves_nothing_after_a_raise():
     assert not acceptance.after_a_raise(context, "mse", 1 / 3, 1 / 3)
 
 
-def test_an_error_message_alone_names_python_2_and_a_method_given_self_twice():
+def test_an_error_message_alone_names_python_2_a_name_and_a_method_given_self_twice():
     from autograder.diagnosis.errors import from_message
 
     found = from_message((), "NameError: name 'reduce' is not defined")
     assert found.id == "python-2-builtin" and "functools.reduce" in found.explanation
-    assert from_message((), "NameError: name 'reduct' is not defined") is None
+    found = from_message((), "NameError: name 'reduct' is not defined")  # no builtin: a typo
+    assert found.id == "name-not-defined" and "`reduct`" in found.explanation
+    found = from_message((), "UnboundLocalError: cannot access local variable 'total' where it "
+                             "is not associated with a value")
+    assert found.id == "local-read-before-assignment" and "`total`" in found.title
     found = from_message((), "TypeError: f.<locals>.Sigmoid.__call__() takes 2 positional "
                              "arguments but 3 were given")
     assert found.id == "method-argument-too-many" and "self.__call__(x)" in found.explanation
