@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder.diagnosis import acceptance, combined, probed
+from autograder.diagnosis import acceptance, combined, probed, replication
 from autograder.diagnosis.relations import Finding, close, explain
 
 __all__ = ["Context", "Finding", "choose", "diagnose", "to_mistake"]
@@ -39,7 +39,7 @@ class Context:
     # grader-written functions defined on the student's side (name -> source): a reference
     # rerun gets the grader's own copy where the call passed the student-side handle
     defined: dict[str, str] = field(default_factory=dict)
-    submission: Any = None  # what a claim is tried on once more (acceptance.replicated)
+    submission: Any = None  # what a claim is tried on once more (replication.replicated)
 
 
 def context_for(assignment: str) -> Context:
@@ -189,7 +189,7 @@ def _diagnose(call, expected, rtol, atol, explicit, keepdims):
     coincidence = set()
     if chosen is not None and context is not None and not any(
             acceptance.key(chosen) in r.fitted for r in earlier) \
-            and not acceptance.replicated(context, call, chosen, rtol, atol):
+            and not replication.replicated(context, call, chosen, rtol, atol):
         coincidence, chosen = {chosen.id}, None  # of this check's numbers: no evidence either
     if chosen is not None:
         chosen = acceptance.worded(chosen)

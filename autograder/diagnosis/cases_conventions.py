@@ -9,7 +9,8 @@ sigmoid(w . x), the binary cross-entropy's derivative for the categorical one, s
 row (1, m), a module the grading environment lacks, a step count never used, a convention with
 its upstream gradient left out, one number where an array belongs, a size written into the
 code, a helper's tuple used as one array, a softmax normalised over the whole batch, a name
-defined nowhere (a typo), a local variable read before its assignment and Nesterov's momentum.
+defined nowhere (a typo), a local variable read before its assignment, Nesterov's momentum and
+softmax's shift by the maximum copied into the sigmoid.
 """
 
 from __future__ import annotations
@@ -224,5 +225,10 @@ def mse(y_pred, y_true):
 def momentum_update(w, dw, velocity, learning_rate, momentum):
     v = momentum * velocity - learning_rate * dw
     return w + momentum * v - learning_rate * dw, v
+"""),
+    (F, "sigmoid", "input-minus-max", """
+def sigmoid(z):
+    e = np.exp(z - np.max(z))
+    return e / (1 + e)
 """),
 ]

@@ -45,7 +45,6 @@ def _telling(labels) -> bool:
 def nearby(args: tuple, message: str = "") -> Iterator[tuple[str, tuple, Finding]]:
     """(kind, probe args, finding) for each convention's nearby input, most telling first."""
     args = tuple(args)
-    arrays = [i for i, x in enumerate(args) if isinstance(x, np.ndarray) and x.size]
     scalar = probed.scalar_probe(args, message)
     if scalar is not None:  # `if z >= 0`, or math.exp(z), on a whole array
         yield ("scalar", *scalar)

@@ -32,7 +32,7 @@ NAMED_BY_RELATIONS = (
     "*+*", "extra-return", "returns-an-iterator", "returns-object-array", "rounded",
     "scaled-percent", "reciprocal", "python-2-builtin", "method-argument-too-many",
     "probe-samples-as-row", "activation-without-bias-*", "normalised-over-the-whole-array",
-    "name-not-defined", "local-read-before-assignment",
+    "name-not-defined", "local-read-before-assignment", "input-minus-max",
 )
 
 

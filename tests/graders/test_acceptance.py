@@ -11,7 +11,7 @@ from collections import Counter
 
 import numpy as np
 
-from autograder.diagnosis import acceptance, choose
+from autograder.diagnosis import acceptance, choose, replication
 from autograder.diagnosis.relations import Finding, explain
 
 
@@ -85,10 +85,10 @@ def test_a_result_repeated_along_an_axis_is_no_mean_left_out():
 
 
 def test_the_numbers_of_a_rerun_change_and_rates_stay_rates():
-    args, kwargs = acceptance.perturbed((1.0, 0.001, 1000, np.ones(2)), {"beta2": 0.999})
+    args, kwargs = replication.perturbed((1.0, 0.001, 1000, np.ones(2)), {"beta2": 0.999})
     assert args[0] == 1.5 and args[1] == 0.0005 and args[2] == 2000 and args[3] is not None
     assert 0 < kwargs["beta2"] < 1 and kwargs["beta2"] != 0.999
-    assert acceptance.perturbed((np.ones(2), np.zeros(2)), {}) is None
+    assert replication.perturbed((np.ones(2), np.zeros(2)), {}) is None
 
 
 def test_the_square_probe_names_the_relation_that_explains_its_result():
