@@ -10,7 +10,7 @@ row (1, m), a module the grading environment lacks, a step count never used, a c
 its upstream gradient left out, one number where an array belongs, a size written into the
 code, a helper's tuple used as one array, a softmax normalised over the whole batch, a name
 defined nowhere (a typo), a local variable read before its assignment, Nesterov's momentum and
-softmax's shift by the maximum copied into the sigmoid.
+softmax's shift by the maximum copied into the sigmoid, and vectors taken as columns (n, 1).
 """
 
 from __future__ import annotations
@@ -230,5 +230,9 @@ def momentum_update(w, dw, velocity, learning_rate, momentum):
 def sigmoid(z):
     e = np.exp(z - np.max(z))
     return e / (1 + e)
+"""),
+    (F, "dot_product", "probe-vectors-as-columns", """
+def dot_product(a, b):
+    return float(sum(a[i, 0] * b[i, 0] for i in range(a.shape[0])))
 """),
 ]

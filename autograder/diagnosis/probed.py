@@ -35,6 +35,23 @@ ROWS = Finding(
     "array walks its rows, and on a 2-D array each row is an array, whose truth is ambiguous. "
     "Use NumPy's own reductions over every element (np.all(G >= 0), np.max(x)) or np.where.", 1)
 
+VECTOR_COLUMNS = Finding(
+    "probe-vectors-as-columns", "assumes column vectors, shape (n, 1)",
+    "your function raised on 1-D vectors, shape (n,), and works on the same values as columns, "
+    "shape (n, 1): it reads v.shape[1] or v[i, 0]. Column vectors are the convention of "
+    "linear-algebra texts and of deeplearning.ai; this course passes a vector as a 1-D array: "
+    "take its length from len(v) (or v.shape[0]) and its entries as v[i].", 1, "001")
+
+
+def as_columns(args) -> tuple | None:
+    """The call's 1-D float vectors as columns (n, 1), where every array argument is such a
+    vector (no matrix: a 1-D array beside one is a bias, probed on its own); or None."""
+    arrays = [x for x in args if isinstance(x, np.ndarray)]
+    if not arrays or any(x.ndim != 1 or x.dtype.kind != "f" or x.size < 2 for x in arrays):
+        return None
+    return tuple(x.reshape(-1, 1) if isinstance(x, np.ndarray) else x for x in args)
+
+
 SAMPLES_AS_ROW = Finding(
     "probe-samples-as-row", "assumes the samples along a row, shape (1, n)",
     "your function raised on a 1-D input and works on the same values as a row, shape (1, n), "

@@ -82,7 +82,9 @@ def nearby(args: tuple, message: str = "") -> Iterator[tuple[str, tuple, Finding
                 "(n_neurons,) and the batch is rows: X @ W.T + b.", 1, "001"))
     ones = [i for i, x in enumerate(args)
             if isinstance(x, np.ndarray) and x.ndim == 1 and x.dtype.kind == "f"]
-    if ones:  # every 1-D sample as a batch of one, together
+    # every 1-D sample as a batch of one, together; of one number each, a row (1, 1) is a
+    # column too, and proves no batch
+    if ones and any(args[i].size >= 2 for i in ones):
         i, x = ones[0], args[ones[0]]
         changed = [a.reshape(1, -1) if j in ones else a for j, a in enumerate(args)]
         yield ("batch-of-one", tuple(changed), Finding(
@@ -91,6 +93,9 @@ def nearby(args: tuple, message: str = "") -> Iterator[tuple[str, tuple, Finding
             f"on the same values as a batch of one, shape {(1, x.size)}. A 1-D input is "
             "one sample: work along the last axis (`axis=-1, keepdims=True`), or "
             "`np.atleast_2d` and give the result back in the input's shape.", 1, "001"))
+    vectors = probed.as_columns(args)
+    if vectors is not None:
+        yield ("vector-columns", vectors, probed.VECTOR_COLUMNS)
     yield from _parameter_conventions(args)
     columns = _columns(args)
     if columns is not None:
@@ -293,7 +298,7 @@ def _diagnose_raise(submission, function, args, kwargs, message, kind="exception
             value = _course_layout(value, original)
         elif kind == "params-transposed":
             value = probed.weight_gradients_back(value, original, probe)
-        elif kind == "flat" and np.size(value) == np.size(original):
+        elif kind in ("flat", "vector-columns") and np.size(value) == np.size(original):
             value = np.reshape(value, np.shape(original))
         if probed.matches(value, original, close):
             # a batch of one proves a 2-D batch only if the same values as a column, which
