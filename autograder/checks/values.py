@@ -108,7 +108,7 @@ _NOT_GIVEN = object()
 
 
 def check_unchanged(call: Call, expected: Any = _NOT_GIVEN, mistake: Mistake | None = None,
-                    *, edge_entries: Callable[[np.ndarray], np.ndarray] | None = None,
+                    *, ordinary: Callable[[], Call] | None = None,
                     **close: Any) -> None:
     """The call returned `expected` and left every array argument as it was.
 
@@ -116,28 +116,29 @@ def check_unchanged(call: Call, expected: Any = _NOT_GIVEN, mistake: Mistake | N
     gives the expected values too (`close` holds check_close's options), and the failure says
     both. Without `expected`, only the inputs are checked (for tests of the sandbox itself).
 
-    An edge check gives `edge_entries` (an argument's values -> True at the entries that are
-    the edge's own, such as |z| = 1000): it then charges only a change confined to those
-    entries (`z[z > 50] = 50`), which no ordinary input shows. A change elsewhere shows on the
-    function's row of "leaves its inputs unchanged", which charges it: one mistake, charged once.
+    An edge check gives `ordinary`, which calls the function once more on the arguments of its
+    row of "leaves its inputs unchanged": a change of the edge's inputs is then charged here
+    only where that call leaves its own inputs as they were (`z[z > 50] = 50` changes only
+    large z, which the row never passes). Where that call changes them too, or raises, the row
+    charges it: one mistake, charged once. The extra call is made only after a change.
     """
     if isinstance(expected, Mistake):
         raise TypeError("check_unchanged(call, expected, mistake): give the expected values")
     if expected is _NOT_GIVEN:
-        _check_all_unchanged(call, mistake, edge_entries)
+        _check_all_unchanged(call, mistake, ordinary)
         return
     try:
         check_close(call, expected, **close)
     except GraderFailure as failure:
         try:
-            _check_all_unchanged(call, mistake, edge_entries)
+            _check_all_unchanged(call, mistake, ordinary)
         except GraderFailure as changed:
             found = failure.mistake or changed.mistake
             extra = changed.mistake.describe() if failure.mistake is None and changed.mistake \
                 else ""
             raise GraderFailure(f"{failure}\n{_after_call(str(changed))}{extra}", found) from None
         raise
-    _check_all_unchanged(call, mistake, edge_entries)
+    _check_all_unchanged(call, mistake, ordinary)
 
 
 def _after_call(text: str) -> str:
@@ -146,19 +147,35 @@ def _after_call(text: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _check_all_unchanged(call: Call, mistake: Mistake | None, edge_entries=None) -> None:
+def _check_all_unchanged(call: Call, mistake: Mistake | None, ordinary=None) -> None:
+    if ordinary is not None and not _only_here(call, ordinary):
+        return
     for i, (before, after) in enumerate(zip(call.args, call.args_after)):
-        _check_one_unchanged(call, f"argument {i + 1}", before, after, mistake, edge_entries)
+        _check_one_unchanged(call, f"argument {i + 1}", before, after, mistake)
     for key, before in call.kwargs.items():
-        _check_one_unchanged(call, f"argument {key}", before, call.kwargs_after.get(key), mistake,
-                             edge_entries)
+        _check_one_unchanged(call, f"argument {key}", before, call.kwargs_after.get(key), mistake)
 
 
-def _check_one_unchanged(call, label, before, after, mistake, edge_entries=None):
+def _only_here(call: Call, ordinary: Callable[[], Call]) -> bool:
+    """`call` changed an input, and the call on the unchanged row's arguments did not."""
+    if not _changed(call):
+        return False
+    try:
+        return not _changed(ordinary())
+    except Exception:  # it raised there: the unchanged row fails on it
+        return False
+
+
+def _changed(call: Call) -> bool:
+    pairs = [*zip(call.args, call.args_after),
+             *((v, call.kwargs_after.get(k)) for k, v in call.kwargs.items())]
+    return any(not isinstance(before, Remote) and after is not before
+               and _difference(after, before, 0.0, 0.0) is not None for before, after in pairs)
+
+
+def _check_one_unchanged(call, label, before, after, mistake):
     if isinstance(before, Remote) or after is before:
         return  # a function handle, not data; or an argument the child reported as sent
-    if edge_entries is not None and not _only_at_edge(before, after, edge_entries):
-        return  # unchanged, or changed where the unchanged row sees it too
     if _difference(after, before, 0.0, 0.0) is not None:
         text = (
             f"Called {call.describe()}\n"
@@ -169,19 +186,6 @@ def _check_one_unchanged(call, label, before, after, mistake, edge_entries=None)
         if mistake is not None:
             text += "\n" + mistake.describe()
         fail(text, mistake)
-
-
-def _only_at_edge(before, after, edge_entries) -> bool:
-    """`after` differs from `before`, and only at entries that `edge_entries` marks."""
-    try:
-        b, a = np.asarray(before, dtype=float), np.asarray(after, dtype=float)
-        edge = np.asarray(edge_entries(b), dtype=bool)
-    except (TypeError, ValueError, OverflowError):
-        return False
-    if a.shape != b.shape or edge.shape != b.shape:
-        return False
-    changed = ~((a == b) | (np.isnan(a) & np.isnan(b)))
-    return bool(changed.any() and not changed[~edge].any())
 
 
 def _largest_change(before, after) -> str:
