@@ -108,30 +108,37 @@ _NOT_GIVEN = object()
 
 
 def check_unchanged(call: Call, expected: Any = _NOT_GIVEN, mistake: Mistake | None = None,
+                    *, ordinary: Callable[[], Call] | None = None,
                     **close: Any) -> None:
     """The call returned `expected` and left every array argument as it was.
 
     A function that leaves its inputs alone by computing nothing earns nothing, so a grader
     gives the expected values too (`close` holds check_close's options), and the failure says
     both. Without `expected`, only the inputs are checked (for tests of the sandbox itself).
+
+    An edge check gives `ordinary`, which calls the function once more on the arguments of its
+    row of "leaves its inputs unchanged": a change of the edge's inputs is then charged here
+    only where that call leaves its own inputs as they were (`z[z > 50] = 50` changes only
+    large z, which the row never passes). Where that call changes them too, or raises, the row
+    charges it: one mistake, charged once. The extra call is made only after a change.
     """
     if isinstance(expected, Mistake):
         raise TypeError("check_unchanged(call, expected, mistake): give the expected values")
     if expected is _NOT_GIVEN:
-        _check_all_unchanged(call, mistake)
+        _check_all_unchanged(call, mistake, ordinary)
         return
     try:
         check_close(call, expected, **close)
     except GraderFailure as failure:
         try:
-            _check_all_unchanged(call, mistake)
+            _check_all_unchanged(call, mistake, ordinary)
         except GraderFailure as changed:
             found = failure.mistake or changed.mistake
             extra = changed.mistake.describe() if failure.mistake is None and changed.mistake \
                 else ""
             raise GraderFailure(f"{failure}\n{_after_call(str(changed))}{extra}", found) from None
         raise
-    _check_all_unchanged(call, mistake)
+    _check_all_unchanged(call, mistake, ordinary)
 
 
 def _after_call(text: str) -> str:
@@ -140,12 +147,30 @@ def _after_call(text: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _check_all_unchanged(call: Call, mistake: Mistake | None) -> None:
+def _check_all_unchanged(call: Call, mistake: Mistake | None, ordinary=None) -> None:
+    if ordinary is not None and not _only_here(call, ordinary):
+        return
     for i, (before, after) in enumerate(zip(call.args, call.args_after)):
         _check_one_unchanged(call, f"argument {i + 1}", before, after, mistake)
     for key, before in call.kwargs.items():
         _check_one_unchanged(call, f"argument {key}", before, call.kwargs_after.get(key), mistake)
 
+
+def _only_here(call: Call, ordinary: Callable[[], Call]) -> bool:
+    """`call` changed an input, and the call on the unchanged row's arguments did not."""
+    if not _changed(call):
+        return False
+    try:
+        return not _changed(ordinary())
+    except Exception:  # it raised there: the unchanged row fails on it
+        return False
+
+
+def _changed(call: Call) -> bool:
+    pairs = [*zip(call.args, call.args_after),
+             *((v, call.kwargs_after.get(k)) for k, v in call.kwargs.items())]
+    return any(not isinstance(before, Remote) and after is not before
+               and _difference(after, before, 0.0, 0.0) is not None for before, after in pairs)
 
 
 def _check_one_unchanged(call, label, before, after, mistake):

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder.diagnosis import acceptance, combined, probed, reductions
+from autograder.diagnosis import acceptance, combined, probed, reductions, replication
 from autograder.diagnosis.relations import Finding, close, explain
 
 __all__ = ["Context", "Finding", "choose", "diagnose", "to_mistake"]
@@ -39,7 +39,7 @@ class Context:
     # grader-written functions defined on the student's side (name -> source): a reference
     # rerun gets the grader's own copy where the call passed the student-side handle
     defined: dict[str, str] = field(default_factory=dict)
-    submission: Any = None  # what a claim is tried on once more (acceptance.replicated)
+    submission: Any = None  # what a claim is tried on once more (replication.replicated)
 
 
 def context_for(assignment: str) -> Context:
@@ -130,15 +130,18 @@ def _diagnose(call, expected, rtol, atol, explicit, keepdims):
                                               context, call.function, actual, expected, rtol,
                                               atol))
     found: list[Finding] = []
+    set_aside = []  # the grader's one-number slips that fit after a raise (acceptance.py)
     for candidate in explicit:
         if blind and callable(candidate.value):
             continue  # "it is not finite" is no explanation where the inputs do not explain it
         if candidate.matches(actual, rtol, atol):
             if callable(candidate.value) and not overflow_only:
                 continue
-            if not callable(candidate.value) and (
-                    acceptance.tiny(candidate.value, actual, atol)
-                    or acceptance.after_a_raise(context, call.function, candidate.value, actual)):
+            if not callable(candidate.value) and acceptance.tiny(candidate.value, actual, atol):
+                continue
+            if not callable(candidate.value) and acceptance.after_a_raise(
+                    context, call.function, candidate.value, actual):
+                set_aside.append(candidate)
                 continue
             m = candidate.mistake
             found.append(Finding(m.key, m.title, m.explanation, 0, m.lecture))
@@ -166,7 +169,7 @@ def _diagnose(call, expected, rtol, atol, explicit, keepdims):
                 if not acceptance.tiny(each.value, actual, atol) \
                         and not acceptance.trivial(each.value, expected):
                     found.append(each.finding)
-            elif each.finite:  # distinct, and tried here: a nan compares with nothing
+            elif each.refutes(actual, rtol, atol):  # tried here, and not the result
                 record.tried.add(acceptance.key(each.finding))
     if keepdims is not None and keepdims.matches(actual, rtol, atol):
         m = keepdims.mistake
@@ -177,12 +180,13 @@ def _diagnose(call, expected, rtol, atol, explicit, keepdims):
                              "steps read changed values. Compute into new arrays (`x = x - m`, "
                              "not `x -= m`).", 3))
     found = _unique(found)
-    if not found and not blind and not acceptance.is_an_input(actual, call.args) \
-            and not acceptance.named_before(context, call.function):
-        # two mistakes at once (combined.py): a claim of two coincidences, tried only where no
-        # earlier check of the function named its mistake (a later check's pair that leaves it
-        # out is another reading of the same slip)
+    if not found and not blind and not acceptance.is_an_input(actual, call.args):
+        # two mistakes at once (combined.py); a neighbour's value scaled to fit, after an
+        # earlier check named the function's mistake, is another reading of the same slip
         pair = combined.unique(combined.combine(actual, expected, call.args, kept, rtol, atol))
+        if pair is not None and pair.id.startswith("neighbour-") \
+                and acceptance.named_before(context, call.function):
+            pair = None
         found = [pair] if pair is not None else []
     record.fitted = {acceptance.key(f) for f in found}
     record.tried -= record.fitted
@@ -192,7 +196,7 @@ def _diagnose(call, expected, rtol, atol, explicit, keepdims):
     coincidence = set()
     if chosen is not None and context is not None and not any(
             acceptance.key(chosen) in r.fitted for r in earlier) \
-            and not acceptance.replicated(context, call, chosen, rtol, atol):
+            and not replication.replicated(context, call, chosen, rtol, atol):
         coincidence, chosen = {chosen.id}, None  # of this check's numbers: no evidence either
     if chosen is not None:
         chosen = acceptance.worded(chosen)
@@ -202,6 +206,8 @@ def _diagnose(call, expected, rtol, atol, explicit, keepdims):
         earlier.append(record)
     if chosen is None:
         return None
+    if set_aside and chosen.id.startswith(acceptance.VALUE_RELATIONS):
+        return set_aside[0].mistake  # that relation, proved, is the slip: its cause is the name
     for candidate in [*explicit, *([keepdims] if keepdims is not None else [])]:
         if candidate.mistake.key == chosen.id:
             return candidate.mistake

@@ -11,7 +11,7 @@ is named:
   earlier check of the same function contradicts is not named: this is the one rule of
   consistency (`contradicted`; a generic relation is also judged across its variants, by id).
   A claim that no earlier check supports is tried once more on the same inputs with other
-  numbers (`replicated`); two mistakes at once (combined.py) must be reproduced there, or have
+  numbers (replication.py); two mistakes at once (combined.py) must be reproduced there, or have
   fitted an earlier check, since a replication that cannot run proves nothing for them.
 - A scale factor that equals a size of the inputs (2 samples, 3 columns) names the size, not the
   number, unless another check separates them.
@@ -19,7 +19,9 @@ is named:
   merely tiny: both underflow alike. A candidate whose value is 0, or one constant, proves
   nothing at all (`trivial`): a step activation, a clamp or an early return gives it too.
 - A grader's known mistake whose value is one number proves nothing after the function raised
-  on an earlier check (`after_a_raise`): the slip runs where the course's function runs.
+  on an earlier check (`after_a_raise`): the slip runs where the course's function runs. Where
+  a value relation giving that number is proved there all the same, the known mistake is the
+  name: it says the cause (a count, not a fraction) where the relation says "n times".
 - A name for a nan or inf (an overflow, a log of 0) claims that the rest is right: it is named
   only where the finite entries are right, or where an earlier check already named what is
   wrong with them.
@@ -35,7 +37,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from autograder.diagnosis.relations import SCALE_FIX, Finding, _arr, _sizes, close
+from autograder.diagnosis.relations import SCALE_FIX, Finding, _arr, _sizes, close, explain
 
 # Relations read from the result and the expected one alone: tried on every comparable check.
 VALUE_RELATIONS = ("scaled-", "negated", "shifted", "times-input", "reciprocal")
@@ -96,8 +98,6 @@ def named_explains(context, function: str, actual, expected, rtol, atol) -> bool
     finite = np.isfinite(a) & np.isfinite(e)
     if finite.sum() < 1:
         return False
-    from autograder.diagnosis.relations import explain
-
     return bool(named & {f.id for f in explain(a[finite], e[finite], (), rtol, atol)})
 
 
@@ -307,84 +307,6 @@ def column_agrees(submission, reference, function, args, kwargs, original, match
     return matches(call.value, original, close)
 
 
-# --- replication: a claim no earlier check supports is tried once more on other numbers
-
-
-def perturbed(args: tuple, kwargs: dict):
-    """The call's inputs with every number argument changed (floats in (0, 1) moved halfway to
-    their nearer end, other floats times 1.5, counts above 1 doubled): a relation of the inputs
-    gives another value there, a coincidence does not hold. None when there is no such
-    argument."""
-    def change(x):
-        if isinstance(x, bool) or not isinstance(x, (int, float, np.integer, np.floating)):
-            return x
-        if isinstance(x, (int, np.integer)):
-            return x * 2 if x > 1 else x
-        if 0 < x < 1:  # a rate, a beta, a decay: it stays in (0, 1)
-            return x / 2 if x < 0.5 else (1 + x) / 2
-        return x * 1.5
-    new_args = tuple(change(x) for x in args)
-    new_kwargs = {k: change(v) for k, v in kwargs.items()}
-    same = all(a is b for a, b in zip(args, new_args)) and all(
-        new_kwargs[k] is kwargs[k] for k in kwargs)
-    return None if same else (new_args, new_kwargs)
-
-
-def replicated(context, call, finding: Finding, rtol, atol) -> bool:
-    """False only where the claim is tried on perturbed inputs and does not reproduce the
-    student's result there; a probe that cannot run proves nothing (True). Two mistakes at
-    once (combined.py) are a claim that more coincidences fit: they must be reproduced there."""
-    import copy
-
-    from autograder.diagnosis import combined
-
-    untried = not combined.is_combined(finding)  # what a replication that cannot run proves
-    submission = context.submission
-    inputs = perturbed(call.args, call.kwargs)
-    if submission is None or inputs is None or finding.tier < 3:
-        return untried
-    cache = context.history.setdefault(f"replica:{call.function}", {})
-    k = key(finding)
-    if k in cache:
-        return cache[k]
-    if len(cache) >= 2:  # probing must not cost a slow answer its budget
-        return untried
-    cache[k] = untried
-    from autograder.diagnosis.probes import _reference
-    from autograder.diagnosis.reconstruct import _long_running, evaluated
-    from autograder.diagnosis.relations import explain
-    from autograder.sandbox.calls import StudentError
-
-    reference = _reference(context.modules, call.function)
-    if reference is None or call.function in _long_running():
-        return untried
-    args, kwargs = inputs
-    try:
-        expected = reference(*copy.deepcopy(args), **copy.deepcopy(kwargs))
-        actual = submission._probe(call.function, args, kwargs).value
-    except (StudentError, Exception):
-        return untried
-    if combined.is_combined(finding):  # both parts again, on the other numbers
-        kept = evaluated(context.modules, call.function, args, kwargs, expected, rtol, atol,
-                         context.defined)
-        cache[k] = k in {key(f) for f, _ in combined.combine(actual, expected, args, kept, rtol,
-                                                             atol)}
-        return cache[k]
-    if finding.id.startswith(VALUE_RELATIONS) or finding.id == "rounded":
-        keys = {key(f) for f in explain(actual, expected, args, rtol, atol)
-                + size_findings(actual, expected, args, rtol, atol)}
-        cache[k] = k in keys or not comparable(actual, expected)
-        return cache[k]
-    for each in evaluated(context.modules, call.function, args, kwargs, expected, rtol, atol,
-                          context.defined):
-        if key(each.finding) != k or not each.distinct:
-            continue
-        if each.fits(actual, rtol, atol):
-            return True
-        cache[k] = False  # tried there: another value than the student's
-    return cache[k]
-
-
 COLUMNS_FIX = ("the sum is divided by the rows only where the mean is over every element (or a "
                "sum over the columns is left in): divide by the number of elements (np.mean over "
                "the whole array)")
@@ -392,8 +314,6 @@ COLUMNS_FIX = ("the sum is divided by the rows only where the mean is over every
 
 def worded(finding: Finding) -> Finding:
     """A factor n that is the number of columns says so: "n" is the samples in this course."""
-    from autograder.diagnosis.relations import SCALE_FIX
-
     if finding.id != "scaled-times-n" or "the number of columns of" not in finding.explanation:
         return finding
     n = finding.title.split("n = ", 1)[-1].split(" ", 1)[0]
@@ -406,7 +326,6 @@ def value_relations(value, expected, args) -> list[Finding]:
     """The relations read off a probe's result and the reference's (a factor n, a sign), the
     size preferred to a number as on a check."""
     from autograder.checks.mistakes import ATOL, RTOL
-    from autograder.diagnosis.relations import explain
 
     try:
         found = [f for f in explain(value, expected, args, RTOL, ATOL)

@@ -8,7 +8,9 @@ vector of x.size), a builtin of Python 2, a method given self twice, a perceptro
 sigmoid(w . x), the binary cross-entropy's derivative for the categorical one, samples along a
 row (1, m), a module the grading environment lacks, a step count never used, a convention with
 its upstream gradient left out, one number where an array belongs, a size written into the
-code, a helper's tuple used as one array and a softmax normalised over the whole batch.
+code, a helper's tuple used as one array, a softmax normalised over the whole batch, a name
+defined nowhere (a typo), a local variable read before its assignment, Nesterov's momentum and
+softmax's shift by the maximum copied into the sigmoid, and vectors taken as columns (n, 1).
 """
 
 from __future__ import annotations
@@ -209,5 +211,28 @@ def sigmoid_backward(dvalues, z):
         return 1 / (1 + np.exp(-z)), z
     s = activation(z)
     return dvalues * (1 - s) * s
+"""),
+    (O, "sgd_update", "name-not-defined", """
+def sgd_update(w, dw, learning_rate):
+    return w - lr * dw
+"""),
+    (F, "mse", "local-read-before-assignment", """
+def mse(y_pred, y_true):
+    total = total + np.sum((y_pred - y_true) ** 2)
+    return float(total / np.size(y_pred))
+"""),
+    (O, "momentum_update", "convention-nesterov", """
+def momentum_update(w, dw, velocity, learning_rate, momentum):
+    v = momentum * velocity - learning_rate * dw
+    return w + momentum * v - learning_rate * dw, v
+"""),
+    (F, "sigmoid", "input-minus-max", """
+def sigmoid(z):
+    e = np.exp(z - np.max(z))
+    return e / (1 + e)
+"""),
+    (F, "dot_product", "probe-vectors-as-columns", """
+def dot_product(a, b):
+    return float(sum(a[i, 0] * b[i, 0] for i in range(a.shape[0])))
 """),
 ]

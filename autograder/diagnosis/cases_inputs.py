@@ -1,7 +1,7 @@
 """Diagnosis mutants for what an answer assumes of its inputs' names and shapes (joined to
 cases.MUTANTS): a 1-D input made a column that broadcasts against a row, a vector argument that
-must be a column (n, 1), a name that nothing defines, a shape given to np.zeros as two
-numbers, a helper called without all its arguments, and np.max where np.maximum belongs.
+must be a column (n, 1), a shape given to np.zeros as two numbers, a helper called without all
+its arguments, and np.max where np.maximum belongs.
 """
 
 from __future__ import annotations
@@ -19,11 +19,6 @@ def binary_cross_entropy(y_pred, y_true):
 def matrix_vector_product(B, a):
     rows, one = a.shape
     return [float(v) for v in (np.asarray(B) @ a).ravel()]
-"""),
-    (O, "momentum_update", "name-not-defined", """
-def momentum_update(w, dw, velocity, learning_rate, momentum):
-    velocity = beta * velocity - learning_rate * dw
-    return w + velocity, velocity
 """),
     (T, "init_params", "shape-as-two-arguments", """
 def init_params(n_inputs, n_hidden, n_outputs, seed):

@@ -40,6 +40,11 @@ def _ng_average_momentum(w, dw, velocity, learning_rate, momentum):
     return w - learning_rate * v, v
 
 
+def _nesterov_momentum(w, dw, velocity, learning_rate, momentum):
+    v = momentum * velocity - learning_rate * dw
+    return w + momentum * v - learning_rate * dw, v
+
+
 def _adagrad_eps_inside(w, dw, cache, learning_rate, epsilon=1e-7):
     cache = cache + dw ** 2
     return w - learning_rate * dw / np.sqrt(cache + epsilon), cache
@@ -223,6 +228,13 @@ CONVENTIONS = {
                  "gradients", "velocity_new = momentum * velocity - learning_rate * dw and w_new "
                  "= w + velocity_new: no (1 - momentum), and the velocity carries the step"),
          _ng_average_momentum),
+        ("nesterov", "Nesterov's momentum (cs231n, Keras nesterov=True)",
+         "Your velocity is right, and the step is w + momentum * velocity_new - lr * dw: the "
+         "look-ahead of Nesterov's accelerated gradient. "
+         + _note("cs231n's nesterov_momentum and Keras' SGD(nesterov=True) step this way",
+                 "the classical momentum of the lecture: w_new = w + velocity_new, the velocity "
+                 "itself is the step"),
+         _nesterov_momentum),
     ],
     "adagrad_update": [
         ("eps-inside-sqrt", "epsilon inside the square root (d2l)",

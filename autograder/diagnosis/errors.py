@@ -1,7 +1,8 @@
 """What the error of a call that raises proves by itself, with no probe: a module the grading
-environment lacks, a builtin of Python 2 that Python 3 has not (reduce, xrange), a name that
-nothing defines (a global of another notebook, a typo), a shape given to np.zeros as separate
-numbers (np.zeros(n, 1) reads 1 as a dtype), a helper called with too few arguments, a method given
+environment lacks, a builtin of Python 2 that Python 3 has not (reduce, xrange), a name defined
+nowhere the function can see (a typo), a local variable read before it is assigned, a shape given
+to np.zeros as separate numbers (np.zeros(n, 1) reads 1 as a dtype), a helper called with too few
+arguments, a method given
 one argument too many (self.f(self, x)), a size that no input has in numpy's shape error (a
 constant written for one data set), arithmetic on a tuple that no input is (a helper that
 returns several values).
@@ -30,12 +31,14 @@ PYTHON2 = {"reduce": "functools.reduce, or better np.sum / np.dot",
 # a method given one positional argument too many: `self.f(self, x)` passes self twice
 _SELF_TWICE = re.compile(r"TypeError: [\w.<>]*?(\w+)\.(\w+)\(\) takes (\d+) positional arguments? "
                          r"but (\d+) were given")
-_UNDEFINED = re.compile(r"NameError: name '(\w+)' is not defined")
 _SHAPE_AS_DTYPE = re.compile(r"TypeError: Cannot interpret '([^']{1,40})' as a data type")
 # a call inside the function with too few arguments: `get_column(j)` for get_column(m, j)
 _MISSING_ARGUMENT = re.compile(r"TypeError: ([\w.<>]*?)(\w+)\(\) missing \d+ required "
-                               r"(?:positional|keyword-only) arguments?: ('\w+'(?:(?:,| and) '\w+')*)")
+                               r"(?:positional|keyword-only) arguments?: "
+                               r"('\w+'(?:(?:,| and) '\w+')*)")
 _PYTHON2 = re.compile(r"(?:NameError: name|AttributeError: .* has no attribute) '(\w+)'")
+_UNDEFINED = re.compile(r"NameError: name '(\w+)' is not defined(?:\. Did you mean: '(\w+)'\?)?")
+_UNBOUND = re.compile(r"UnboundLocalError: (?:cannot access local variable|local variable) '(\w+)'")
 # what the sandbox says of a value that is no plain data (autograder/sandbox/codec.py)
 _NOT_DATA = re.compile(r"^an? (generator|map|filter|zip|range|dict_values|dict_keys) cannot be "
                        r"sent as plain data|^arrays of dtype object cannot be sent")
@@ -55,15 +58,9 @@ def from_message(args: tuple, message: str, function: str = "") -> Finding | Non
         return Finding("python-2-builtin", f"`{name}` from Python 2",
                        f"your function uses `{name}`, which Python 2 had and Python 3, where "
                        f"your notebook runs and is graded, does not. Use {PYTHON2[name]}.", 1)
-    undefined = _UNDEFINED.search(message)
-    if undefined:
-        name = undefined.group(1)
-        return Finding("name-not-defined", f"uses `{name}`, which is never defined",
-                       f"your function reads `{name}`, which is neither one of its parameters "
-                       "nor set inside it, and no cell of the notebook defines it before the "
-                       "checks run: a variable of another notebook or an earlier version, a "
-                       "parameter under another name, or a typo. Use the function's own "
-                       "parameters (the signature of the exercise) for every value it needs.", 1)
+    named = _names(message)
+    if named is not None:
+        return named
     dtype = _SHAPE_AS_DTYPE.search(message)
     if dtype:
         return Finding("shape-as-two-arguments", "a shape given as separate numbers",
@@ -96,6 +93,31 @@ def from_message(args: tuple, message: str, function: str = "") -> Finding | Non
                        "sigmoid(Z)` does) and the whole tuple is used as one array. Unpack it "
                        "(`s, _ = helper(z)`), or let the helper return one array.", 1)
     return hard_coded(args, message)
+
+
+def _names(message: str) -> Finding | None:
+    """A name the function reads that has no value where it runs: an undefined one (a typo, a
+    variable of another cell), or a local one read before its assignment."""
+    undefined = _UNDEFINED.search(message)
+    if undefined:
+        name, meant = undefined.groups()
+        hint = f" (did you mean `{meant}`?)" if meant else ""
+        return Finding("name-not-defined", f"uses `{name}`, which is not defined",
+                       f"your function raised NameError: it reads the name `{name}`{hint}, which "
+                       "is defined nowhere it can see: a typo, or a variable set in another cell "
+                       "or outside the function. Use the arguments the function is given, or "
+                       "define the name inside it.", 1)
+    unbound = _UNBOUND.search(message)
+    if unbound:
+        name = unbound.group(1)
+        return Finding("local-read-before-assignment", f"`{name}` read before it is assigned",
+                       f"your function raised UnboundLocalError: it reads the local variable "
+                       f"`{name}` on a path where nothing has been assigned to it yet (an "
+                       "assignment below the line that reads it, or inside an `if` branch that "
+                       f"did not run; an assignment anywhere in the function makes `{name}` "
+                       "local, even if a global of that name exists). Assign it before reading "
+                       "it, on every path.", 1)
+    return None
 
 
 def _not_data(kind: str | None) -> Finding:

@@ -37,6 +37,23 @@ ROWS = Finding(
     "array walks its rows, and on a 2-D array each row is an array, whose truth is ambiguous. "
     "Use NumPy's own reductions over every element (np.all(G >= 0), np.max(x)) or np.where.", 1)
 
+VECTOR_COLUMNS = Finding(
+    "probe-vectors-as-columns", "assumes column vectors, shape (n, 1)",
+    "your function raised on 1-D vectors, shape (n,), and works on the same values as columns, "
+    "shape (n, 1): it reads v.shape[1] or v[i, 0]. Column vectors are the convention of "
+    "linear-algebra texts and of deeplearning.ai; this course passes a vector as a 1-D array: "
+    "take its length from len(v) (or v.shape[0]) and its entries as v[i].", 1, "001")
+
+
+def as_columns(args) -> tuple | None:
+    """The call's 1-D float vectors as columns (n, 1), where every array argument is such a
+    vector (no matrix: a 1-D array beside one is a bias, probed on its own); or None."""
+    arrays = [x for x in args if isinstance(x, np.ndarray)]
+    if not arrays or any(x.ndim != 1 or x.dtype.kind != "f" or x.size < 2 for x in arrays):
+        return None
+    return tuple(x.reshape(-1, 1) if isinstance(x, np.ndarray) else x for x in args)
+
+
 SAMPLES_AS_ROW = Finding(
     "probe-samples-as-row", "assumes the samples along a row, shape (1, n)",
     "your function raised on a 1-D input and works on the same values as a row, shape (1, n), "
@@ -84,9 +101,37 @@ def first_of_tuple(value, original, finding):
                              finding.tier, finding.lecture)
 
 
+# what numpy says when an array meets what takes one number (math.exp, float()), by version
+_TO_SCALAR = ("only 0-dimensional arrays", "only length-1 arrays", "only size-1 arrays")
 # what numpy says when code indexes or stores element by element as if an array were 1-D
-_ONE_D = ("IndexError", "setting an array element with a sequence",
-          "only length-1 arrays", "only size-1 arrays", "truth value of an array")
+_ONE_D = ("IndexError", "setting an array element with a sequence", "truth value of an array",
+          *_TO_SCALAR)
+
+
+def scalar_probe(args, message) -> tuple[tuple, Finding] | None:
+    """(the call's arguments with every array as its first number, the finding) where the error
+    says the function took one number: an `if` on a whole array, or math.exp of one (only where
+    no array has 2 axes or more: there, the flat probe asks whether the function is 1-D only)."""
+    arrays = [i for i, x in enumerate(args) if isinstance(x, np.ndarray) and x.size]
+    if not arrays:
+        return None
+    changed = tuple(float(x.flat[0]) if j in arrays else x for j, x in enumerate(args))
+    i = arrays[0] + 1
+    if "truth value of an array" in message:
+        return changed, Finding(
+            "probe-scalar-only", "works only on a single number",
+            f"your function raised on the array argument {i} (\"truth value of an array "
+            "... is ambiguous\") and works on one number: an `if` on the whole array. The "
+            "course's functions take arrays: choose elementwise with np.where(z >= 0, ..., ...) "
+            "or a form that needs no `if` (np.exp(-np.logaddexp(0, -z)) for sigmoid).", 1)
+    if any(m in message for m in _TO_SCALAR) and all(args[j].ndim <= 1 for j in arrays):
+        return changed, Finding(
+            "probe-scalar-only", "works only on a single number",
+            f"your function raised on the array argument {i} (\"only 0-dimensional arrays "
+            "can be converted to Python scalars\") and works on one number: `math.exp`, "
+            "`math.sqrt`, `math.log` or `float(...)` take one number, not an array. Use NumPy's "
+            "elementwise functions on the whole array (np.exp, np.sqrt, np.log).", 1)
+    return None
 
 
 def flat_argument(args, message):

@@ -26,27 +26,28 @@ MAX_PROBES = 3  # per function and submission: probing must not cost a slow answ
 
 
 def _labels(x) -> bool:
-    return isinstance(x, np.ndarray) and x.ndim == 1 and x.dtype.kind in "iu" and x.size >= 1
+    return isinstance(x, np.ndarray) and x.ndim == 1 and x.dtype.kind in "iu" and _telling(x)
 
 
 def _one_hot(x) -> bool:
     return isinstance(x, np.ndarray) and x.ndim == 2 and x.shape[1] >= 2 and x.size \
-        and set(np.unique(x)) <= {0, 1} and np.all(x.sum(axis=1) == 1)
+        and set(np.unique(x)) <= {0, 1} and np.all(x.sum(axis=1) == 1) \
+        and _telling(x.argmax(axis=1))
+
+
+def _telling(labels) -> bool:
+    """Labels that tell a per-sample pick from the wrong ones: two samples or more. With one
+    sample, `p[:, t]` (every row at every label) and a sum without the mean are right too, so
+    "works with the other form" would prove nothing."""
+    return labels.size >= 2
 
 
 def nearby(args: tuple, message: str = "") -> Iterator[tuple[str, tuple, Finding]]:
     """(kind, probe args, finding) for each convention's nearby input, most telling first."""
     args = tuple(args)
-    arrays = [i for i, x in enumerate(args) if isinstance(x, np.ndarray) and x.size]
-    if "truth value of an array" in message and arrays:  # `if z >= 0` on a whole array
-        i = arrays[0]
-        changed = tuple(float(x.flat[0]) if j in arrays else x for j, x in enumerate(args))
-        yield ("scalar", changed, Finding(
-            "probe-scalar-only", "works only on a single number",
-            f"your function raised on the array argument {i + 1} (\"truth value of an array "
-            "... is ambiguous\") and works on one number: an `if` on the whole array. The "
-            "course's functions take arrays: choose elementwise with np.where(z >= 0, ..., ...) "
-            "or a form that needs no `if` (np.exp(-np.logaddexp(0, -z)) for sigmoid).", 1))
+    scalar = probed.scalar_probe(args, message)
+    if scalar is not None:  # `if z >= 0`, or math.exp(z), on a whole array
+        yield ("scalar", *scalar)
     for i, x in enumerate(args):
         if _labels(x):
             k = max([int(x.max()) + 1] + [a.shape[-1] for a in args
@@ -81,9 +82,9 @@ def nearby(args: tuple, message: str = "") -> Iterator[tuple[str, tuple, Finding
                 "(n_neurons,) and the batch is rows: X @ W.T + b.", 1, "001"))
     ones = [i for i, x in enumerate(args)
             if isinstance(x, np.ndarray) and x.ndim == 1 and x.dtype.kind == "f"]
-    # every 1-D sample as a batch of one, together; of one number, a sum is its mean and a
-    # max its sum: a batch of one such sample tells no reduction from another
-    if ones and max(args[j].size for j in ones) >= 2:
+    # every 1-D sample as a batch of one, together; of one number each, a row (1, 1) is a
+    # column too, and proves no batch
+    if ones and any(args[i].size >= 2 for i in ones):
         i, x = ones[0], args[ones[0]]
         changed = [a.reshape(1, -1) if j in ones else a for j, a in enumerate(args)]
         yield ("batch-of-one", tuple(changed), Finding(
@@ -92,6 +93,9 @@ def nearby(args: tuple, message: str = "") -> Iterator[tuple[str, tuple, Finding
             f"on the same values as a batch of one, shape {(1, x.size)}. A 1-D input is "
             "one sample: work along the last axis (`axis=-1, keepdims=True`), or "
             "`np.atleast_2d` and give the result back in the input's shape.", 1, "001"))
+    vectors = probed.as_columns(args)
+    if vectors is not None:
+        yield ("vector-columns", vectors, probed.VECTOR_COLUMNS)
     yield from _parameter_conventions(args)
     columns = _columns(args)
     if columns is not None:
@@ -294,7 +298,7 @@ def _diagnose_raise(submission, function, args, kwargs, message, kind="exception
             value = _course_layout(value, original)
         elif kind == "params-transposed":
             value = probed.weight_gradients_back(value, original, probe)
-        elif kind == "flat" and np.size(value) == np.size(original):
+        elif kind in ("flat", "vector-columns") and np.size(value) == np.size(original):
             value = np.reshape(value, np.shape(original))
         if probed.matches(value, original, close):
             if kind == "bias-column":  # a column that is no bias: a column vector's convention

@@ -6,8 +6,8 @@ equals it where the result is wrong: the reference on swapped or transposed inpu
 argument ignored (its default used, or 0), a neighbouring function's value (another graded
 function on the same inputs, an activation applied to the result or to an input first), a
 function mixed up with another inside the formula (substitute.py), and the conventions of other
-textbooks (conventions.py). Nothing here is written per function except the
-conventions, which are data.
+textbooks (conventions.py); the relations that change one argument are in arguments.py.
+Nothing here is written per function except the conventions, which are data.
 """
 
 from __future__ import annotations
@@ -22,6 +22,14 @@ from typing import NamedTuple
 import numpy as np
 
 from autograder.checks.fixed import Fixed
+from autograder.diagnosis.arguments import (
+    Unproven,
+    _is_array,
+    epsilon_added,
+    fixed_epsilons,
+    ignored,
+    unless_same,
+)
 from autograder.diagnosis.conventions import CONVENTIONS
 from autograder.diagnosis.probed import as_column
 from autograder.diagnosis.relations import Finding, _structure_close
@@ -53,8 +61,10 @@ def _required(f) -> int:
 
 class Evaluated(NamedTuple):
     """A candidate's finding and its value on a call's inputs, with what the value proves there:
-    `distinct`, it differs from the expected result (an equal value proves nothing), and
-    `finite`, it has no nan or inf (a nan compares with nothing)."""
+    `distinct`, it differs from the expected result and from what another reading of the answer
+    gives (an equal value proves nothing), so a fit proves the claim; and `finite`, it differs
+    from the expected result and has no nan or inf (a nan compares with nothing), so a value
+    that is not the student's refutes the claim, even where a fit would prove nothing."""
 
     finding: Finding
     value: object
@@ -65,6 +75,11 @@ class Evaluated(NamedTuple):
         """The value reproduces `actual` (the whole result: a relation that would also change
         the parts that are right is not the mistake made) and proves something here."""
         return self.distinct and _structure_close(actual, self.value, rtol, atol)
+
+    def refutes(self, actual, rtol: float, atol: float) -> bool:
+        """The claim was tried here and is not the student's result (call after `fits`)."""
+        return self.finite and (self.distinct or not _structure_close(actual, self.value, rtol,
+                                                                      atol))
 
 
 # Candidates' values are a pure function of the call's inputs, which a check fixes (constants or
@@ -84,8 +99,11 @@ def evaluated(modules: list, function: str, args: tuple, kwargs: dict, expected,
                 value = thunk()
             except Exception:  # the reference cannot run on these changed inputs
                 continue
+            unproven = isinstance(value, Unproven)
+            value = value.value if unproven else value
             distinct = value is not None and not _structure_close(value, expected, rtol, atol)
-            out.append(Evaluated(finding, value, distinct, distinct and _finite(value)))
+            out.append(Evaluated(finding, value, distinct and not unproven,
+                                 distinct and _finite(value)))
         return out
 
     try:
@@ -107,10 +125,6 @@ def _long_running() -> set[str]:
     from autograder.config import limits
 
     return set(limits().call_seconds_by_function)
-
-
-def _is_array(x) -> bool:
-    return isinstance(x, np.ndarray) and x.dtype.kind in "fiub" and x.size >= 2
 
 
 def _is_rate(x) -> bool:
@@ -153,10 +167,10 @@ def candidates(modules: list, function: str, args: tuple, kwargs: dict,
     for ident, title, explanation, formula in CONVENTIONS.get(function, ()):
         yield (Finding(f"convention-{ident}", title, explanation, 1),
                lambda formula=formula: formula(*copy.deepcopy(args), **copy.deepcopy(kwargs)))
-        for name, fixed, new_args, new_kwargs in _fixed_epsilons(formula, args, kwargs):
+        for name, fixed, new_args, new_kwargs in fixed_epsilons(formula, args, kwargs):
             yield (Finding(f"convention-{ident}", title, f"{explanation} Your {name} is also a "
                            f"fixed {fixed:g}, not the value passed: use the argument.", 1),
-                   _unless_same(run(formula, new_args, new_kwargs), run(ref, new_args, new_kwargs)))
+                   unless_same(run(formula, new_args, new_kwargs), run(ref, new_args, new_kwargs)))
         for i, x in enumerate(args):  # the convention, and an upstream gradient left out
             if _is_array(x) and x.dtype.kind == "f" and not np.allclose(x, 1.0):
                 ones = list(args)
@@ -167,7 +181,7 @@ def candidates(modules: list, function: str, args: tuple, kwargs: dict,
                                "rule: upstream gradient times the local derivative).", 1),
                        run(formula, ones))
     yield from substitutions(ref, args, kwargs)
-    yield from _epsilon_added(ref, args, run)
+    yield from epsilon_added(ref, args, run)
     for i in range(len(args)):
         for j in range(i + 1, len(args)):
             if type(args[i]) is type(args[j]) and np.shape(args[i]) == np.shape(args[j]):
@@ -198,6 +212,7 @@ def candidates(modules: list, function: str, args: tuple, kwargs: dict,
                            "transposed: it treats that array's rows as its columns. Mind the "
                            "course's shapes (X: (n_samples, n_features), W: (n_neurons, "
                            "n_inputs)).", 3, "001"), run(ref, flipped))
+    yield from _shifted_by_max(ref, args, run)
     for i, x in enumerate(args):
         if _is_array(x) and x.ndim == 1 and x.dtype.kind == "f":
             column = list(args)
@@ -208,7 +223,7 @@ def candidates(modules: list, function: str, args: tuple, kwargs: dict,
                 f"{(x.size, 1)}: it is added along the wrong axis. Column biases belong where "
                 "samples are columns (deeplearning.ai, Nielsen); this course's b has shape "
                 "(n_neurons,) and the batch is rows: X @ W.T + b.", 3, "001"), run(ref, column))
-    yield from _ignored(ref, args, kwargs, run)
+    yield from ignored(ref, args, kwargs, run)
     for name, f in functions.items():
         if name == function or name in slow or _required(f) != _required(ref) \
                 or _required(f) != len(args):
@@ -235,159 +250,21 @@ def candidates(modules: list, function: str, args: tuple, kwargs: dict,
                                "belongs).", 3), run(ref, changed))
 
 
-# the constants other sources hard-code as an epsilon (PyTorch, Keras, d2l, cs231n, Ng)
-EPSILONS = (1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10)
-
-
-def _fixed_epsilons(f, args, kwargs):
-    """(name, constant, args, kwargs): `f` with its epsilon parameter fixed at a common
-    constant other than the value this call passes."""
-    try:
-        params = list(inspect.signature(f).parameters)
-    except (TypeError, ValueError):
-        return
-    for i, name in enumerate(params):
-        if name not in ("epsilon", "eps"):
-            continue
-        passed = kwargs.get(name, args[i] if i < len(args) else None)
-        for fixed in EPSILONS:
-            if passed is not None and np.isclose(passed, fixed, rtol=1e-9, atol=0):
-                continue
-            new_args, new_kwargs = list(args), dict(kwargs)
-            if i < len(args):
-                new_args[i] = fixed
-            else:
-                new_kwargs[name] = fixed
-            yield name, fixed, tuple(new_args), new_kwargs
-
-
-def _unless_same(thunk, other):
-    """`thunk`'s value, or None where `other` gives the same (the difference proves nothing)."""
-    from autograder.diagnosis.relations import ATOL, RTOL, _structure_close
-
-    def value():
-        mine = thunk()
-        try:
-            theirs = other()
-        except Exception:  # the other cannot run there (h = 0 divides by 0): it differs
-            return mine
-        return None if _structure_close(mine, theirs, RTOL, ATOL) else mine
-    return value
-
-
-def _epsilon_added(ref, args, run) -> Iterator[Candidate]:
-    """The reference on one float input plus a common epsilon: log(p + 1e-5), 1 / (x + 1e-8)."""
+def _shifted_by_max(ref, args, run) -> Iterator[Candidate]:
+    """The reference on one float input minus its maximum (over the whole array, or each row's):
+    softmax's shift, which leaves softmax as it is, copied into a function it changes."""
     for i, x in enumerate(args):
-        if not (_is_array(x) and x.dtype.kind == "f"):
+        if not (_is_array(x) and x.dtype.kind == "f") or not np.max(x):
             continue
-        for eps in EPSILONS:
-            changed = list(args)
-            changed[i] = x + eps
-            yield (Finding("input-plus-epsilon", f"{eps:g} added to argument {i + 1}",
-                           f"your result is the expected one for argument {i + 1} + {eps:g}: a "
-                           "constant is added to that input where the formula has none (as in "
-                           f"log(p + {eps:g})). Leave it out: clip where the formula clips.", 3),
-                   run(ref, changed))
-
-
-def _ignored(ref, args, kwargs, run) -> Iterator[Candidate]:
-    try:
-        params = list(inspect.signature(ref).parameters.values())
-    except (TypeError, ValueError):
-        return
-    for i, x in enumerate(args):
-        if i >= len(params):
-            break
-        default = params[i].default
-        if isinstance(x, int) and not isinstance(x, bool):
-            for step, words in ((1, "one too many"), (-1, "one too few")):
-                changed = list(args)
-                changed[i] = x + step
-                yield (Finding("argument-off-by-one", f"`{params[i].name}` off by one",
-                               f"your result is the expected one for {params[i].name} = "
-                               f"{x + step} instead of {x}: a count that is {words} (a counter "
-                               "incremented before it is used, or counted from 0).", 3),
-                       run(ref, changed))
-            yield from _fixed_count(ref, params[i].name, i, x, default, args, run)
-            continue
-        yield from _fixed(ref, params[i].name, i, x, default, args, run)
-        if default is not inspect.Parameter.empty and not _equal(default, x):
-            changed = list(args)
-            changed[i] = default
-            yield (Finding("argument-default", f"argument `{params[i].name}` ignored",
-                           f"your result is the expected one for {params[i].name}={default!r}, "
-                           f"its default: the value passed ({x!r}) is not used. Use the "
-                           "argument, not a constant.", 3), run(ref, changed))
-        elif isinstance(x, (float, np.ndarray)) and np.any(x):
-            changed = list(args)
-            changed[i] = x * 0.0
-            yield (Finding("argument-ignored", f"argument `{params[i].name}` ignored",
-                           f"your result is the expected one with {params[i].name} = 0: that "
-                           "argument is never used. Put it into the formula.", 3),
-                   run(ref, changed))
-    for key, value in kwargs.items():
-        match = [p for p in params if p.name == key]
-        if match and match[0].default is not inspect.Parameter.empty \
-                and not _equal(match[0].default, value):
-            changed = dict(kwargs)
-            changed[key] = match[0].default
-            yield (Finding("argument-default", f"argument `{key}` ignored",
-                           f"your result is the expected one for {key}={match[0].default!r}, "
-                           f"its default: the value passed ({value!r}) is not used.", 3),
-                   run(ref, args, changed))
-
-
-# the constants a scalar argument is replaced by when code hard-codes it (h = 1e-4 in "deep
-# learning from scratch", eps = 1e-8 in cs231n, lr = 0.01, momentum = 0.9 ...)
-CONSTANTS = (0.9, 0.99, 0.999, 1e-2, 1e-3, 1e-4, *EPSILONS)
-
-
-def _fixed(ref, name, i, x, default, args, run) -> Iterator[Candidate]:
-    """The reference with a float scalar argument replaced by a common constant (its default
-    is `argument-default`'s)."""
-    if not isinstance(x, (float, np.floating)) or not x:
-        return
-    if x != 1.0 and not (default is not inspect.Parameter.empty and _equal(default, 1.0)):
-        changed, zero = list(args), list(args)
-        changed[i], zero[i] = 1.0, 0.0
-        yield (Finding("argument-fixed", f"argument `{name}` left out (taken as 1)",
-                       f"your result is the expected one for {name} = 1, not the {x:g} passed: "
-                       f"{name} is never multiplied in (a factor left out of the formula, or "
-                       f"`{name} = 1` in your code). Multiply it in.", 3),
-               _unless_same(run(ref, changed), run(ref, zero)))
-    for fixed in CONSTANTS:
-        if np.isclose(fixed, x, rtol=1e-9, atol=0) or (
-                default is not inspect.Parameter.empty and _equal(default, fixed)):
-            continue
-        changed, zero = list(args), list(args)
-        changed[i], zero[i] = fixed, 0.0
-        yield (Finding("argument-fixed", f"argument `{name}` replaced by {fixed:g}",
-                       f"your result is the expected one for {name} = {fixed:g}, not the "
-                       f"{x:g} passed: the argument is overwritten by a constant in your code "
-                       f"(`{name} = {fixed:g}`). Use the value passed in.", 3),
-               _unless_same(run(ref, changed), run(ref, zero)))
-
-
-def _fixed_count(ref, name, i, x, default, args, run) -> Iterator[Candidate]:
-    """The reference with an integer argument (a step count, an iteration) taken as 1 or 0:
-    code that never reads it, or a formula right only there (1 - beta for 1 - beta**t). Where
-    x - 1 is that constant too, "off by one" fits as well: a tie that only another check's
-    inputs decide."""
-    for fixed in (1, 0):
-        if fixed == x or (default is not inspect.Parameter.empty and _equal(default, fixed)):
-            continue
-        changed = list(args)
-        changed[i] = fixed
-        yield (Finding("argument-fixed", f"`{name}` not used: taken as {fixed}",
-                       f"your result is the expected one for {name} = {fixed}, not the {x} "
-                       f"passed: your code does not use {name} (a constant in its place, or a "
-                       f"formula that holds only for {name} = {fixed}, such as x where x**{name} "
-                       "belongs). Use the value passed in.", 3),
-               run(ref, changed))
-
-
-def _equal(a, b) -> bool:
-    try:
-        return bool(np.all(np.asarray(a) == np.asarray(b)))
-    except (TypeError, ValueError):
-        return False
+        maxima = [("its maximum", np.max(x))]
+        if x.ndim == 2:
+            maxima.append(("each row's maximum", np.max(x, axis=1, keepdims=True)))
+        for words, top in maxima:
+            shifted = list(args)
+            shifted[i] = x - top
+            yield (Finding("input-minus-max", f"argument {i + 1} shifted by {words}",
+                           f"your result is the expected one for argument {i + 1} minus "
+                           f"{words}: softmax's shift (z - max(z)), which leaves softmax's "
+                           "probabilities as they are, changes this function's result. Leave "
+                           "it out: only softmax's exp(z) / sum(exp(z)) is unchanged by it.", 3,
+                           "001"), run(ref, shifted))

@@ -32,7 +32,8 @@ NAMED_BY_RELATIONS = (
     "*+*", "extra-return", "returns-an-iterator", "returns-object-array", "rounded",
     "scaled-percent", "reciprocal", "python-2-builtin", "method-argument-too-many",
     "probe-samples-as-row", "activation-without-bias-*", "normalised-over-the-whole-array",
-    "argument-as-column", "probe-argument-as-column", "name-not-defined",
+    "name-not-defined", "local-read-before-assignment", "input-minus-max",
+    "probe-vectors-as-columns", "argument-as-column", "probe-argument-as-column",
     "shape-as-two-arguments", "helper-argument-missing", "reduced-with-np-*",
 )
 

@@ -11,7 +11,7 @@ from collections import Counter
 
 import numpy as np
 
-from autograder.diagnosis import acceptance, choose
+from autograder.diagnosis import acceptance, choose, replication
 from autograder.diagnosis.relations import Finding, explain
 
 
@@ -85,10 +85,10 @@ def test_a_result_repeated_along_an_axis_is_no_mean_left_out():
 
 
 def test_the_numbers_of_a_rerun_change_and_rates_stay_rates():
-    args, kwargs = acceptance.perturbed((1.0, 0.001, 1000, np.ones(2)), {"beta2": 0.999})
+    args, kwargs = replication.perturbed((1.0, 0.001, 1000, np.ones(2)), {"beta2": 0.999})
     assert args[0] == 1.5 and args[1] == 0.0005 and args[2] == 2000 and args[3] is not None
     assert 0 < kwargs["beta2"] < 1 and kwargs["beta2"] != 0.999
-    assert acceptance.perturbed((np.ones(2), np.zeros(2)), {}) is None
+    assert replication.perturbed((np.ones(2), np.zeros(2)), {}) is None
 
 
 def test_the_square_probe_names_the_relation_that_explains_its_result():
@@ -162,13 +162,16 @@ def test_a_known_mistake_s_one_number_proves_nothing_after_a_raise():
     assert not acceptance.after_a_raise(context, "mse", 1 / 3, 1 / 3)
 
 
-def test_an_error_message_alone_names_python_2_a_name_never_defined_and_self_twice():
+def test_an_error_message_alone_names_python_2_a_name_and_a_method_given_self_twice():
     from autograder.diagnosis.errors import from_message
 
     found = from_message((), "NameError: name 'reduce' is not defined")
     assert found.id == "python-2-builtin" and "functools.reduce" in found.explanation
-    found = from_message((), "NameError: name 'reduct' is not defined")  # no builtin: a name
-    assert found.id == "name-not-defined" and "`reduct`" in found.title
+    found = from_message((), "NameError: name 'reduct' is not defined")  # no builtin: a typo
+    assert found.id == "name-not-defined" and "`reduct`" in found.explanation
+    found = from_message((), "UnboundLocalError: cannot access local variable 'total' where it "
+                             "is not associated with a value")
+    assert found.id == "local-read-before-assignment" and "`total`" in found.title
     found = from_message((), "TypeError: Cannot interpret '1' as a data type")
     assert found.id == "shape-as-two-arguments" and "np.zeros((n, 1))" in found.explanation
     message = ("TypeError: matrix_product.<locals>.get_column() missing 1 required positional "

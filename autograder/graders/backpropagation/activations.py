@@ -4,7 +4,7 @@ import numpy as np
 
 from autograder.diagnosis import diagnose
 from autograder.exercises import Exercise, edit
-from autograder.harness import ATOL, RTOL, Mistake, check, check_close
+from autograder.harness import ATOL, RTOL, Mistake, check, check_close, check_unchanged
 from reference import backpropagation as ref
 from reference import forward_pass as fwd
 
@@ -136,8 +136,10 @@ def check_large_z(student, function, mistake, naive):
     # "upstream not multiplied in" is this function's own local derivative: at z = 0 another
     # activation's (1 - tanh**2 = 1) equals 4 * sigmoid's, a coincidence and not the mistake
     own = [m for m in activation_mistakes(dvalues, LARGE_Z) if m.mistake is not UPSTREAM_DROPPED]
-    check_close(call, expected, why=LARGE_Z_WHY,
-                mistakes=[*own, UPSTREAM_DROPPED.with_value(expected / dvalues)])
+    # an input changed only here (z clipped in place) is charged here: see check_unchanged
+    check_unchanged(call, expected, IN_PLACE, why=LARGE_Z_WHY,
+                    ordinary=lambda: student.call(function, *BATCH),
+                    mistakes=[*own, UPSTREAM_DROPPED.with_value(expected / dvalues)])
 
 
 def _num(x) -> str:

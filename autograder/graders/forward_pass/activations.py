@@ -3,7 +3,7 @@
 import numpy as np
 
 from autograder.exercises import Exercise, call_naming, edit
-from autograder.harness import Mistake, check_close
+from autograder.harness import Mistake, check_close, check_unchanged
 from reference import forward_pass as ref
 
 from .common import IN_PLACE, STRICT, not_finite
@@ -137,9 +137,11 @@ def test_sigmoid_large_inputs(student):
         gap = np.abs(np.asarray(value, dtype=float) - ref.sigmoid(z))
         return 1e-12 < gap.max() <= 0.05
 
-    check_close(call, ref.sigmoid(z), mistakes=[SIGMOID_OVERFLOW.with_value(not_finite),
-                                                SIGMOID_CLIPPED.with_value(clipped)],
-                why=STRICT.format("|z| up to 1000 must not overflow"))
+    # an input changed only here (z clipped in place at 50) is charged here: see check_unchanged
+    check_unchanged(call, ref.sigmoid(z), IN_PLACE, ordinary=lambda: student.call("sigmoid", BATCH),
+                    mistakes=[SIGMOID_OVERFLOW.with_value(not_finite),
+                              SIGMOID_CLIPPED.with_value(clipped)],
+                    why=STRICT.format("|z| up to 1000 must not overflow"))
 
 
 sigmoid.unchanged(0.5, (BATCH,), IN_PLACE)
@@ -150,6 +152,9 @@ sigmoid.mutants(
     edit(SIGMOID_CLIPPED, "np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))",
          "np.clip(np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e)), 1e-3, 1 - 1e-3)"),
     edit(SIGMOID_OVERFLOW, STABLE_SIGMOID, "    return np.exp(z) / (1.0 + np.exp(z))",
+         edge="sigmoid-1000"),
+    # clips the caller's z where |z| >= 50 only: the unchanged row's ordinary z never shows it
+    edit(IN_PLACE, STABLE_SIGMOID, "    z[z >= 50] = 50\n    z[z <= -50] = -50\n" + STABLE_SIGMOID,
          edge="sigmoid-1000"),
 )
 
@@ -179,8 +184,9 @@ def test_tanh_large_inputs(student):
     """large inputs (|z| up to 1000) give -1 and 1, not nan"""
     z = np.array([-1000.0, -20.0, 0.0, 20.0, 1000.0])
     call = student.call("tanh", z)
-    check_close(call, ref.tanh(z), mistakes=[TANH_OVERFLOW.with_value(not_finite)],
-                why=STRICT.format("|z| up to 1000 must not overflow"))
+    check_unchanged(call, ref.tanh(z), IN_PLACE, ordinary=lambda: student.call("tanh", BATCH),
+                    mistakes=[TANH_OVERFLOW.with_value(not_finite)],
+                    why=STRICT.format("|z| up to 1000 must not overflow"))
 
 
 tanh.unchanged(0.5, (BATCH,), IN_PLACE)

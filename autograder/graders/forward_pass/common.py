@@ -30,9 +30,30 @@ def not_finite(value):
     return not np.all(np.isfinite(np.asarray(value, dtype=float)))
 
 
-def both_forms(student, function, y_pred, labels, k, mistakes=lambda expected: ()):
-    """Check `function` with class indices and with one-hot targets; when exactly one form is
-    right, the failure names ONE_LABEL_FORM."""
+def both_forms(student, function, batches):
+    """Check `function` on each batch `(y_pred, labels, k, mistakes)`, with class indices and
+    with one-hot targets, and fail at the first batch that is wrong. When exactly one form is
+    right, the failure names ONE_LABEL_FORM where the labels can show it: two samples or more
+    (with one sample, `p[:, labels]` and a sum without the mean are right too). A one-form
+    failure on a single sample is raised once a later batch has shown the form, or as it is."""
+    untold = None
+    for y_pred, labels, k, mistakes in batches:
+        failures = _in_both_forms(student, function, y_pred, labels, k, mistakes)
+        if len(failures) == 1 and labels.size >= 2:
+            (form, failure), = failures.items()
+            raise GraderFailure(f"{failure}\nWith the other form of the same labels it is "
+                                "right.\n" + ONE_LABEL_FORM.describe(), ONE_LABEL_FORM)
+        if untold is not None or not failures:
+            continue
+        if len(failures) == 2:
+            raise next(iter(failures.values()))
+        untold = next(iter(failures.values()))
+    if untold is not None:
+        raise untold
+
+
+def _in_both_forms(student, function, y_pred, labels, k, mistakes) -> dict:
+    """form -> its failure, for the forms in which `function` is wrong on this batch."""
     failures = {}
     for form, y_true in (("indices", labels), ("one-hot", np.eye(k)[labels])):
         expected = getattr(ref, function)(y_pred, y_true)
@@ -41,9 +62,4 @@ def both_forms(student, function, y_pred, labels, k, mistakes=lambda expected: (
                         mistakes=mistakes(expected))
         except GraderFailure as failure:
             failures[form] = failure
-    if len(failures) == 1:
-        (form, failure), = failures.items()
-        raise GraderFailure(f"{failure}\nWith the other form of the same labels it is right.\n"
-                            + ONE_LABEL_FORM.describe(), ONE_LABEL_FORM)
-    if failures:
-        raise next(iter(failures.values()))
+    return failures

@@ -145,14 +145,16 @@ def test_accuracy_one_hot(student):
 @accuracy.check(points=1)
 def test_accuracy_matches_reference(student):
     """random scores (1, 10 and 50 rows) with index and one-hot targets match the reference"""
-    rng = np.random.default_rng(24)
-    for n, k in ((1, 3), (10, 2), (50, 5)):
-        y_pred = rng.normal(size=(n, k))
+    def batches(rng):
+        for n, k in ((1, 3), (10, 2), (50, 5)):
+            y_pred = rng.normal(size=(n, k))
 
-        def count(expected, n=n):
-            return [ACCURACY_COUNT.with_value(expected * n)] if 0 < expected and n > 1 else []
+            def count(expected, n=n):
+                return [ACCURACY_COUNT.with_value(expected * n)] if 0 < expected and n > 1 else []
 
-        both_forms(student, "accuracy", y_pred, rng.integers(0, k, size=n), k, count)
+            yield y_pred, rng.integers(0, k, size=n), k, count
+
+    both_forms(student, "accuracy", batches(np.random.default_rng(24)))
 
 
 accuracy.unchanged(1, (np.array([[2.0, 1.0, 0.5], [0.2, 3.0, 1.0]]),
