@@ -1,7 +1,7 @@
 """Diagnosis mutants for what an answer assumes of its inputs' names and shapes (joined to
 cases.MUTANTS): a 1-D input made a column that broadcasts against a row, a vector argument that
-must be a column (n, 1), a shape given to np.zeros as two numbers, a helper called without all
-its arguments, and np.max where np.maximum belongs.
+must be a column (n, 1) beside a matrix, a shape given to np.zeros as two numbers, a helper
+called without all its arguments, and np.max where np.maximum belongs.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ def binary_cross_entropy(y_pred, y_true):
     y = y_true[:, np.newaxis]
     return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
 """),
-    (F, "matrix_vector_product", "probe-argument-as-column", """
+    (F, "matrix_vector_product", "probe-vectors-as-columns", """
 def matrix_vector_product(B, a):
     rows, one = a.shape
     return [float(v) for v in (np.asarray(B) @ a).ravel()]

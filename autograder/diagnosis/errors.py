@@ -2,10 +2,9 @@
 environment lacks, a builtin of Python 2 that Python 3 has not (reduce, xrange), a name defined
 nowhere the function can see (a typo), a local variable read before it is assigned, a shape given
 to np.zeros as separate numbers (np.zeros(n, 1) reads 1 as a dtype), a helper called with too few
-arguments, a method given
-one argument too many (self.f(self, x)), a size that no input has in numpy's shape error (a
-constant written for one data set), arithmetic on a tuple that no input is (a helper that
-returns several values).
+arguments, a method given one argument too many (self.f(self, x)), a size that no input has in
+numpy's shape error (a constant written for one data set), arithmetic on a tuple that no input is
+(a helper that returns several values).
 
 Each is named only where the message says it and the inputs rule out the other causes; nothing
 here is written per graded function.

@@ -251,24 +251,22 @@ def parameter(function, i: int) -> str | None:
     return names[i] if i < len(names) else None
 
 
-def as_column(function, i: int, x, raised: bool) -> Finding | None:
-    """What argument `i` (1-D, `x`) given as a column (n, 1) proves when it is no bias: a 1-D
-    input written as a column vector. None for a bias (or a parameter without a name), whose
-    column is the column convention's b (the callers' own finding)."""
+def is_bias(function, i: int) -> bool:
+    """Parameter `i` of `function` is a bias (b, b1, bias), or has no name to tell: a column
+    of it is the column convention's b; a column of any other 1-D input is a column vector."""
     name = parameter(function, i)
-    if name is None or _BIAS.match(name):
+    return name is None or bool(_BIAS.match(name))
+
+
+def as_column(function, i: int, x) -> Finding | None:
+    """What argument `i` (1-D, `x`) given as a column (n, 1) proves when it is no bias: a 1-D
+    input made a column, which broadcasts against a row. None for a bias (the caller's own
+    finding)."""
+    if is_bias(function, i):
         return None
-    column = (x.size, 1)
-    if raised:
-        return Finding(
-            "probe-argument-as-column", f"assumes `{name}` as a column (n, 1)",
-            f"your function raised with `{name}` of shape {x.shape} and works when it is a "
-            f"column {column}: it is written for column vectors (deeplearning.ai, linear "
-            f"algebra texts). In this course `{name}` is a 1-D array of shape (n,): read its "
-            f"length as len({name}), its items as {name}[k], and return a 1-D result.", 1)
     return Finding(
         "argument-as-column", "a 1-D input made a column (n, 1)",
         f"your result is what the function gives when a 1-D input of shape {x.shape} is a "
-        f"column {column} (as `x[:, np.newaxis]` or `x.reshape(-1, 1)` make it): a column "
+        f"column {(x.size, 1)} (as `x[:, np.newaxis]` or `x.reshape(-1, 1)` make it): a column "
         "meets a row, and the two broadcast into an (n, n) table of every pair. Keep the 1-D "
         "inputs 1-D: in this course a vector and a batch of labels have shape (n,).", 3)

@@ -301,9 +301,9 @@ def _diagnose_raise(submission, function, args, kwargs, message, kind="exception
         elif kind in ("flat", "vector-columns") and np.size(value) == np.size(original):
             value = np.reshape(value, np.shape(original))
         if probed.matches(value, original, close):
-            if kind == "bias-column":  # a column that is no bias: a column vector's convention
-                i = next(j for j, (a, b) in enumerate(zip(args, probe)) if a is not b)
-                finding = probed.as_column(reference, i, args[i], raised=True) or finding
+            if kind == "bias-column" and not probed.is_bias(
+                    reference, next(j for j, (a, b) in enumerate(zip(args, probe)) if a is not b)):
+                finding = probed.VECTOR_COLUMNS  # a column that is no bias: a column vector
             # a batch of one proves a 2-D batch only if the same values as a column, which
             # the reference answers alike, are answered right too: otherwise the function reads
             # the samples along the row

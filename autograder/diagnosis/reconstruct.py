@@ -217,7 +217,7 @@ def candidates(modules: list, function: str, args: tuple, kwargs: dict,
         if _is_array(x) and x.ndim == 1 and x.dtype.kind == "f":
             column = list(args)
             column[i] = x.reshape(-1, 1)
-            yield (as_column(ref, i, x, raised=False) or Finding(
+            yield (as_column(ref, i, x) or Finding(
                 "bias-as-column", "assumes a column-shaped bias (n, 1)",
                 f"your result is what the function gives for argument {i + 1} as a column "
                 f"{(x.size, 1)}: it is added along the wrong axis. Column biases belong where "

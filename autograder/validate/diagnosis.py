@@ -33,8 +33,8 @@ NAMED_BY_RELATIONS = (
     "scaled-percent", "reciprocal", "python-2-builtin", "method-argument-too-many",
     "probe-samples-as-row", "activation-without-bias-*", "normalised-over-the-whole-array",
     "name-not-defined", "local-read-before-assignment", "input-minus-max",
-    "probe-vectors-as-columns", "argument-as-column", "probe-argument-as-column",
-    "shape-as-two-arguments", "helper-argument-missing", "reduced-with-np-*",
+    "probe-vectors-as-columns", "argument-as-column", "shape-as-two-arguments",
+    "helper-argument-missing", "reduced-with-np-*",
 )
 
 

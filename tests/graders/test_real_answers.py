@@ -84,7 +84,7 @@ JUDGED = {
     75: {"function-changes-its-inputs-in-place"},  # z clipped in place at |z| >= 50 only
     # 76: n_classes ignored, label c in column c - 1 (none named; not relu_backward's value)
     # 77: per-sample sums, raising on 1-D (none named; a batch of one number shows no batch)
-    78: {"probe-argument-as-column"},  # a column vector a, not a bias
+    78: {"probe-vectors-as-columns"},  # a column vector a beside the matrix B, not a bias
     79: {"reduced-with-np-max"},  # np.max(z, 0)
 }
 # names that are true of the value but not the mistake made (judged by hand)
