@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from autograder.sandbox.student import ChildPipes, StudentProcess
 
 SEND_SECONDS = 5.0  # to hand the batch to a child that is waiting for its next request
-KEEP_PLANS = 4  # plans a template keeps for its children (inside/child.py drops the oldest)
+KEEP_PLANS = 4  # plans a template keeps for its children (sent with each plan to inside/plans.py)
 _ENDS_BATCH = {"timeout", "memory", "crash"}  # kinds after which the child runs no more of it
 
 

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from autograder.config import Limits
 from autograder.config import limits as course_limits
 from autograder.sandbox import channel, launch, levels
-from autograder.sandbox.batch import KeptPlans
+from autograder.sandbox.batch import KEEP_PLANS, KeptPlans
 from autograder.sandbox.levels import isolation_level
 
 if TYPE_CHECKING:
@@ -286,7 +286,7 @@ class Sandbox:
         if key is None:
             return
         try:
-            reply, _ = self._ask({"op": "keep", "key": key, "calls": calls})
+            reply, _ = self._ask({"op": "keep", "key": key, "calls": calls, "limit": KEEP_PLANS})
         except _Broken:
             return
         if reply == {"op": "kept", "key": key}:

@@ -28,6 +28,7 @@ FRAMES = 3  # lines of the student's own traceback sent with an exception
 _libc = ctypes.CDLL(None, use_errno=True)
 _perf_counter = time.perf_counter
 
+
 class Child:
     def __init__(self, shell, baseline, req_r, resp_w, message, workdir, confine=None):
         self.shell = shell

@@ -8,14 +8,13 @@ again would give.
 
 import codec
 
-KEEP_PLANS = 4  # the oldest is dropped beyond this (as batch.KEEP_PLANS)
-
 _PLANS = {}  # key -> [(the call as a batch request has it, (args, kwargs) decoded)]
 
 
-def keep(key, calls):
-    """In the template: keep a batch request's `calls` under `key`; False if they are not a
-    list of calls whose values decode as plain data (then nothing is kept)."""
+def keep(key, calls, limit):
+    """In the template: keep a batch request's `calls` under `key`, and no more than `limit`
+    plans (the grader's batch.KEEP_PLANS: the oldest goes); False if they are not a list of
+    calls whose values decode as plain data (then nothing is kept)."""
     try:
         kept = []
         for each in calls:
@@ -27,7 +26,7 @@ def keep(key, calls):
     except (codec.CodecError, KeyError, TypeError, ValueError, RecursionError):
         return False
     _PLANS[key] = kept
-    while len(_PLANS) > KEEP_PLANS:
+    while len(_PLANS) > limit:
         del _PLANS[next(iter(_PLANS))]
     return True
 

@@ -179,7 +179,7 @@ class Template:
             elif message["op"] == "kill":
                 self.send({"op": "killed", "status": self.cleanup()})
             elif message["op"] == "keep":  # planned calls, for the children forked from now on
-                kept = plans.keep(message["key"], message["calls"])
+                kept = plans.keep(message["key"], message["calls"], message["limit"])
                 self.send({"op": "kept", "key": message["key"] if kept else None})
             else:
                 self.send({"op": "pong"})
